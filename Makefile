@@ -1,0 +1,52 @@
+# Two commands on a fresh machine: `make synth` and `make test`.
+# Each installs what it needs: Go modules, and (from the npm registry, pinned
+# in .tools/package-lock.json) the CDK CLI and a Node.js 22 for jsii, so the
+# machine's own Node version does not matter.
+
+SHELL := /bin/bash
+TOOLS := $(CURDIR)/.tools/node_modules/.bin
+export PATH := $(TOOLS):$(PATH)
+
+.PHONY: all synth test tools modules lint fuzz bench clean
+
+all: synth test
+
+tools: $(TOOLS)/cdk
+
+$(TOOLS)/cdk: .tools/package.json .tools/package-lock.json
+	npm ci --prefix .tools --no-audit --no-fund --loglevel=error
+	@node --version | grep -q '^v22\.' || { echo "expected Node 22 from .tools, got $$(node --version)"; exit 1; }
+	touch $@
+
+modules:
+	go mod download
+
+# Synthesize the reference app through the real CDK CLI into cdk.out/.
+synth: tools modules
+	cdk synth --quiet
+	@ls cdk.out/*.template.json
+
+# The whole test suite: formatting, vet, unit, golden and construct tests,
+# fuzz seed corpora, and cfn-lint over every template the tests synthesize.
+test: tools modules lint
+	@command -v cfn-lint >/dev/null || { echo "cfn-lint is missing: install it with 'pip install cfn-lint'"; exit 1; }
+	go test -count=1 ./...
+
+lint:
+	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+	go vet ./...
+
+# Run each fuzz target for FUZZTIME (default 5m).
+FUZZTIME ?= 5m
+fuzz:
+	go test ./function/lambdahttp -run '^$$' -fuzz '^FuzzInvoke$$' -fuzztime $(FUZZTIME)
+	go test ./function/lambdahttp -run '^$$' -fuzz '^FuzzRequestFields$$' -fuzztime $(FUZZTIME)
+
+# Benchmarks of the handler toolkit against the floor and against
+# aws-lambda-go-api-proxy (a separate module under bench/, so the proxy never
+# becomes a dependency of the library).
+bench:
+	cd bench && go test -run '^$$' -bench . -benchmem -count 6 | tee bench.out
+
+clean:
+	rm -rf cdk.out

@@ -1,0 +1,196 @@
+// Package gofunction provides a CDK construct for a Lambda function built from
+// a Go main package on the machine that runs synthesis, without Docker.
+//
+// The package is compiled for the provided.al2023 runtime (CGO_ENABLED=0,
+// -tags lambda.norpc, -trimpath, stripped) into a file named bootstrap. The
+// asset hash is computed from the source files of the package and of every
+// package of its module it imports, plus go.mod and go.sum, so the
+// synthesized template does not change when only the Go toolchain or the
+// build machine does.
+package gofunction
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Architecture is the instruction set the function runs on, named as GOARCH
+// names it.
+type Architecture string
+
+// The architectures Lambda offers.
+const (
+	Arm64 Architecture = "arm64"
+	AMD64 Architecture = "amd64"
+)
+
+// MetadataPackage is the template metadata key, on the AWS::Lambda::Function
+// resource, whose value is the import path of the Go main package the
+// function was built from. The local emulator reads it to build the same
+// package for the host.
+const MetadataPackage = "httpapi:GoPackage"
+
+// Props configure a [Function].
+type Props struct {
+	// Package is the Go main package to build, as the go command names
+	// packages: an import path ("example.com/app/function"), which works
+	// from any directory of the module, or a directory relative to the one
+	// synthesis runs in ("./function"). Required.
+	Package string
+
+	// Architecture is the instruction set to build for and run on.
+	// Default: Arm64 (Graviton: cheaper per millisecond than x86_64).
+	Architecture Architecture
+
+	// MemorySize is the function's memory in MiB, from 128 to 10240.
+	// Default: 256.
+	MemorySize int
+
+	// Timeout is how long one invocation may run, in whole seconds from
+	// 1 s to 15 min. Behind an HTTP API keep it under 30 s (the httpapi
+	// construct checks this).
+	// Default: 10 s.
+	Timeout time.Duration
+
+	// Environment holds environment variables for the function.
+	// Default: none.
+	Environment map[string]string
+
+	// LogRetention is how long the function's log group keeps log events.
+	// Default: awslogs.RetentionDays_ONE_MONTH.
+	LogRetention awslogs.RetentionDays
+
+	// Description is the function's description.
+	// Default: none.
+	Description string
+}
+
+// Function is a Lambda function built from a Go package. It is a construct:
+// its children are the function ("Function") and its log group ("LogGroup").
+type Function interface {
+	constructs.Construct
+	// Lambda returns the Lambda function.
+	Lambda() awslambda.Function
+	// LogGroup returns the log group the function writes its JSON logs to.
+	LogGroup() awslogs.LogGroup
+	// ImportPath returns the import path of the Go package the function runs.
+	ImportPath() string
+}
+
+type function struct {
+	constructs.Construct
+	lambda     awslambda.Function
+	logGroup   awslogs.LogGroup
+	importPath string
+}
+
+func (f *function) Lambda() awslambda.Function { return f.lambda }
+func (f *function) LogGroup() awslogs.LogGroup { return f.logGroup }
+func (f *function) ImportPath() string         { return f.importPath }
+
+// New builds the Go package named by props.Package and defines a Lambda
+// function that runs it. It panics if props are invalid or the package does
+// not build; the panic message names the package and carries the compiler's
+// output.
+func New(scope constructs.Construct, id string, props *Props) Function {
+	p := props.withDefaults()
+	if err := p.validate(); err != nil {
+		panic(err)
+	}
+	b, err := build(p.Package, string(p.Architecture))
+	if err != nil {
+		panic(err)
+	}
+
+	f := &function{importPath: b.importPath}
+	constructs.NewConstruct_Override(f, scope, &id)
+
+	f.logGroup = awslogs.NewLogGroup(f, jsii.String("LogGroup"), &awslogs.LogGroupProps{
+		Retention: p.LogRetention,
+	})
+	arch := awslambda.Architecture_ARM_64()
+	if p.Architecture == AMD64 {
+		arch = awslambda.Architecture_X86_64()
+	}
+	var env *map[string]*string
+	if len(p.Environment) > 0 {
+		m := make(map[string]*string, len(p.Environment))
+		for k, v := range p.Environment {
+			m[k] = jsii.String(v)
+		}
+		env = &m
+	}
+	var description *string
+	if p.Description != "" {
+		description = jsii.String(p.Description)
+	}
+	f.lambda = awslambda.NewFunction(f, jsii.String("Function"), &awslambda.FunctionProps{
+		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
+		Architecture: arch,
+		Handler:      jsii.String("bootstrap"),
+		Code: awslambda.Code_FromAsset(jsii.String(b.dir), &awss3assets.AssetOptions{
+			AssetHash:     jsii.String(b.hash),
+			AssetHashType: awscdk.AssetHashType_CUSTOM,
+		}),
+		MemorySize:    jsii.Number(float64(p.MemorySize)),
+		Timeout:       awscdk.Duration_Seconds(jsii.Number(p.Timeout.Seconds())),
+		Environment:   env,
+		LoggingFormat: awslambda.LoggingFormat_JSON,
+		LogGroup:      f.logGroup,
+		Description:   description,
+	})
+	f.lambda.Node().DefaultChild().(awscdk.CfnResource).AddMetadata(jsii.String(MetadataPackage), b.importPath)
+	return f
+}
+
+// withDefaults returns a copy of p with every unset field at its default.
+func (p *Props) withDefaults() Props {
+	var out Props
+	if p != nil {
+		out = *p
+	}
+	if out.Architecture == "" {
+		out.Architecture = Arm64
+	}
+	if out.MemorySize == 0 {
+		out.MemorySize = 256
+	}
+	if out.Timeout == 0 {
+		out.Timeout = 10 * time.Second
+	}
+	if out.LogRetention == "" {
+		out.LogRetention = awslogs.RetentionDays_ONE_MONTH
+	}
+	return out
+}
+
+func (p *Props) validate() error {
+	if p.Package == "" {
+		return fmt.Errorf("gofunction: Package is required: the directory of a Go main package, like \"./function\"")
+	}
+	if p.Architecture != Arm64 && p.Architecture != AMD64 {
+		return fmt.Errorf("gofunction: Architecture %q is not supported: use gofunction.Arm64 or gofunction.AMD64", p.Architecture)
+	}
+	if p.MemorySize < 128 || p.MemorySize > 10240 {
+		return fmt.Errorf("gofunction: MemorySize %d is out of range: use 128 to 10240 (MiB)", p.MemorySize)
+	}
+	if p.Timeout < time.Second || p.Timeout > 15*time.Minute || p.Timeout%time.Second != 0 {
+		return fmt.Errorf("gofunction: Timeout %s is not allowed: use whole seconds from 1s to 15m", p.Timeout)
+	}
+	if p.LogRetention == awslogs.RetentionDays_INFINITE {
+		return fmt.Errorf("gofunction: LogRetention %q keeps logs forever: choose a finite awslogs.RetentionDays", p.LogRetention)
+	}
+	for k := range p.Environment {
+		if k == "" || k[0] >= '0' && k[0] <= '9' {
+			return fmt.Errorf("gofunction: Environment key %q is not a valid variable name", k)
+		}
+	}
+	return nil
+}

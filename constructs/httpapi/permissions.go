@@ -1,0 +1,139 @@
+package httpapi
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Lambda caps a function's resource-based policy at 20 KB. The planner
+// keeps the estimated size of the statements it adds under
+// PolicyBudgetBytes, leaving room for statements others add.
+const PolicyBudgetBytes = 16 * 1024
+
+// statementOverheadBytes is a conservative estimate of one policy
+// statement's size without its SourceArn resource pattern: the statement id
+// CloudFormation generates (up to ~100 bytes), the principal, the action,
+// the function ARN with a 64-character name and a long region, and the JSON
+// around them.
+const statementOverheadBytes = 460
+
+// Permission scopes, from narrowest to widest.
+const (
+	scopeRoute = iota // one statement per method and path: apiId/*/GET/items/*
+	scopePath         // one per path, any method: apiId/*/*/items/*
+	scopeAPI          // one for the whole API: apiId/*/*
+)
+
+// permissionPlanner grants API Gateway lambda:InvokeFunction on each
+// function behind the API. It runs as an aspect, at synthesis, when every
+// route is known. For each function it uses the narrowest scope whose
+// statements fit PolicyBudgetBytes, and warns when it had to widen.
+//
+// Source ARNs name this API, any stage, and the route's method and path,
+// with path variables as wildcards so that real request paths match: route
+// "GET /items/{id}" gives "apiId/*/GET/items/*"; ANY gives "*" as method;
+// the $default route gives "apiId/*/$default".
+type permissionPlanner struct {
+	api  *api
+	done bool
+}
+
+// Visit implements awscdk.IAspect.
+func (p *permissionPlanner) Visit(node constructs.IConstruct) {
+	if p.done || *node.Node().Path() != *p.api.Node().Path() {
+		return
+	}
+	p.done = true
+	for i, fn := range p.api.functions {
+		p.grant(fn, fmt.Sprintf("Invoke%d ", i+1))
+	}
+}
+
+// resourceNames returns the execute-api resource names (after the API id)
+// for fn's routes at the given scope, deduplicated, in route order.
+func (p *permissionPlanner) resourceNames(fn awslambda.IFunction, scope int) []string {
+	var names []string
+	for _, r := range p.api.routes {
+		if r.Function != fn {
+			continue
+		}
+		var name string
+		switch {
+		case r.Key.IsDefault():
+			name = "*/$default"
+		case scope == scopeAPI:
+			name = "*/*"
+		case scope == scopePath:
+			name = "*/*" + r.Key.Wildcard()
+		default:
+			method := r.Key.Method
+			if method == "ANY" {
+				method = "*"
+			}
+			name = "*/" + method + r.Key.Wildcard()
+		}
+		if scope == scopeAPI && !r.Key.IsDefault() {
+			name = "*/*"
+		}
+		if !slices.Contains(names, name) {
+			names = append(names, name)
+		}
+	}
+	if scope == scopeAPI && slices.Contains(names, "*/*") {
+		return []string{"*/*"} // covers $default too
+	}
+	return names
+}
+
+func estimatePolicyBytes(names []string) int {
+	n := 0
+	for _, name := range names {
+		n += statementOverheadBytes + len(name)
+	}
+	return n
+}
+
+// planScope returns the narrowest scope whose statements for fn fit the budget.
+func (p *permissionPlanner) planScope(fn awslambda.IFunction) (int, []string) {
+	for scope := scopeRoute; scope < scopeAPI; scope++ {
+		names := p.resourceNames(fn, scope)
+		if estimatePolicyBytes(names) <= PolicyBudgetBytes {
+			return scope, names
+		}
+	}
+	return scopeAPI, p.resourceNames(fn, scopeAPI)
+}
+
+// grant adds fn's permissions as children of the API, with ids of the form
+// "Invoke1 */GET/hello" (the function's position among the API's functions,
+// then the execute-api resource name).
+func (p *permissionPlanner) grant(fn awslambda.IFunction, idPrefix string) {
+	scope, names := p.planScope(fn)
+	if scope != scopeRoute {
+		narrow := p.resourceNames(fn, scopeRoute)
+		what := map[int]string{scopePath: "per path (any method)", scopeAPI: "to the whole API (any method and path)"}[scope]
+		awscdk.Annotations_Of(p.api).AddWarningV2(jsii.String("httpapi:PermissionWidened"), jsii.String(fmt.Sprintf(
+			"invoke permissions of %s widened %s: %d per-route statements (about %d bytes) would not fit the %d-byte budget of Lambda's 20 KB resource policy",
+			*fn.Node().Path(), what, len(narrow), estimatePolicyBytes(narrow), PolicyBudgetBytes)))
+	}
+	stack := awscdk.Stack_Of(p.api)
+	for _, name := range names {
+		fn.AddPermission(jsii.String(idPrefix+name), &awslambda.Permission{
+			Principal: awsiam.NewServicePrincipal(jsii.String("apigateway.amazonaws.com"), nil),
+			Action:    jsii.String("lambda:InvokeFunction"),
+			Scope:     p.api,
+			SourceArn: stack.FormatArn(&awscdk.ArnComponents{
+				Service:      jsii.String("execute-api"),
+				Resource:     p.api.httpApi.ApiId(),
+				ResourceName: jsii.String(name),
+				ArnFormat:    awscdk.ArnFormat_SLASH_RESOURCE_NAME,
+			}),
+		})
+	}
+}

@@ -1,0 +1,231 @@
+package httpapi
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// StageOptions configure a named stage.
+type StageOptions struct {
+	// Name is the stage's name and the first segment of its URL path:
+	// letters, digits, '-' and '_', at most 128 characters. Required.
+	Name string
+
+	// Variables are the stage variables the function receives as
+	// stageVariables: at most 100; names of letters, digits and '_'.
+	// Default: none.
+	Variables map[string]string
+
+	// ManualDeploy turns off automatic deployment: changes to routes reach
+	// the stage only through a deployment you create.
+	// Default: false, every change is deployed automatically.
+	ManualDeploy bool
+
+	// Description is the stage's description.
+	// Default: none.
+	Description string
+
+	// Throttle overrides the API's Throttle for this stage.
+	// Default: the API's Throttle.
+	Throttle Throttle
+}
+
+var (
+	stageNamePattern     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
+	stageVarNamePattern  = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
+	stageVarValuePattern = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]{0,512}$`)
+)
+
+func (s *StageOptions) validate() error {
+	if !stageNamePattern.MatchString(s.Name) {
+		return fmt.Errorf("httpapi: Stages: stage name %q is not allowed: use 1 to 128 letters, digits, '-' or '_'", s.Name)
+	}
+	if len(s.Variables) > 100 {
+		return fmt.Errorf("httpapi: Stages[%s].Variables: %d variables exceed the limit of 100 per stage", s.Name, len(s.Variables))
+	}
+	for k, v := range s.Variables {
+		if !stageVarNamePattern.MatchString(k) {
+			return fmt.Errorf("httpapi: Stages[%s].Variables: name %q is not allowed: use 1 to 64 letters, digits or '_'", s.Name, k)
+		}
+		if !stageVarValuePattern.MatchString(v) {
+			return fmt.Errorf("httpapi: Stages[%s].Variables[%s]: value %q is not allowed: use at most 512 of letters, digits and -._~:/?#&=,", s.Name, k, v)
+		}
+	}
+	if s.Throttle != (Throttle{}) {
+		if err := s.Throttle.validate("Stages[" + s.Name + "].Throttle"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Throttle is a steady-state request rate with a burst allowance.
+type Throttle struct {
+	// RateLimit is the steady-state limit in requests per second.
+	RateLimit float64
+	// BurstLimit is the number of requests allowed at once above the rate.
+	BurstLimit int
+}
+
+func (t Throttle) withDefaults() Throttle {
+	if t == (Throttle{}) {
+		return Throttle{RateLimit: 1000, BurstLimit: 500}
+	}
+	return t
+}
+
+func (t Throttle) validate(field string) error {
+	if t.RateLimit <= 0 || t.BurstLimit <= 0 {
+		return fmt.Errorf("httpapi: %s needs both RateLimit and BurstLimit above zero, got RateLimit %v and BurstLimit %d", field, t.RateLimit, t.BurstLimit)
+	}
+	if t.BurstLimit > 5000 || t.RateLimit > 10000 {
+		return fmt.Errorf("httpapi: %s (RateLimit %v, BurstLimit %d) exceeds the account defaults of 10000 requests/s and a burst of 5000", field, t.RateLimit, t.BurstLimit)
+	}
+	return nil
+}
+
+// AccessLogs configure the access logs of every stage.
+type AccessLogs struct {
+	// Disabled turns access logging off. Not recommended: without access
+	// logs a failed request leaves no trace but the function's own logs.
+	// Default: false, access logs on.
+	Disabled bool
+
+	// Retention is how long the access log group keeps log events.
+	// Default: awslogs.RetentionDays_ONE_MONTH.
+	Retention awslogs.RetentionDays
+
+	// Fields are the access log's JSON fields: names mapped to
+	// $context variables. They must include "$context.requestId".
+	// Default: DefaultAccessLogFields.
+	Fields map[string]string
+}
+
+// DefaultAccessLogFields are the fields of the default JSON access log line.
+var DefaultAccessLogFields = map[string]string{
+	"requestId":          "$context.requestId",
+	"ip":                 "$context.identity.sourceIp",
+	"requestTime":        "$context.requestTime",
+	"httpMethod":         "$context.httpMethod",
+	"path":               "$context.path",
+	"routeKey":           "$context.routeKey",
+	"stage":              "$context.stage",
+	"status":             "$context.status",
+	"protocol":           "$context.protocol",
+	"responseLength":     "$context.responseLength",
+	"responseLatency":    "$context.responseLatency",
+	"integrationLatency": "$context.integrationLatency",
+	"integrationError":   "$context.integrationErrorMessage",
+	"authorizerError":    "$context.authorizer.error",
+	"userAgent":          "$context.identity.userAgent",
+}
+
+func (l AccessLogs) withDefaults() AccessLogs {
+	if l.Retention == "" {
+		l.Retention = awslogs.RetentionDays_ONE_MONTH
+	}
+	if l.Fields == nil {
+		l.Fields = DefaultAccessLogFields
+	}
+	return l
+}
+
+func (l AccessLogs) validate() error {
+	if l.Disabled {
+		return nil
+	}
+	if l.Retention == awslogs.RetentionDays_INFINITE {
+		return fmt.Errorf("httpapi: AccessLogs.Retention %q keeps logs forever: choose a finite awslogs.RetentionDays", l.Retention)
+	}
+	hasID := false
+	for k, v := range l.Fields {
+		if k == "" || strings.ContainsAny(k, `"\`) || strings.ContainsAny(v, `"\`) {
+			return fmt.Errorf("httpapi: AccessLogs.Fields: field %q: %q must not be empty nor contain quotes or backslashes", k, v)
+		}
+		hasID = hasID || v == "$context.requestId"
+	}
+	if !hasID {
+		return fmt.Errorf("httpapi: AccessLogs.Fields must include \"$context.requestId\" so that log lines can be correlated with function logs")
+	}
+	return nil
+}
+
+// format renders the fields as one JSON object, keys sorted.
+func (l AccessLogs) format() string {
+	keys := make([]string, 0, len(l.Fields))
+	for k := range l.Fields {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteByte('{')
+	for i, k := range keys {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "%q:%q", k, l.Fields[k])
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// accessLogSettings implements awsapigatewayv2.IAccessLogSettings.
+type accessLogSettings struct {
+	destination awsapigatewayv2.IAccessLogDestination
+	format      awsapigateway.AccessLogFormat
+}
+
+func (s *accessLogSettings) Destination() awsapigatewayv2.IAccessLogDestination { return s.destination }
+func (s *accessLogSettings) Format() awsapigateway.AccessLogFormat              { return s.format }
+
+// newAccessLogs creates the access log group, or returns nil when access
+// logging is off.
+func newAccessLogs(scope constructs.Construct, l *AccessLogs) awsapigatewayv2.IAccessLogSettings {
+	if l.Disabled {
+		return nil
+	}
+	group := awslogs.NewLogGroup(scope, jsii.String("AccessLogs"), &awslogs.LogGroupProps{Retention: l.Retention})
+	return &accessLogSettings{
+		destination: awsapigatewayv2.NewLogGroupLogDestination(group),
+		format:      awsapigateway.AccessLogFormat_Custom(jsii.String(l.format())),
+	}
+}
+
+func newStage(a *api, id string, s *StageOptions, logs awsapigatewayv2.IAccessLogSettings, apiThrottle Throttle) awsapigatewayv2.HttpStage {
+	t := apiThrottle
+	if s.Throttle != (Throttle{}) {
+		t = s.Throttle
+	}
+	var vars *map[string]*string
+	if len(s.Variables) > 0 {
+		m := make(map[string]*string, len(s.Variables))
+		for k, v := range s.Variables {
+			m[k] = jsii.String(v)
+		}
+		vars = &m
+	}
+	var description *string
+	if s.Description != "" {
+		description = jsii.String(s.Description)
+	}
+	return awsapigatewayv2.NewHttpStage(a, jsii.String(id), &awsapigatewayv2.HttpStageProps{
+		HttpApi:           a.httpApi,
+		StageName:         jsii.String(s.Name),
+		AutoDeploy:        jsii.Bool(!s.ManualDeploy),
+		Description:       description,
+		StageVariables:    vars,
+		AccessLogSettings: logs,
+		Throttle: &awsapigatewayv2.ThrottleSettings{
+			RateLimit:  jsii.Number(t.RateLimit),
+			BurstLimit: jsii.Number(float64(t.BurstLimit)),
+		},
+	})
+}

@@ -1,0 +1,315 @@
+package lambdahttp
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+// Request is one view over an API Gateway HTTP API event of either payload
+// format. Header names are matched case-insensitively; the path the router
+// sees never carries a named stage's prefix.
+type Request struct {
+	// Version is the payload format: "2.0" or "1.0".
+	Version string
+	// Method is the HTTP method, upper-case.
+	Method string
+	// Path is the decoded request path without the stage prefix:
+	// "/hello" for both "/hello" on $default and "/dev/hello" on stage dev.
+	Path string
+	// RawPath is the path as API Gateway passed it, stage prefix included.
+	RawPath string
+	// RouteKey is the route API Gateway matched ("$default" for the catch-all).
+	RouteKey string
+	// PathParams are the path variables' decoded values.
+	PathParams map[string]string
+	// Cookies are the request's cookies, "name=value" each.
+	Cookies []string
+	// Body is the request body, base64-decoded when API Gateway encoded it.
+	Body []byte
+	// RequestID is API Gateway's request id (requestContext.requestId),
+	// also returned to the client in the apigw-requestid header.
+	RequestID string
+	// Stage is the stage name: "$default" or a named stage.
+	Stage string
+	// StageVariables are the stage's variables.
+	StageVariables map[string]string
+	// SourceIP is the client's IP address.
+	SourceIP string
+	// UserAgent is the client's User-Agent.
+	UserAgent string
+	// Authorizer is what the route's authorizer passed on, if any.
+	Authorizer Authorizer
+
+	// V2 is the raw event when Version is "2.0", else nil.
+	V2 *events.APIGatewayV2HTTPRequest
+	// V1 is the raw event when Version is "1.0", else nil.
+	V1 *events.APIGatewayProxyRequest
+
+	headers  map[string]string // lower-case names
+	rawQuery string
+	query    url.Values
+	multiQ   map[string][]string // 1.0 only
+}
+
+// Authorizer is the identity an authorizer established for the request.
+type Authorizer struct {
+	// JWTClaims are the JWT authorizer's claims, all values as strings.
+	JWTClaims map[string]string
+	// JWTScopes are the JWT's scopes; nil when the token has none.
+	JWTScopes []string
+	// Lambda is the context a Lambda authorizer returned.
+	Lambda map[string]any
+	// IAM describes the caller of an IAM-authorized route.
+	IAM *events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription
+}
+
+// Header returns the first value of the named header, or "". For a header
+// sent several times API Gateway joins the values with commas.
+func (r *Request) Header(name string) string {
+	if v, ok := r.headers[name]; ok {
+		return v
+	}
+	return r.headers[strings.ToLower(name)]
+}
+
+// Headers returns the request headers keyed by lower-case name. Callers
+// must not modify the map.
+func (r *Request) Headers() map[string]string { return r.headers }
+
+// RawQuery returns the query string without "?", still percent-encoded
+// (payload 2.0); for payload 1.0 it is rebuilt from the parameters.
+func (r *Request) RawQuery() string { return r.rawQuery }
+
+// Query returns the query parameters with every value a key was given, in
+// order. For payload 2.0 they are parsed from the raw query string, not from
+// API Gateway's comma-joined map, so a value containing a comma stays whole.
+func (r *Request) Query() url.Values {
+	if r.query != nil {
+		return r.query
+	}
+	if r.multiQ != nil {
+		r.query = url.Values(r.multiQ)
+	} else {
+		r.query, _ = url.ParseQuery(r.rawQuery) // keeps what parses, like net/http
+		if r.query == nil {
+			r.query = url.Values{}
+		}
+	}
+	return r.query
+}
+
+// Param returns the value of a path variable, or "".
+func (r *Request) Param(name string) string { return r.PathParams[name] }
+
+// Cookie returns the value of the named cookie.
+func (r *Request) Cookie(name string) (string, bool) {
+	for _, c := range r.Cookies {
+		if n, v, ok := strings.Cut(c, "="); ok && strings.TrimSpace(n) == name {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// DecodeJSON decodes the body into v. A missing, malformed or mistyped body
+// gives an *Error with status 400 that names the problem; unknown fields
+// are rejected.
+func (r *Request) DecodeJSON(v any) error {
+	if len(r.Body) == 0 {
+		return Errorf(http.StatusBadRequest, "request body is empty: want a JSON document")
+	}
+	dec := json.NewDecoder(strings.NewReader(string(r.Body)))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var syn *json.SyntaxError
+		var typ *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &syn):
+			return Errorf(http.StatusBadRequest, "request body is not valid JSON at byte %d: %v", syn.Offset, syn)
+		case errors.As(err, &typ):
+			return Errorf(http.StatusBadRequest, "request body field %q must be %s, got %s", typ.Field, typ.Type, typ.Value)
+		default:
+			return Errorf(http.StatusBadRequest, "request body: %v", err)
+		}
+	}
+	if dec.More() {
+		return Errorf(http.StatusBadRequest, "request body has data after the JSON document")
+	}
+	return nil
+}
+
+// fromV2 builds a Request over a 2.0 event.
+func fromV2(ev *events.APIGatewayV2HTTPRequest) (*Request, error) {
+	rc := &ev.RequestContext
+	r := &Request{
+		Version:        "2.0",
+		Method:         rc.HTTP.Method,
+		RawPath:        ev.RawPath,
+		RouteKey:       ev.RouteKey,
+		PathParams:     ev.PathParameters,
+		Cookies:        ev.Cookies,
+		RequestID:      rc.RequestID,
+		Stage:          rc.Stage,
+		StageVariables: ev.StageVariables,
+		SourceIP:       rc.HTTP.SourceIP,
+		UserAgent:      rc.HTTP.UserAgent,
+		V2:             ev,
+		headers:        ev.Headers,
+		rawQuery:       ev.RawQueryString,
+	}
+	if r.RawPath == "" {
+		r.RawPath = rc.HTTP.Path
+	}
+	r.Path = stripStage(r.RawPath, r.Stage)
+	if a := rc.Authorizer; a != nil {
+		if a.JWT != nil {
+			r.Authorizer.JWTClaims = a.JWT.Claims
+			r.Authorizer.JWTScopes = a.JWT.Scopes
+		}
+		r.Authorizer.Lambda = a.Lambda
+		r.Authorizer.IAM = a.IAM
+	}
+	if err := lowerHeaderNames(r); err != nil {
+		return nil, err
+	}
+	body, err := decodeBody(ev.Body, ev.IsBase64Encoded)
+	if err != nil {
+		return nil, err
+	}
+	r.Body = body
+	return r, nil
+}
+
+// fromV1 builds a Request over a 1.0 event.
+func fromV1(ev *events.APIGatewayProxyRequest) (*Request, error) {
+	rc := &ev.RequestContext
+	r := &Request{
+		Version:        "1.0",
+		Method:         ev.HTTPMethod,
+		RawPath:        ev.Path,
+		RouteKey:       rc.ResourceID,
+		PathParams:     ev.PathParameters,
+		RequestID:      rc.RequestID,
+		Stage:          rc.Stage,
+		StageVariables: ev.StageVariables,
+		SourceIP:       rc.Identity.SourceIP,
+		UserAgent:      rc.Identity.UserAgent,
+		V1:             ev,
+		multiQ:         ev.MultiValueQueryStringParameters,
+	}
+	if r.Method == "" {
+		r.Method = rc.HTTPMethod
+	}
+	if r.RouteKey == "" && ev.Resource != "" {
+		r.RouteKey = r.Method + " " + ev.Resource
+	}
+	// 1.0's path is percent-encoded; requestContext.path is decoded.
+	decoded := rc.Path
+	if decoded == "" {
+		if p, err := url.PathUnescape(ev.Path); err == nil {
+			decoded = p
+		} else {
+			decoded = ev.Path
+		}
+	}
+	r.Path = stripStage(decoded, r.Stage)
+	if r.multiQ == nil && len(ev.QueryStringParameters) > 0 {
+		r.multiQ = make(map[string][]string, len(ev.QueryStringParameters))
+		for k, v := range ev.QueryStringParameters {
+			r.multiQ[k] = []string{v}
+		}
+	}
+	if r.multiQ != nil {
+		r.rawQuery = url.Values(r.multiQ).Encode()
+	}
+	r.headers = make(map[string]string, len(ev.Headers)+len(ev.MultiValueHeaders))
+	for k, v := range ev.Headers {
+		r.headers[strings.ToLower(k)] = v
+	}
+	for k, vs := range ev.MultiValueHeaders {
+		r.headers[strings.ToLower(k)] = strings.Join(vs, ",")
+	}
+	if c := r.headers["cookie"]; c != "" {
+		for _, part := range strings.Split(c, ";") {
+			if part = strings.TrimSpace(part); part != "" {
+				r.Cookies = append(r.Cookies, part)
+			}
+		}
+	}
+	if a := rc.Authorizer; a != nil {
+		if claims, ok := a["claims"].(map[string]any); ok {
+			r.Authorizer.JWTClaims = make(map[string]string, len(claims))
+			for k, v := range claims {
+				r.Authorizer.JWTClaims[k] = fmt.Sprint(v)
+			}
+			if scopes, ok := a["scopes"].([]any); ok {
+				for _, s := range scopes {
+					r.Authorizer.JWTScopes = append(r.Authorizer.JWTScopes, fmt.Sprint(s))
+				}
+			}
+		} else if _, jwt := a["claims"]; !jwt {
+			r.Authorizer.Lambda = a
+		}
+	}
+	body, err := decodeBody(ev.Body, ev.IsBase64Encoded)
+	if err != nil {
+		return nil, err
+	}
+	r.Body = body
+	return r, nil
+}
+
+// lowerHeaderNames makes header lookup case-insensitive. API Gateway sends
+// 2.0 header names lower-case; a test or another caller may not.
+func lowerHeaderNames(r *Request) error {
+	for k := range r.headers {
+		if k != strings.ToLower(k) {
+			m := make(map[string]string, len(r.headers))
+			for k, v := range r.headers {
+				lk := strings.ToLower(k)
+				if prev, ok := m[lk]; ok {
+					v = prev + "," + v
+				}
+				m[lk] = v
+			}
+			r.headers = m
+			return nil
+		}
+	}
+	return nil
+}
+
+func decodeBody(body string, base64Encoded bool) ([]byte, error) {
+	if body == "" {
+		return nil, nil
+	}
+	if !base64Encoded {
+		return []byte(body), nil
+	}
+	b, err := base64Std.DecodeString(body)
+	if err != nil {
+		return nil, Errorf(http.StatusBadRequest, "request body is marked base64-encoded but does not decode: %v", err)
+	}
+	return b, nil
+}
+
+// stripStage removes a named stage's "/stage" prefix from a path. The
+// $default stage adds none.
+func stripStage(path, stage string) string {
+	if stage == "" || stage == "$default" {
+		return path
+	}
+	if rest, ok := strings.CutPrefix(path, "/"+stage); ok && (rest == "" || rest[0] == '/') {
+		if rest == "" {
+			return "/"
+		}
+		return rest
+	}
+	return path
+}

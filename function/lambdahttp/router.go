@@ -1,0 +1,275 @@
+// Package lambdahttp is a small toolkit for Go Lambda functions behind an
+// API Gateway HTTP API: one [Request] view over payload formats 1.0 and 2.0,
+// a [Router] that dispatches on the route table the CDK stack deploys,
+// response helpers (JSON, text, binary, cookies, gzip), typed HTTP errors,
+// panic recovery and one structured log line per request.
+//
+// A Router implements lambda.Handler, so a function's main is:
+//
+//	func main() { lambda.Start(app.Router()) }
+package lambdahttp
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"os"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/httpapi-cdk/httpapi/route"
+)
+
+// MaxResponseBytes is Lambda's limit on a synchronous invocation's response.
+// A larger response would fail the invocation; the router answers 500 instead.
+const MaxResponseBytes = 6 * 1024 * 1024
+
+// HandlerFunc handles one request. A returned error becomes an error
+// response: an *[Error] keeps its status and message, any other error
+// becomes 500 with a generic message.
+type HandlerFunc func(ctx context.Context, r *Request) (*Response, error)
+
+// Route pairs a route key with its handler.
+type Route struct {
+	Key     route.Key
+	Handler HandlerFunc
+}
+
+// Options configure a [Router].
+type Options struct {
+	// Logger receives one line per request.
+	// Default: JSON lines on standard output, as Lambda's JSON log format expects.
+	Logger *slog.Logger
+	// CompressMinBytes is the smallest body that is gzip-compressed for
+	// clients that accept it.
+	// Default: 1024.
+	CompressMinBytes int
+}
+
+// Router dispatches API Gateway events to the handlers of a route table.
+// It is safe for concurrent use.
+type Router struct {
+	handlers    map[route.Key]HandlerFunc
+	table       *route.Table
+	catchAll    HandlerFunc
+	log         *slog.Logger
+	compressMin int
+}
+
+// NewRouter builds a router over routes. It fails on an invalid or
+// duplicate route key or a nil handler.
+func NewRouter(opts *Options, routes ...Route) (*Router, error) {
+	rt := &Router{handlers: make(map[route.Key]HandlerFunc, len(routes)), log: slog.New(slog.NewJSONHandler(os.Stdout, nil)), compressMin: 1024}
+	if opts != nil {
+		if opts.Logger != nil {
+			rt.log = opts.Logger
+		}
+		if opts.CompressMinBytes > 0 {
+			rt.compressMin = opts.CompressMinBytes
+		}
+	}
+	keys := make([]route.Key, 0, len(routes))
+	for _, r := range routes {
+		if r.Handler == nil {
+			return nil, fmt.Errorf("lambdahttp: route %q has a nil handler", r.Key.String())
+		}
+		rt.handlers[r.Key] = r.Handler
+		if r.Key.IsDefault() {
+			rt.catchAll = r.Handler
+		}
+		keys = append(keys, r.Key)
+	}
+	t, err := route.NewTable(keys)
+	if err != nil {
+		return nil, fmt.Errorf("lambdahttp: %w", err)
+	}
+	rt.table = t
+	return rt, nil
+}
+
+// Keys returns the route table's keys in declaration order: the routes a
+// stack should deploy for this router.
+func (rt *Router) Keys() []route.Key { return rt.table.Keys() }
+
+// Invoke implements lambda.Handler: it decodes an event of either payload
+// format, serves it and encodes the response in the same format. It never
+// returns an error: malformed events, handler errors and panics become
+// error responses.
+func (rt *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	start := time.Now()
+	var v2 events.APIGatewayV2HTTPRequest
+	err := json.Unmarshal(payload, &v2)
+	var req *Request
+	if err == nil && v2.Version != "1.0" {
+		req, err = fromV2(&v2)
+	} else {
+		v1 := new(events.APIGatewayProxyRequest)
+		if err = json.Unmarshal(payload, v1); err == nil {
+			req, err = fromV1(v1)
+		}
+	}
+	var resp *Response
+	if err != nil {
+		resp = rt.fail(ctx, req, err)
+		if req == nil {
+			req = &Request{Version: "2.0"}
+		}
+	} else {
+		resp = rt.Serve(ctx, req)
+	}
+	out := encode(req, resp, rt.compressMin)
+	if len(out) > MaxResponseBytes {
+		err := fmt.Errorf("response of %d bytes exceeds Lambda's %d-byte limit", len(out), MaxResponseBytes)
+		resp = rt.fail(ctx, req, err)
+		out = encode(req, resp, rt.compressMin)
+	}
+	rt.logRequest(ctx, req, resp.Status, start)
+	return out, nil
+}
+
+// Serve routes req to its handler and returns the response, recovering
+// panics and turning errors into error responses.
+func (rt *Router) Serve(ctx context.Context, req *Request) (resp *Response) {
+	defer func() {
+		if p := recover(); p != nil {
+			rt.log.LogAttrs(ctx, slog.LevelError, "panic", slog.String("requestId", req.RequestID),
+				slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+			resp = errorResponse(http.StatusInternalServerError, "Internal Server Error", req.RequestID)
+		}
+	}()
+	h, params := rt.dispatch(req)
+	if h == nil {
+		if allowed := rt.table.Allowed(req.Path); len(allowed) > 0 {
+			resp = errorResponse(http.StatusMethodNotAllowed, "Method Not Allowed", req.RequestID)
+			return resp.SetHeader("Allow", allowHeader(allowed))
+		}
+		return errorResponse(http.StatusNotFound, "Not Found", req.RequestID)
+	}
+	if params != nil {
+		req.PathParams = params
+	}
+	resp, err := h(ctx, req)
+	if err != nil {
+		return rt.fail(ctx, req, err)
+	}
+	if resp == nil {
+		return rt.fail(ctx, req, errors.New("handler returned neither a response nor an error"))
+	}
+	if resp.Status < 100 || resp.Status > 599 {
+		return rt.fail(ctx, req, fmt.Errorf("handler returned status %d", resp.Status))
+	}
+	return resp
+}
+
+// dispatch finds the handler: by the event's route key when API Gateway
+// matched a route of the table, else by path matching (the $default route
+// receives whatever matched no other route). It returns a nil handler for
+// an unknown path, and for a known path with another method.
+func (rt *Router) dispatch(req *Request) (HandlerFunc, map[string]string) {
+	if req.RouteKey != "" && req.RouteKey != route.DefaultKey {
+		if method, path, ok := strings.Cut(req.RouteKey, " "); ok {
+			if h, ok := rt.handlers[route.Key{Method: method, Path: path}]; ok {
+				return h, nil
+			}
+		}
+	}
+	m, ok := rt.table.Match(req.Method, req.Path)
+	if !ok {
+		return nil, nil
+	}
+	if m.Key.IsDefault() {
+		if len(rt.table.Allowed(req.Path)) > 0 {
+			return nil, nil // a 405 beats the catch-all
+		}
+		return rt.catchAll, nil
+	}
+	return rt.handlers[m.Key], m.Params
+}
+
+func allowHeader(methods []string) string {
+	if slices.Contains(methods, "ANY") {
+		return "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+	}
+	return strings.Join(methods, ", ")
+}
+
+// fail turns err into an error response and logs it.
+func (rt *Router) fail(ctx context.Context, req *Request, err error) *Response {
+	id := ""
+	if req != nil {
+		id = req.RequestID
+	}
+	var he *Error
+	if errors.As(err, &he) && he.Status >= 400 && he.Status <= 599 {
+		if he.Status >= 500 {
+			rt.log.LogAttrs(ctx, slog.LevelError, "handler error", slog.String("requestId", id), slog.String("error", err.Error()))
+		}
+		return errorResponse(he.Status, he.Message, id)
+	}
+	rt.log.LogAttrs(ctx, slog.LevelError, "handler error", slog.String("requestId", id), slog.String("error", err.Error()))
+	return errorResponse(http.StatusInternalServerError, "Internal Server Error", id)
+}
+
+func (rt *Router) logRequest(ctx context.Context, req *Request, status int, start time.Time) {
+	level := slog.LevelInfo
+	if status >= 500 {
+		level = slog.LevelError
+	}
+	if !rt.log.Enabled(ctx, level) {
+		return
+	}
+	rt.log.LogAttrs(ctx, level, "request",
+		slog.String("requestId", req.RequestID),
+		slog.String("routeKey", req.RouteKey),
+		slog.String("method", req.Method),
+		slog.String("path", req.Path),
+		slog.Int("status", status),
+		slog.Float64("latencyMs", float64(time.Since(start).Microseconds())/1000),
+	)
+}
+
+// encode renders resp in req's payload format, compressing and
+// base64-encoding the body as needed.
+func encode(req *Request, resp *Response, compressMin int) []byte {
+	body := resp.Body
+	headers := resp.Headers
+	contentType, _ := resp.header("Content-Type")
+	_, encoded := resp.header("Content-Encoding")
+	gz := !encoded && len(body) >= compressMin && req.headers != nil &&
+		compressible(contentType) && acceptsGzip(req.Header("accept-encoding"))
+	if gz {
+		body = gzipBody(body)
+		headers = make(map[string]string, len(resp.Headers)+2)
+		for k, v := range resp.Headers {
+			headers[k] = v
+		}
+		headers["Content-Encoding"] = "gzip"
+		headers["Vary"] = "Accept-Encoding"
+	}
+	b64 := len(body) > 0 && (gz || !IsText(contentType))
+	var s string
+	if b64 {
+		s = base64Std.EncodeToString(body)
+	} else {
+		s = string(body)
+	}
+	var out []byte
+	if req.Version == "1.0" {
+		r := events.APIGatewayProxyResponse{StatusCode: resp.Status, Headers: headers, Body: s, IsBase64Encoded: b64}
+		if len(resp.Cookies) > 0 {
+			r.MultiValueHeaders = map[string][]string{"Set-Cookie": resp.Cookies}
+		}
+		out, _ = json.Marshal(&r)
+	} else {
+		r := events.APIGatewayV2HTTPResponse{StatusCode: resp.Status, Headers: headers, Cookies: resp.Cookies, Body: s, IsBase64Encoded: b64}
+		out, _ = json.Marshal(&r)
+	}
+	return out
+}

@@ -1,0 +1,201 @@
+package test
+
+import (
+	"bytes"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/function/app"
+	"github.com/httpapi-cdk/httpapi/stacks"
+)
+
+// referenceStacks synthesizes the reference app once per test binary.
+var referenceStacks = sync.OnceValue(func() []*stacks.Reference {
+	return stacks.NewApp(newApp())
+})
+
+func reference(t *testing.T, name string) *stacks.Reference {
+	t.Helper()
+	for _, s := range referenceStacks() {
+		if *s.StackName() == name {
+			return s
+		}
+	}
+	t.Fatalf("no reference stack %q", name)
+	return nil
+}
+
+func TestGoldenTemplates(t *testing.T) {
+	for _, s := range referenceStacks() {
+		t.Run(*s.StackName(), func(t *testing.T) {
+			checkGolden(t, *s.StackName()+".template.json", normalize(templateJSON(t, s.Stack)))
+		})
+	}
+}
+
+func TestDeterministicSynthesis(t *testing.T) {
+	// Two independent apps, real asset hashes included.
+	first := stacks.NewApp(newApp())
+	second := stacks.NewApp(newApp())
+	for i := range first {
+		a, b := templateJSON(t, first[i].Stack), templateJSON(t, second[i].Stack)
+		if !bytes.Equal(a, b) {
+			t.Errorf("%s: two synths of the same source differ", *first[i].StackName())
+		}
+		if !assetHash.Match(a) {
+			t.Errorf("%s: no asset hash in the template", *first[i].StackName())
+		}
+	}
+}
+
+func TestReferenceRoutesAreTheHandlersTable(t *testing.T) {
+	for _, s := range referenceStacks() {
+		tpl := toJSON(s.Stack)
+		var got, want []string
+		for _, r := range resources(tpl, "AWS::ApiGatewayV2::Route") {
+			got = append(got, props(r)["RouteKey"].(string))
+		}
+		for _, k := range app.Routes() {
+			want = append(want, k.String())
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: routes %q, want the handler's table %q", *s.StackName(), got, want)
+		}
+		if n := len(s.API.Routes()); n != len(want) {
+			t.Errorf("API.Routes() has %d routes, want %d", n, len(want))
+		}
+	}
+}
+
+func TestReferenceIntegration(t *testing.T) {
+	for name, version := range map[string]string{"HttpApiReference": "2.0", "HttpApiReferenceV1": "1.0"} {
+		t.Run(name, func(t *testing.T) {
+			tpl := assertions.Template_FromStack(reference(t, name).Stack, nil)
+			assert(t, func() { tpl.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::Integration"), jsii.Number(1)) })
+			assert(t, func() {
+				tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Integration"), map[string]any{
+					"IntegrationType":      "AWS_PROXY",
+					"PayloadFormatVersion": version,
+					"TimeoutInMillis":      assertions.Match_Absent(), // 30 s, the HTTP API default
+				})
+			})
+			assert(t, func() {
+				tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Api"), map[string]any{"ProtocolType": "HTTP"})
+			})
+		})
+	}
+}
+
+func TestReferencePermissions(t *testing.T) {
+	tpl := toJSON(reference(t, "HttpApiReference").Stack)
+	perms := resources(tpl, "AWS::Lambda::Permission")
+	var arns []string
+	for _, p := range perms {
+		pp := props(p)
+		if pp["Principal"] != "apigateway.amazonaws.com" || pp["Action"] != "lambda:InvokeFunction" {
+			t.Errorf("unexpected permission %v", pp)
+		}
+		arns = append(arns, joinText(pp["SourceArn"]))
+	}
+	slices.Sort(arns)
+	prefix := "arn:{AWS::Partition}:execute-api:{AWS::Region}:{AWS::AccountId}:{ApiHttpApi4C294DC0}"
+	want := []string{
+		prefix + "/*/$default",
+		prefix + "/*/GET/cookies",
+		prefix + "/*/GET/fail",
+		prefix + "/*/GET/hello",
+		prefix + "/*/GET/hello/*",
+		prefix + "/*/GET/pixel.png",
+		prefix + "/*/GET/report",
+		prefix + "/*/POST/echo",
+	}
+	if !slices.Equal(arns, want) {
+		t.Errorf("permission SourceArns:\n got %q\nwant %q", arns, want)
+	}
+}
+
+func TestReferenceStagesCorsOutputs(t *testing.T) {
+	s := reference(t, "HttpApiReference")
+	tpl := assertions.Template_FromStack(s.Stack, nil)
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), map[string]any{
+			"StageName":  "$default",
+			"AutoDeploy": true,
+			"AccessLogSettings": map[string]any{
+				"Format": assertions.Match_StringLikeRegexp(jsii.String(`"requestId":"\$context\.requestId"`)),
+			},
+			"DefaultRouteSettings": map[string]any{"ThrottlingRateLimit": 1000, "ThrottlingBurstLimit": 500},
+		})
+	})
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), map[string]any{
+			"StageName":      "dev",
+			"AutoDeploy":     true,
+			"StageVariables": map[string]any{"environment": "dev"},
+		})
+	})
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Api"), map[string]any{
+			"CorsConfiguration": map[string]any{
+				"AllowOrigins":     []any{"https://example.com"},
+				"AllowMethods":     []any{"GET", "POST"},
+				"AllowCredentials": false,
+				"MaxAge":           600,
+			},
+		})
+	})
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Logs::LogGroup"), map[string]any{"RetentionInDays": 30})
+	})
+	outputs := toJSON(s.Stack)["Outputs"].(map[string]any)
+	var urls []string
+	for _, o := range outputs {
+		urls = append(urls, joinText(o.(map[string]any)["Value"]))
+	}
+	slices.Sort(urls)
+	want := []string{
+		"https://{ApiHttpApi4C294DC0}.execute-api.{AWS::Region}.{AWS::URLSuffix}/",
+		"https://{ApiHttpApi4C294DC0}.execute-api.{AWS::Region}.{AWS::URLSuffix}/dev",
+	}
+	if !slices.Equal(urls, want) {
+		t.Errorf("output URLs %q, want %q", urls, want)
+	}
+}
+
+func TestReferenceFunction(t *testing.T) {
+	tpl := toJSON(reference(t, "HttpApiReference").Stack)
+	fns := resources(tpl, "AWS::Lambda::Function")
+	if len(fns) != 1 {
+		t.Fatalf("%d functions, want 1", len(fns))
+	}
+	for _, fn := range fns {
+		p := props(fn)
+		if timeout := p["Timeout"].(float64); timeout > 29 {
+			t.Errorf("function timeout %vs exceeds 29 s", timeout)
+		}
+		for key, want := range map[string]string{"Runtime": "provided.al2023", "Handler": "bootstrap"} {
+			if p[key] != want {
+				t.Errorf("%s = %v, want %s", key, p[key], want)
+			}
+		}
+		if arch := p["Architectures"].([]any); len(arch) != 1 || arch[0] != "arm64" {
+			t.Errorf("Architectures = %v, want [arm64]", arch)
+		}
+		if lf := p["LoggingConfig"].(map[string]any)["LogFormat"]; lf != "JSON" {
+			t.Errorf("LogFormat = %v, want JSON", lf)
+		}
+		if pkg := fn["Metadata"].(map[string]any)["httpapi:GoPackage"]; pkg != stacks.FunctionPackage {
+			t.Errorf("metadata httpapi:GoPackage = %v, want %s", pkg, stacks.FunctionPackage)
+		}
+		if key := joinText(p["Code"].(map[string]any)["S3Key"]); !strings.HasSuffix(key, ".zip") || !assetHash.MatchString(key) {
+			t.Errorf("Code.S3Key = %q, want <sha256>.zip", key)
+		}
+	}
+}
