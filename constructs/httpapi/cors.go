@@ -104,6 +104,9 @@ func (c *Cors) preflight() *awsapigatewayv2.CorsPreflightOptions {
 	ms := make([]awsapigatewayv2.CorsHttpMethod, len(methods))
 	for i, m := range methods {
 		ms[i] = awsapigatewayv2.CorsHttpMethod(m)
+		if m == "*" {
+			ms[i] = awsapigatewayv2.CorsHttpMethod_ANY // the jsii enum's name for "*"
+		}
 	}
 	o.AllowMethods = &ms
 	if len(c.ExposeHeaders) > 0 {

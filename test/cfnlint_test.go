@@ -1,0 +1,88 @@
+package test
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+
+	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
+	"github.com/httpapi-cdk/httpapi/route"
+)
+
+// cfnLintIgnored are the cfn-lint checks we do not act on, each with why.
+var cfnLintIgnored = map[string]string{
+	// The Lambda L2 adds DependsOn from the function to its role so that the
+	// role's policies exist before the function; the Fn::GetAtt already
+	// orders them, and the redundancy is harmless.
+	"W3005": "redundant DependsOn added by the CDK Lambda L2",
+}
+
+// sampleConfigurations are construct configurations beyond the reference
+// stacks whose templates cfn-lint also checks.
+func sampleConfigurations() map[string]awscdk.Stack {
+	out := map[string]awscdk.Stack{}
+
+	multi := newStack()
+	a := inlineFunction(multi, "A", 10*time.Second)
+	b := inlineFunction(multi, "B", 5*time.Second)
+	api := httpapi.New(multi, "Api", &httpapi.Props{
+		Handler: a, Routes: keys("GET /a", "ANY /a/{proxy+}", "$default"),
+		Stages: []httpapi.StageOptions{{Name: "prod", ManualDeploy: true, Throttle: httpapi.Throttle{RateLimit: 50, BurstLimit: 10}}},
+		Cors:   &httpapi.Cors{AllowOrigins: []string{"*"}, AllowMethods: []string{"*"}, ExposeHeaders: []string{"x-request-id"}},
+	})
+	api.AddRoutes(b, keys("POST /b"), &httpapi.RouteOptions{PayloadFormat: httpapi.PayloadFormatV1, IntegrationTimeout: 6 * time.Second})
+	out["MultiFunction"] = multi
+
+	wide := newStack()
+	fn := inlineFunction(wide, "Fn", 10*time.Second)
+	var ks []route.Key
+	for i := range httpapi.MaxRoutes {
+		ks = append(ks, route.Key{Method: "GET", Path: fmt.Sprintf("/r%d/{id}", i)})
+	}
+	httpapi.New(wide, "Api", &httpapi.Props{Handler: fn, Routes: ks})
+	out["MaxRoutes"] = wide
+
+	quiet := newStack()
+	httpapi.New(quiet, "Api", &httpapi.Props{
+		Handler: inlineFunction(quiet, "Fn", 3*time.Second), Routes: keys("GET /"),
+		AccessLogs: httpapi.AccessLogs{Disabled: true},
+		Cors:       &httpapi.Cors{AllowOrigins: []string{"https://a.example", "http://localhost:3000"}, AllowCredentials: true, MaxAge: time.Hour},
+	})
+	out["NoAccessLogs"] = quiet
+	return out
+}
+
+func TestCfnLint(t *testing.T) {
+	lint, err := exec.LookPath("cfn-lint")
+	if err != nil {
+		t.Fatal("cfn-lint is not installed (pip install cfn-lint); the suite needs it to check every synthesized template")
+	}
+	dir := t.TempDir()
+	stacks := sampleConfigurations()
+	for _, s := range referenceStacks() {
+		stacks[*s.StackName()] = s.Stack
+	}
+	var files []string
+	for name, s := range stacks {
+		f := filepath.Join(dir, name+".template.json")
+		if err := os.WriteFile(f, templateJSON(t, s), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
+	}
+	args := []string{"--format", "parseable"}
+	for id := range cfnLintIgnored {
+		args = append(args, "--ignore-checks="+id)
+	}
+	args = append(append(args, "--"), files...)
+	out, err := exec.Command(lint, args...).CombinedOutput()
+	if err != nil || len(out) > 0 {
+		t.Errorf("cfn-lint found problems in %d templates (%v):\n%s", len(files), err, out)
+	}
+	t.Logf("cfn-lint checked %d templates", len(files))
+}
