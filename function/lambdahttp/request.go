@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/httpapi-cdk/httpapi/route"
 )
 
 // Request is one view over an API Gateway HTTP API event of either payload
@@ -24,7 +26,8 @@ type Request struct {
 	Path string
 	// RawPath is the path as API Gateway passed it, stage prefix included.
 	RawPath string
-	// RouteKey is the route API Gateway matched ("$default" for the catch-all).
+	// RouteKey is the route API Gateway matched ("$default" for the
+	// catch-all); "" when the event names none (REST API events).
 	RouteKey string
 	// PathParams are the path variables' decoded values.
 	PathParams map[string]string
@@ -144,7 +147,8 @@ func (r *Request) DecodeJSON(v any) error {
 	return nil
 }
 
-// fromV2 builds a Request over a 2.0 event.
+// fromV2 builds a Request over a 2.0 event. On error (a body that does not
+// decode) it still returns the Request, so the error response carries its id.
 func fromV2(ev *events.APIGatewayV2HTTPRequest) (*Request, error) {
 	rc := &ev.RequestContext
 	r := &Request{
@@ -175,18 +179,13 @@ func fromV2(ev *events.APIGatewayV2HTTPRequest) (*Request, error) {
 		r.Authorizer.Lambda = a.Lambda
 		r.Authorizer.IAM = a.IAM
 	}
-	if err := lowerHeaderNames(r); err != nil {
-		return nil, err
-	}
+	lowerHeaderNames(r)
 	body, err := decodeBody(ev.Body, ev.IsBase64Encoded)
-	if err != nil {
-		return nil, err
-	}
 	r.Body = body
-	return r, nil
+	return r, err
 }
 
-// fromV1 builds a Request over a 1.0 event.
+// fromV1 builds a Request over a 1.0 event; see fromV2 for errors.
 func fromV1(ev *events.APIGatewayProxyRequest) (*Request, error) {
 	rc := &ev.RequestContext
 	r := &Request{
@@ -206,8 +205,10 @@ func fromV1(ev *events.APIGatewayProxyRequest) (*Request, error) {
 	if r.Method == "" {
 		r.Method = rc.HTTPMethod
 	}
-	if r.RouteKey == "" && ev.Resource != "" {
-		r.RouteKey = r.Method + " " + ev.Resource
+	// HTTP API 1.0 events carry the route key in resourceId; REST API
+	// events carry a resource id there, which is no route key.
+	if _, err := route.Parse(r.RouteKey); err != nil {
+		r.RouteKey = ""
 	}
 	// 1.0's path is percent-encoded; requestContext.path is decoded.
 	decoded := rc.Path
@@ -258,16 +259,13 @@ func fromV1(ev *events.APIGatewayProxyRequest) (*Request, error) {
 		}
 	}
 	body, err := decodeBody(ev.Body, ev.IsBase64Encoded)
-	if err != nil {
-		return nil, err
-	}
 	r.Body = body
-	return r, nil
+	return r, err
 }
 
 // lowerHeaderNames makes header lookup case-insensitive. API Gateway sends
 // 2.0 header names lower-case; a test or another caller may not.
-func lowerHeaderNames(r *Request) error {
+func lowerHeaderNames(r *Request) {
 	for k := range r.headers {
 		if k != strings.ToLower(k) {
 			m := make(map[string]string, len(r.headers))
@@ -279,10 +277,9 @@ func lowerHeaderNames(r *Request) error {
 				m[lk] = v
 			}
 			r.headers = m
-			return nil
+			return
 		}
 	}
-	return nil
 }
 
 func decodeBody(body string, base64Encoded bool) ([]byte, error) {

@@ -107,7 +107,7 @@ func (rt *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	var v2 events.APIGatewayV2HTTPRequest
 	err := json.Unmarshal(payload, &v2)
 	var req *Request
-	if err == nil && v2.Version != "1.0" {
+	if err == nil && isV2(&v2) {
 		req, err = fromV2(&v2)
 	} else {
 		v1 := new(events.APIGatewayProxyRequest)
@@ -117,10 +117,11 @@ func (rt *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	}
 	var resp *Response
 	if err != nil {
-		resp = rt.fail(ctx, req, err)
 		if req == nil {
 			req = &Request{Version: "2.0"}
+			err = &Error{Status: http.StatusBadRequest, Message: "malformed event", Err: err}
 		}
+		resp = rt.fail(ctx, req, err)
 	} else {
 		resp = rt.Serve(ctx, req)
 	}
@@ -132,6 +133,18 @@ func (rt *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	}
 	rt.logRequest(ctx, req, resp.Status, start)
 	return out, nil
+}
+
+// isV2 reports whether an event decoded as 2.0 is one: its version says so,
+// or, with no version (some test tools omit it), it has 2.0's fields.
+func isV2(ev *events.APIGatewayV2HTTPRequest) bool {
+	switch ev.Version {
+	case "2.0":
+		return true
+	case "":
+		return ev.RawPath != "" || ev.RequestContext.HTTP.Method != ""
+	}
+	return false
 }
 
 // Serve routes req to its handler and returns the response, recovering
