@@ -145,8 +145,12 @@ func TestResponseEncoding(t *testing.T) {
 		Route{Key: route.MustParse("GET /json"), Handler: func(context.Context, *Request) (*Response, error) { return JSON(201, map[string]int{"a": 1}), nil }},
 		Route{Key: route.MustParse("GET /text"), Handler: func(context.Context, *Request) (*Response, error) { return Text(200, "héllo"), nil }},
 		Route{Key: route.MustParse("GET /png"), Handler: func(context.Context, *Request) (*Response, error) { return Binary(200, "image/png", png), nil }},
-		Route{Key: route.MustParse("GET /svg"), Handler: func(context.Context, *Request) (*Response, error) { return Binary(200, "image/svg+xml", []byte("<svg/>")), nil }},
-		Route{Key: route.MustParse("GET /none"), Handler: func(context.Context, *Request) (*Response, error) { return &Response{Status: 200, Body: []byte("x")}, nil }},
+		Route{Key: route.MustParse("GET /svg"), Handler: func(context.Context, *Request) (*Response, error) {
+			return Binary(200, "image/svg+xml", []byte("<svg/>")), nil
+		}},
+		Route{Key: route.MustParse("GET /none"), Handler: func(context.Context, *Request) (*Response, error) {
+			return &Response{Status: 200, Body: []byte("x")}, nil
+		}},
 		Route{Key: route.MustParse("GET /empty"), Handler: func(context.Context, *Request) (*Response, error) { return Empty(204), nil }},
 		Route{Key: route.MustParse("GET /big"), Handler: func(context.Context, *Request) (*Response, error) {
 			return Binary(200, "application/json", []byte(big)), nil
