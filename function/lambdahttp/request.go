@@ -1,6 +1,7 @@
 package lambdahttp
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -127,7 +128,7 @@ func (r *Request) DecodeJSON(v any) error {
 	if len(r.Body) == 0 {
 		return Errorf(http.StatusBadRequest, "request body is empty: want a JSON document")
 	}
-	dec := json.NewDecoder(strings.NewReader(string(r.Body)))
+	dec := json.NewDecoder(bytes.NewReader(r.Body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		var syn *json.SyntaxError

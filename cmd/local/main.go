@@ -1,0 +1,113 @@
+// Command local serves an HTTP API of a synthesized CDK app on localhost, as
+// API Gateway would, with the real Go handlers:
+//
+//	local [-cdk-out cdk.out] [-stack NAME] [-api ID] [-port 3000] [-stage dev] [-concurrency 4]
+//
+// It prints what it cannot emulate faithfully, one access log line per
+// request on standard output, and the functions' logs on standard error.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/httpapi-cdk/httpapi/local"
+)
+
+func main() {
+	if err := run(); err != nil {
+		fmt.Fprintln(os.Stderr, "local:", err)
+		os.Exit(1)
+	}
+}
+
+func run() error {
+	cdkOut := flag.String("cdk-out", "cdk.out", "cloud assembly `directory` to read")
+	templateFile := flag.String("template", "", "read this template `file` instead of a cloud assembly")
+	stack := flag.String("stack", "", "stack `name` (default: the only stack with an HTTP API)")
+	apiID := flag.String("api", "", "API logical id or name (default: the only HTTP API)")
+	host := flag.String("host", "127.0.0.1", "address to listen on")
+	port := flag.Int("port", 3000, "port to listen on")
+	stages := flag.String("stage", "", "comma-separated stages to serve (default: all; $default at /, others at /NAME)")
+	concurrency := flag.Int("concurrency", 4, "most processes at once per function")
+	flag.Parse()
+
+	var apis []*local.API
+	var err error
+	if *templateFile != "" {
+		apis, err = local.LoadTemplate(*templateFile, *stack)
+	} else {
+		apis, err = local.LoadAssembly(*cdkOut)
+	}
+	if err != nil {
+		return err
+	}
+	api, err := local.Select(apis, *stack, *apiID)
+	if err != nil {
+		return err
+	}
+	for _, p := range api.Problems {
+		fmt.Fprintln(os.Stderr, "local: not emulated faithfully:", p)
+	}
+	var only []string
+	if *stages != "" {
+		only = strings.Split(*stages, ",")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	fmt.Fprintf(os.Stderr, "local: building %d function(s) of %s/%s\n", len(api.Functions), api.Stack, api.LogicalID)
+	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only})
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+
+	addr := net.JoinHostPort(*host, strconv.Itoa(*port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	for _, st := range api.Stages {
+		if len(only) > 0 && !contains(only, st.Name) {
+			continue
+		}
+		prefix := "/" + st.Name
+		if st.Name == "$default" {
+			prefix = ""
+		}
+		fmt.Fprintf(os.Stderr, "local: stage %s at http://%s%s/\n", st.Name, addr, prefix)
+	}
+	for _, r := range api.Routes {
+		fmt.Fprintf(os.Stderr, "local:   %-28s -> %s (payload %s)\n", r.Key, r.Function, r.PayloadFormat)
+	}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 10240 + 4096}
+	go func() {
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		hs.Shutdown(shutdown)
+	}()
+	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,479 @@
+// Package local serves an HTTP API synthesized with this project's
+// constructs on localhost, as API Gateway would, running the real Go
+// handlers as processes behind an in-process Lambda Runtime API.
+//
+// It reads the synthesized CloudFormation templates, not Go values: routes,
+// integrations (payload format, timeout), stages (variables), CORS, and for
+// each function its Go package (template metadata written by gofunction),
+// environment, memory and timeout. What it cannot serve faithfully is
+// reported by [Load] as a [Problem], never silently mis-served.
+package local
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/httpapi-cdk/httpapi/route"
+)
+
+// API is one HTTP API of a template, with what the emulator needs of it.
+type API struct {
+	// Stack is the stack the API belongs to.
+	Stack string
+	// LogicalID is the API's logical id in the template.
+	LogicalID string
+	// Name is the API's name.
+	Name string
+	// Routes are the API's routes.
+	Routes []Route
+	// Stages are the API's stages, $default first if present.
+	Stages []Stage
+	// Cors is the API's CORS configuration, nil when off.
+	Cors *Cors
+	// Functions are the functions the routes invoke, by logical id.
+	Functions map[string]*Function
+	// Problems are what the emulator cannot serve faithfully.
+	Problems []Problem
+}
+
+// Route is one route and the integration behind it.
+type Route struct {
+	Key route.Key
+	// Function is the logical id of the integration's function.
+	Function string
+	// PayloadFormat is "2.0" or "1.0".
+	PayloadFormat string
+	// Timeout is the integration timeout.
+	Timeout time.Duration
+	// AuthorizationType is NONE, JWT, CUSTOM or AWS_IAM.
+	AuthorizationType string
+	// Authorizer is the route's authorizer, nil without one.
+	Authorizer *Authorizer
+	// Unsupported, when not empty, says why the emulator answers this
+	// route with 500 instead of invoking it.
+	Unsupported string
+}
+
+// Authorizer is a JWT or Lambda authorizer of the template.
+type Authorizer struct {
+	LogicalID      string
+	Type           string // "JWT" or "REQUEST"
+	IdentitySource []string
+	Issuer         string
+	Audience       []string
+	// Lambda authorizers:
+	Function       string
+	PayloadFormat  string
+	SimpleResponse bool
+	CacheTTL       time.Duration
+}
+
+// Stage is a stage of the API.
+type Stage struct {
+	Name            string
+	Variables       map[string]string
+	AccessLogFormat string
+}
+
+// Cors is the API's CORS configuration.
+type Cors struct {
+	AllowOrigins     []string
+	AllowMethods     []string
+	AllowHeaders     []string
+	ExposeHeaders    []string
+	AllowCredentials bool
+	MaxAge           int // seconds; -1 when not set
+}
+
+// Function is a Lambda function of the template built from a Go package.
+type Function struct {
+	LogicalID   string
+	GoPackage   string
+	Environment map[string]string
+	MemorySize  int
+	Timeout     time.Duration
+}
+
+// Problem is something in the template the emulator cannot serve faithfully.
+type Problem struct {
+	Resource string
+	Message  string
+}
+
+func (p Problem) String() string { return p.Resource + ": " + p.Message }
+
+// template is the part of a CloudFormation template the emulator reads.
+type template struct {
+	Resources map[string]resource `json:"Resources"`
+}
+
+type resource struct {
+	Type       string          `json:"Type"`
+	Properties json.RawMessage `json:"Properties"`
+	Metadata   map[string]any  `json:"Metadata"`
+}
+
+// LoadAssembly reads every stack template of a cloud assembly directory
+// (cdk.out) and returns its HTTP APIs.
+func LoadAssembly(dir string) ([]*API, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
+	if err != nil {
+		return nil, fmt.Errorf("reading the cloud assembly (run `make synth` first?): %w", err)
+	}
+	var manifest struct {
+		Artifacts map[string]struct {
+			Type       string `json:"type"`
+			Properties struct {
+				TemplateFile string `json:"templateFile"`
+			} `json:"properties"`
+		} `json:"artifacts"`
+	}
+	if err := json.Unmarshal(b, &manifest); err != nil {
+		return nil, fmt.Errorf("%s/manifest.json: %w", dir, err)
+	}
+	var names []string
+	for name, a := range manifest.Artifacts {
+		if a.Type == "aws:cloudformation:stack" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	var apis []*API
+	for _, name := range names {
+		found, err := LoadTemplate(filepath.Join(dir, manifest.Artifacts[name].Properties.TemplateFile), name)
+		if err != nil {
+			return nil, err
+		}
+		apis = append(apis, found...)
+	}
+	return apis, nil
+}
+
+// LoadTemplate reads one CloudFormation template and returns its HTTP APIs.
+func LoadTemplate(path, stack string) ([]*API, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var t template
+	if err := json.Unmarshal(b, &t); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var ids []string
+	for id, r := range t.Resources {
+		if r.Type == "AWS::ApiGatewayV2::Api" {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	var apis []*API
+	for _, id := range ids {
+		api, err := t.api(stack, id)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", path, err)
+		}
+		if api != nil {
+			apis = append(apis, api)
+		}
+	}
+	return apis, nil
+}
+
+// ref returns the logical id a {"Ref": id} or {"Fn::GetAtt": [id, attr]}
+// names, or "".
+func ref(v any) string {
+	m, ok := v.(map[string]any)
+	if !ok {
+		return ""
+	}
+	if r, ok := m["Ref"].(string); ok {
+		return r
+	}
+	if g, ok := m["Fn::GetAtt"].([]any); ok && len(g) == 2 {
+		id, _ := g[0].(string)
+		return id
+	}
+	if j, ok := m["Fn::Join"].([]any); ok && len(j) == 2 {
+		if parts, ok := j[1].([]any); ok {
+			for _, p := range parts {
+				if id := ref(p); id != "" {
+					return id
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func (t *template) props(id string, v any) error {
+	return json.Unmarshal(t.Resources[id].Properties, v)
+}
+
+func (t *template) api(stack, id string) (*API, error) {
+	var p struct {
+		Name              string `json:"Name"`
+		ProtocolType      string `json:"ProtocolType"`
+		CorsConfiguration *struct {
+			AllowOrigins     []string `json:"AllowOrigins"`
+			AllowMethods     []string `json:"AllowMethods"`
+			AllowHeaders     []string `json:"AllowHeaders"`
+			ExposeHeaders    []string `json:"ExposeHeaders"`
+			AllowCredentials bool     `json:"AllowCredentials"`
+			MaxAge           *int     `json:"MaxAge"`
+		} `json:"CorsConfiguration"`
+	}
+	if err := t.props(id, &p); err != nil {
+		return nil, fmt.Errorf("%s: %w", id, err)
+	}
+	if p.ProtocolType != "HTTP" {
+		return nil, nil // a WebSocket API is not ours to serve
+	}
+	api := &API{Stack: stack, LogicalID: id, Name: p.Name, Functions: map[string]*Function{}}
+	if c := p.CorsConfiguration; c != nil {
+		api.Cors = &Cors{AllowOrigins: c.AllowOrigins, AllowMethods: c.AllowMethods, AllowHeaders: c.AllowHeaders,
+			ExposeHeaders: c.ExposeHeaders, AllowCredentials: c.AllowCredentials, MaxAge: -1}
+		if c.MaxAge != nil {
+			api.Cors.MaxAge = *c.MaxAge
+		}
+	}
+	problem := func(res, format string, args ...any) {
+		api.Problems = append(api.Problems, Problem{Resource: res, Message: fmt.Sprintf(format, args...)})
+	}
+
+	var resourceIDs []string
+	for rid := range t.Resources {
+		resourceIDs = append(resourceIDs, rid)
+	}
+	sort.Strings(resourceIDs)
+	for _, rid := range resourceIDs {
+		r := t.Resources[rid]
+		switch r.Type {
+		case "AWS::ApiGatewayV2::Route":
+			var rp struct {
+				ApiId             any    `json:"ApiId"`
+				RouteKey          string `json:"RouteKey"`
+				Target            any    `json:"Target"`
+				AuthorizationType string `json:"AuthorizationType"`
+				AuthorizerId      any    `json:"AuthorizerId"`
+			}
+			if err := t.props(rid, &rp); err != nil {
+				return nil, fmt.Errorf("%s: %w", rid, err)
+			}
+			if ref(rp.ApiId) != id {
+				continue
+			}
+			key, err := route.Parse(rp.RouteKey)
+			if err != nil {
+				problem(rid, "route key %q: %v", rp.RouteKey, err)
+				continue
+			}
+			rt := Route{Key: key, AuthorizationType: rp.AuthorizationType}
+			if rt.AuthorizationType == "" {
+				rt.AuthorizationType = "NONE"
+			}
+			t.integration(ref(rp.Target), &rt, api, problem)
+			if rt.AuthorizationType != "NONE" {
+				t.authorizer(ref(rp.AuthorizerId), &rt, api, problem)
+			}
+			if rt.Unsupported != "" {
+				problem(rid, "route %s is answered with 500: %s", key, rt.Unsupported)
+			}
+			api.Routes = append(api.Routes, rt)
+		case "AWS::ApiGatewayV2::Stage":
+			var sp struct {
+				ApiId             any               `json:"ApiId"`
+				StageName         string            `json:"StageName"`
+				StageVariables    map[string]string `json:"StageVariables"`
+				AutoDeploy        bool              `json:"AutoDeploy"`
+				AccessLogSettings *struct {
+					Format string `json:"Format"`
+				} `json:"AccessLogSettings"`
+			}
+			if err := t.props(rid, &sp); err != nil {
+				return nil, fmt.Errorf("%s: %w", rid, err)
+			}
+			if ref(sp.ApiId) != id {
+				continue
+			}
+			if !sp.AutoDeploy {
+				problem(rid, "stage %s deploys manually; the emulator serves the template's routes on it as if deployed", sp.StageName)
+			}
+			s := Stage{Name: sp.StageName, Variables: sp.StageVariables}
+			if sp.AccessLogSettings != nil {
+				s.AccessLogFormat = sp.AccessLogSettings.Format
+			}
+			api.Stages = append(api.Stages, s)
+		}
+	}
+	slices.SortStableFunc(api.Stages, func(a, b Stage) int {
+		if a.Name == "$default" {
+			return -1
+		}
+		if b.Name == "$default" {
+			return 1
+		}
+		return strings.Compare(a.Name, b.Name)
+	})
+	if len(api.Stages) == 0 {
+		problem(id, "the API has no stage: every request is answered 404, as API Gateway would")
+	}
+	return api, nil
+}
+
+// integration resolves a route's integration and its function.
+func (t *template) integration(id string, rt *Route, api *API, problem func(string, string, ...any)) {
+	r, ok := t.Resources[id]
+	if !ok || r.Type != "AWS::ApiGatewayV2::Integration" {
+		rt.Unsupported = "its target is not an integration of this template"
+		return
+	}
+	var ip struct {
+		IntegrationType      string `json:"IntegrationType"`
+		IntegrationUri       any    `json:"IntegrationUri"`
+		PayloadFormatVersion string `json:"PayloadFormatVersion"`
+		TimeoutInMillis      int    `json:"TimeoutInMillis"`
+	}
+	if err := t.props(id, &ip); err != nil {
+		rt.Unsupported = err.Error()
+		return
+	}
+	if ip.IntegrationType != "AWS_PROXY" {
+		rt.Unsupported = fmt.Sprintf("integration type %s is not emulated (only AWS_PROXY to Lambda)", ip.IntegrationType)
+		return
+	}
+	rt.PayloadFormat = ip.PayloadFormatVersion
+	if rt.PayloadFormat != "1.0" && rt.PayloadFormat != "2.0" {
+		rt.Unsupported = fmt.Sprintf("%q is not a valid value. PayloadFormatVersion must be \"1.0\" or \"2.0\"", ip.PayloadFormatVersion)
+		return
+	}
+	rt.Timeout = 30 * time.Second
+	if ip.TimeoutInMillis > 0 {
+		rt.Timeout = time.Duration(ip.TimeoutInMillis) * time.Millisecond
+	}
+	fn, why := t.function(ref(ip.IntegrationUri))
+	if fn == nil {
+		rt.Unsupported = why
+		return
+	}
+	rt.Function = fn.LogicalID
+	api.Functions[fn.LogicalID] = fn
+}
+
+// function resolves a Lambda function of the template built by gofunction.
+func (t *template) function(id string) (*Function, string) {
+	r, ok := t.Resources[id]
+	if !ok || r.Type != "AWS::Lambda::Function" {
+		return nil, "its integration does not invoke a Lambda function of this template (imported functions are not emulated)"
+	}
+	pkg, _ := r.Metadata["httpapi:GoPackage"].(string)
+	if pkg == "" {
+		return nil, fmt.Sprintf("function %s was not built by gofunction (no httpapi:GoPackage metadata), so the emulator cannot build it", id)
+	}
+	var fp struct {
+		MemorySize  int `json:"MemorySize"`
+		Timeout     int `json:"Timeout"`
+		Environment struct {
+			Variables map[string]any `json:"Variables"`
+		} `json:"Environment"`
+	}
+	if err := t.props(id, &fp); err != nil {
+		return nil, err.Error()
+	}
+	fn := &Function{LogicalID: id, GoPackage: pkg, Environment: map[string]string{}, MemorySize: fp.MemorySize, Timeout: time.Duration(fp.Timeout) * time.Second}
+	if fn.MemorySize == 0 {
+		fn.MemorySize = 128
+	}
+	if fn.Timeout == 0 {
+		fn.Timeout = 3 * time.Second
+	}
+	for k, v := range fp.Environment.Variables {
+		if s, ok := v.(string); ok {
+			fn.Environment[k] = s
+		} else {
+			fn.Environment[k] = "" // a token (Ref, GetAtt): no local value
+		}
+	}
+	return fn, ""
+}
+
+// authorizer resolves a route's authorizer.
+func (t *template) authorizer(id string, rt *Route, api *API, problem func(string, string, ...any)) {
+	if rt.AuthorizationType == "AWS_IAM" {
+		rt.Unsupported = "IAM authorization needs AWS credentials to verify SigV4; it is not emulated"
+		return
+	}
+	var ap struct {
+		AuthorizerType                 string   `json:"AuthorizerType"`
+		IdentitySource                 []string `json:"IdentitySource"`
+		AuthorizerUri                  any      `json:"AuthorizerUri"`
+		AuthorizerPayloadFormatVersion string   `json:"AuthorizerPayloadFormatVersion"`
+		EnableSimpleResponses          bool     `json:"EnableSimpleResponses"`
+		AuthorizerResultTtlInSeconds   int      `json:"AuthorizerResultTtlInSeconds"`
+		JwtConfiguration               *struct {
+			Audience []string `json:"Audience"`
+			Issuer   any      `json:"Issuer"`
+		} `json:"JwtConfiguration"`
+	}
+	if _, ok := t.Resources[id]; !ok {
+		rt.Unsupported = "its authorizer is not in this template"
+		return
+	}
+	if err := t.props(id, &ap); err != nil {
+		rt.Unsupported = err.Error()
+		return
+	}
+	a := &Authorizer{LogicalID: id, Type: ap.AuthorizerType, IdentitySource: ap.IdentitySource}
+	switch ap.AuthorizerType {
+	case "JWT":
+		if ap.JwtConfiguration != nil {
+			a.Audience = ap.JwtConfiguration.Audience
+			a.Issuer, _ = ap.JwtConfiguration.Issuer.(string)
+		}
+		problem(id, "JWT signatures are not verified locally (that needs the issuer's keys); issuer, audience and expiry are checked")
+	case "REQUEST":
+		fn, why := t.function(ref(ap.AuthorizerUri))
+		if fn == nil {
+			rt.Unsupported = "Lambda authorizer: " + why
+			return
+		}
+		a.Function, a.PayloadFormat, a.SimpleResponse = fn.LogicalID, ap.AuthorizerPayloadFormatVersion, ap.EnableSimpleResponses
+		a.CacheTTL = time.Duration(ap.AuthorizerResultTtlInSeconds) * time.Second
+		api.Functions[fn.LogicalID] = fn
+	default:
+		rt.Unsupported = fmt.Sprintf("authorizer type %q is not emulated", ap.AuthorizerType)
+		return
+	}
+	rt.Authorizer = a
+}
+
+// errNoAPI is returned by Select when nothing matches.
+var errNoAPI = errors.New("no HTTP API")
+
+// Select picks one API by stack name and API logical id or name; empty
+// values match anything, but the choice must be unique.
+func Select(apis []*API, stack, api string) (*API, error) {
+	var found []*API
+	for _, a := range apis {
+		if (stack == "" || a.Stack == stack) && (api == "" || a.LogicalID == api || a.Name == api) {
+			found = append(found, a)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("%w matches stack %q and API %q", errNoAPI, stack, api)
+	case 1:
+		return found[0], nil
+	}
+	var names []string
+	for _, a := range found {
+		names = append(names, a.Stack+"/"+a.LogicalID+" ("+a.Name+")")
+	}
+	return nil, fmt.Errorf("%d HTTP APIs match; choose one with -stack and -api: %s", len(found), strings.Join(names, ", "))
+}

@@ -1,0 +1,249 @@
+package local
+
+import (
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+)
+
+func randRead(b []byte) { rand.Read(b) }
+
+// authCache caches Lambda authorizer decisions by authorizer and identity.
+type authCache struct {
+	mu      sync.Mutex
+	entries map[string]authEntry
+}
+
+type authEntry struct {
+	allowed bool
+	context map[string]any
+	expires time.Time
+}
+
+func (c *authCache) get(key string) (authEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e, ok := c.entries[key]
+	if !ok || time.Now().After(e.expires) {
+		return authEntry{}, false
+	}
+	return e, true
+}
+
+func (c *authCache) put(key string, e authEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.entries == nil {
+		c.entries = map[string]authEntry{}
+	}
+	c.entries[key] = e
+}
+
+// identity resolves an identity source such as "$request.header.Authorization"
+// or "$request.querystring.token"; "" when absent.
+func (q *request) identity(source string) string {
+	switch {
+	case strings.HasPrefix(source, "$request.header."):
+		return q.r.Header.Get(strings.TrimPrefix(source, "$request.header."))
+	case strings.HasPrefix(source, "$request.querystring."):
+		_, values := queryParams(q.r.URL.RawQuery)
+		return strings.Join(values[strings.TrimPrefix(source, "$request.querystring.")], ",")
+	case strings.HasPrefix(source, "$stageVariables."):
+		return q.stage.Variables[strings.TrimPrefix(source, "$stageVariables.")]
+	case strings.HasPrefix(source, "$context."):
+		if source == "$context.routeKey" {
+			return q.route.Key.String()
+		}
+	}
+	return ""
+}
+
+// authorize runs the route's authorizer and returns a response to send
+// instead of invoking the route, or nil to go on.
+func (s *Server) authorize(q *request, a *Authorizer) *response {
+	sources := a.IdentitySource
+	if len(sources) == 0 && a.Type == "JWT" {
+		sources = []string{"$request.header.Authorization"}
+	}
+	var identity []string
+	for _, src := range sources {
+		v := q.identity(src)
+		if v == "" {
+			resp := unauthorized()
+			resp.authErr = "missing identity source " + src
+			return resp
+		}
+		identity = append(identity, v)
+	}
+	if a.Type == "JWT" {
+		return s.authorizeJWT(q, a, identity[0])
+	}
+	return s.authorizeLambda(q, a, identity)
+}
+
+// authorizeJWT checks the token's issuer, audience and expiry and passes
+// its claims on. The signature is not verified: that needs the issuer's
+// keys, which a local run does not fetch.
+func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *response {
+	token := strings.TrimSpace(strings.TrimPrefix(header, "Bearer "))
+	parts := strings.Split(token, ".")
+	fail := func(why string) *response {
+		resp := unauthorized()
+		resp.authErr = why
+		return resp
+	}
+	if len(parts) != 3 {
+		return fail("the token is not a JWT")
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return fail("the token's payload is not base64url")
+	}
+	var claims map[string]any
+	if err := json.Unmarshal(raw, &claims); err != nil {
+		return fail("the token's payload is not JSON")
+	}
+	if iss, _ := claims["iss"].(string); a.Issuer != "" && iss != a.Issuer {
+		return fail(fmt.Sprintf("issuer %q is not %q", iss, a.Issuer))
+	}
+	if len(a.Audience) > 0 {
+		var auds []string
+		switch v := claims["aud"].(type) {
+		case string:
+			auds = []string{v}
+		case []any:
+			for _, e := range v {
+				if s, ok := e.(string); ok {
+					auds = append(auds, s)
+				}
+			}
+		}
+		if cid, ok := claims["client_id"].(string); ok {
+			auds = append(auds, cid)
+		}
+		if !slices.ContainsFunc(auds, func(x string) bool { return slices.Contains(a.Audience, x) }) {
+			return fail("no audience of the token is allowed")
+		}
+	}
+	if exp, ok := claims["exp"].(float64); ok && time.Now().Unix() >= int64(exp) {
+		return fail("the token has expired")
+	}
+	strClaims := make(map[string]string, len(claims))
+	for k, v := range claims {
+		if s, ok := v.(string); ok {
+			strClaims[k] = s
+		} else {
+			b, _ := json.Marshal(v)
+			strClaims[k] = string(b)
+		}
+	}
+	var scopes []string
+	if sc, ok := claims["scope"].(string); ok && sc != "" {
+		scopes = strings.Fields(sc)
+	}
+	q.authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
+		JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: strClaims, Scopes: scopes},
+	}
+	q.authorizerV1 = map[string]any{"claims": strClaims, "scopes": scopes}
+	return nil
+}
+
+// authorizeLambda invokes a Lambda authorizer as API Gateway does.
+func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *response {
+	key := a.LogicalID + "\x00" + strings.Join(identity, "\x00")
+	entry, cached := s.authCache.get(key)
+	if !cached {
+		event, err := s.authorizerEvent(q, a, identity)
+		if err != nil {
+			return internalError()
+		}
+		res, ok := s.pools[a.Function].invoke(event, time.Now().Add(10*time.Second))
+		if !ok || res.outcome != outcomeOK {
+			resp := internalError()
+			resp.authErr = "the authorizer failed: " + res.detail
+			return resp
+		}
+		entry, ok = authorizerDecision(res.payload, a.SimpleResponse)
+		if !ok {
+			resp := internalError()
+			resp.authErr = "the authorizer's response is not valid"
+			return resp
+		}
+		if a.CacheTTL > 0 {
+			entry.expires = time.Now().Add(a.CacheTTL)
+			s.authCache.put(key, entry)
+		}
+	}
+	if !entry.allowed {
+		resp := forbidden()
+		resp.authErr = "the authorizer denied the request"
+		return resp
+	}
+	q.authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: entry.context}
+	q.authorizerV1 = entry.context
+	return nil
+}
+
+// authorizerDecision reads a simple response ({"isAuthorized": bool}) or an
+// IAM policy response.
+func authorizerDecision(payload []byte, simple bool) (authEntry, bool) {
+	var r struct {
+		IsAuthorized   *bool          `json:"isAuthorized"`
+		Context        map[string]any `json:"context"`
+		PolicyDocument *struct {
+			Statement []struct {
+				Effect string `json:"Effect"`
+			} `json:"Statement"`
+		} `json:"policyDocument"`
+	}
+	if err := json.Unmarshal(payload, &r); err != nil {
+		return authEntry{}, false
+	}
+	if simple {
+		if r.IsAuthorized == nil {
+			return authEntry{}, false
+		}
+		return authEntry{allowed: *r.IsAuthorized, context: r.Context}, true
+	}
+	if r.PolicyDocument == nil {
+		return authEntry{}, false
+	}
+	allowed := false
+	for _, st := range r.PolicyDocument.Statement {
+		if st.Effect == "Deny" {
+			return authEntry{allowed: false, context: r.Context}, true
+		}
+		allowed = allowed || st.Effect == "Allow"
+	}
+	return authEntry{allowed: allowed, context: r.Context}, true
+}
+
+func (s *Server) authorizerEvent(q *request, a *Authorizer, identity []string) ([]byte, error) {
+	arn := fmt.Sprintf("arn:aws:execute-api:us-east-1:%s:%s/%s/%s%s", accountID, s.apiID, q.stage.Name, q.r.Method, q.path)
+	if a.PayloadFormat == "1.0" {
+		ev := q.v1()
+		return json.Marshal(struct {
+			Type               string `json:"type"`
+			MethodArn          string `json:"methodArn"`
+			IdentitySource     string `json:"identitySource"`
+			AuthorizationToken string `json:"authorizationToken"`
+			*eventV1
+		}{"REQUEST", arn, strings.Join(identity, ","), strings.Join(identity, ","), ev})
+	}
+	ev := q.v2()
+	ev.Body, ev.IsBase64Encoded = "", false
+	return json.Marshal(struct {
+		Type           string   `json:"type"`
+		RouteArn       string   `json:"routeArn"`
+		IdentitySource []string `json:"identitySource"`
+		*eventV2
+		IsBase64Encoded *bool `json:"isBase64Encoded,omitempty"`
+	}{"REQUEST", arn, identity, ev, nil})
+}

@@ -1,0 +1,222 @@
+package local
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"flag"
+	"io"
+	"log/slog"
+	"net/http"
+	"runtime"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/httpapi-cdk/httpapi/function/app"
+	"github.com/httpapi-cdk/httpapi/function/lambdahttp"
+)
+
+// The reference app's template, as `cdk synth` writes it (golden).
+const referenceTemplate = "../test/testdata/HttpApiReference.template.json"
+
+var loadDuration = flag.Duration("load-duration", 2*time.Second, "how long the load test runs (the full test: 20s)")
+
+func TestReferenceApp(t *testing.T) {
+	f := serve(t, referenceTemplate, "")
+	for _, tc := range []struct {
+		method, path string
+		body         string
+		status       int
+		want         string
+		header       map[string]string
+	}{
+		{"GET", "/hello", "", 200, `{"message":"Hello, world!"}`, map[string]string{"Content-Type": "application/json"}},
+		{"GET", "/dev/hello/ann", "", 200, `{"message":"Hello, ann!"}`, nil},
+		{"POST", "/echo", `{"message":"ab","repeat":2}`, 200, `{"message":"abab","length":4}`, nil},
+		{"POST", "/echo", `{"message":`, 400, "", nil},
+		{"DELETE", "/hello", "", 405, "", map[string]string{"Allow": "GET"}},
+		{"GET", "/missing", "", 404, "", nil},
+		{"GET", "/fail", "", 500, "", nil},
+	} {
+		r := do(t, f, tc.method, tc.path, []byte(tc.body), "Content-Type", "application/json")
+		if r.status != tc.status || (tc.want != "" && string(r.body) != tc.want) {
+			t.Errorf("%s %s: %d %s", tc.method, tc.path, r.status, r.body)
+		}
+		for k, v := range tc.header {
+			if r.header.Get(k) != v {
+				t.Errorf("%s %s: %s = %q, want %q", tc.method, tc.path, k, r.header.Get(k), v)
+			}
+		}
+		if r.status >= 400 {
+			var body struct{ RequestID string }
+			json.Unmarshal(r.body, &body)
+			if body.RequestID != r.header.Get("Apigw-Requestid") {
+				t.Errorf("%s %s: error body requestId %q, apigw-requestid %q", tc.method, tc.path, body.RequestID, r.header.Get("Apigw-Requestid"))
+			}
+		}
+	}
+	r := do(t, f, "GET", "/report", nil, "Accept-Encoding", "gzip")
+	if r.header.Get("Content-Encoding") != "gzip" || r.header.Get("Vary") != "Accept-Encoding" {
+		t.Fatalf("report not gzipped: %v", r.header)
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(r.body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plain, _ := io.ReadAll(zr)
+	var rows []app.ReportRow
+	if err := json.Unmarshal(plain, &rows); err != nil || len(rows) != 90 {
+		t.Errorf("report: %d rows, %v", len(rows), err)
+	}
+	r = do(t, f, "GET", "/pixel.png", nil)
+	if r.header.Get("Content-Type") != "image/png" || !bytes.HasPrefix(r.body, []byte("\x89PNG")) {
+		t.Errorf("pixel: %v %q", r.header, r.body)
+	}
+	r = do(t, f, "GET", "/cookies", nil, "Cookie", "visits=2")
+	if r.header.Get("Set-Cookie") != "visits=3; Path=/; HttpOnly; Secure; SameSite=Lax" {
+		t.Errorf("cookies: %v", r.header)
+	}
+}
+
+// TestLoad runs 50 clients against GET /hello for -load-duration: every
+// request must get the exact answer, none may be lost, and the emulator's
+// heap must stay flat.
+func TestLoad(t *testing.T) {
+	f := serve(t, referenceTemplate, "")
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}, Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	get := func() (int, string, error) {
+		resp, err := client.Get(f.http.URL + "/hello")
+		if err != nil {
+			return 0, "", err
+		}
+		defer resp.Body.Close()
+		b, err := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b), err
+	}
+	for range 20 { // warm every process
+		get()
+	}
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+
+	const clients = 50
+	const maxRequests = 2_000_000
+	var sent, answered, bad atomic.Int64
+	deadline := time.Now().Add(*loadDuration)
+	var wg sync.WaitGroup
+	for range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for time.Now().Before(deadline) && sent.Add(1) <= maxRequests {
+				status, body, err := get()
+				if err == nil {
+					answered.Add(1)
+				}
+				if err != nil || status != 200 || body != `{"message":"Hello, world!"}` {
+					if bad.Add(1) < 5 {
+						t.Errorf("unexpected answer: %d %q %v", status, body, err)
+					}
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	total := min(sent.Load(), maxRequests)
+	if answered.Load() != total || bad.Load() != 0 {
+		t.Errorf("%d requests, %d answered, %d unexpected", total, answered.Load(), bad.Load())
+	}
+	growth := int64(after.HeapInuse) - int64(before.HeapInuse)
+	if growth > 32<<20 {
+		t.Errorf("heap grew by %d MB under load", growth>>20)
+	}
+	t.Logf("%d requests in %s by %d clients (%.0f/s), heap %+d KB", total, *loadDuration, clients, float64(total)/loadDuration.Seconds(), growth>>10)
+}
+
+// latencies collects request durations from parallel benchmark workers.
+type latencies struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (l *latencies) add(d []time.Duration) {
+	l.mu.Lock()
+	l.d = append(l.d, d...)
+	l.mu.Unlock()
+}
+
+func (l *latencies) report(b *testing.B, elapsed time.Duration) {
+	sort.Slice(l.d, func(i, j int) bool { return l.d[i] < l.d[j] })
+	if len(l.d) == 0 {
+		return
+	}
+	q := func(p float64) float64 { return float64(l.d[int(p*float64(len(l.d)-1))].Microseconds()) / 1000 }
+	b.ReportMetric(q(0.50), "p50-ms")
+	b.ReportMetric(q(0.99), "p99-ms")
+	b.ReportMetric(float64(len(l.d))/elapsed.Seconds(), "req/s")
+}
+
+// BenchmarkEmulatorHello measures GET /hello over HTTP through the emulator
+// and the real handler process, with 50 concurrent clients.
+func BenchmarkEmulatorHello(b *testing.B) {
+	t := &testing.T{}
+	f := serve(t, referenceTemplate, "")
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+	defer client.CloseIdleConnections()
+	var lat latencies
+	b.SetParallelism(25) // 50 goroutines on 2 cores
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		for pb.Next() {
+			t0 := time.Now()
+			resp, err := client.Get(f.http.URL + "/hello")
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 {
+				b.Errorf("status %d", resp.StatusCode)
+			}
+			mine = append(mine, time.Since(t0))
+		}
+		lat.add(mine)
+	})
+	lat.report(b, time.Since(start))
+}
+
+// BenchmarkInProcessHello is the floor: the same handler called in this
+// process with the same event, same concurrency.
+func BenchmarkInProcessHello(b *testing.B) {
+	rt := app.Router(&lambdahttp.Options{Logger: discardLogger()})
+	ev, _ := json.Marshal(events.APIGatewayV2HTTPRequest{Version: "2.0", RouteKey: "GET /hello", RawPath: "/hello",
+		RequestContext: events.APIGatewayV2HTTPRequestContext{RequestID: "id", Stage: "$default",
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: "/hello"}}})
+	var lat latencies
+	b.SetParallelism(25)
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		var mine []time.Duration
+		for pb.Next() {
+			t0 := time.Now()
+			rt.Invoke(context.Background(), ev)
+			mine = append(mine, time.Since(t0))
+		}
+		lat.add(mine)
+	})
+	lat.report(b, time.Since(start))
+}
+
+func discardLogger() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }
