@@ -7,7 +7,7 @@ SHELL := /bin/bash
 TOOLS := $(CURDIR)/.tools/node_modules/.bin
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: all synth test tools modules lint fuzz bench clean
+.PHONY: all synth test tools modules lint fuzz bench local load clean
 
 all: synth test
 
@@ -26,11 +26,26 @@ synth: tools modules
 	cdk synth --quiet
 	@ls cdk.out/*.template.json
 
+# Serve the reference app on 127.0.0.1:3000 with the real handler,
+# synthesizing first when a source changed. LOCALFLAGS adds flags, e.g.
+# LOCALFLAGS='-stack HttpApiReferenceV1 -port 4000'.
+LOCALFLAGS ?= -stack HttpApiReference
+local: cdk.out/manifest.json
+	go run ./cmd/local $(LOCALFLAGS)
+
+cdk.out/manifest.json: $(shell git ls-files '*.go' go.mod go.sum cdk.json 2>/dev/null)
+	$(MAKE) synth
+
+# The emulator's full load test: 50 clients for 20 s.
+load:
+	go test ./local -count=1 -run '^TestLoad$$' -load-duration 20s -v
+
 # The whole test suite: formatting, vet, unit, golden and construct tests,
 # fuzz seed corpora, and cfn-lint over every template the tests synthesize.
 test: tools modules lint
 	@command -v cfn-lint >/dev/null || { echo "cfn-lint is missing: install it with 'pip install cfn-lint'"; exit 1; }
 	go test -count=1 ./...
+	cd bench && go vet ./... && go test -count=1 -run TestSameAnswers .
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

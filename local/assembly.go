@@ -80,6 +80,7 @@ type Stage struct {
 	Name            string
 	Variables       map[string]string
 	AccessLogFormat string
+	accessLog       []logSegment // AccessLogFormat, parsed
 }
 
 // Cors is the API's CORS configuration.
@@ -308,6 +309,7 @@ func (t *template) api(stack, id string) (*API, error) {
 			s := Stage{Name: sp.StageName, Variables: sp.StageVariables}
 			if sp.AccessLogSettings != nil {
 				s.AccessLogFormat = sp.AccessLogSettings.Format
+				s.accessLog = parseAccessLogFormat(s.AccessLogFormat)
 			}
 			api.Stages = append(api.Stages, s)
 		}

@@ -515,48 +515,118 @@ func (s *Server) write(w http.ResponseWriter, q *request, resp *response) {
 
 // logAccess writes the access log line in the stage's format.
 func (s *Server) logAccess(q *request, resp *response) {
-	format := `{"requestId":"$context.requestId","routeKey":"$context.routeKey","status":"$context.status"}`
-	if q.stage != nil && q.stage.AccessLogFormat != "" {
-		format = q.stage.AccessLogFormat
+	format := defaultAccessLog
+	if q.stage != nil && q.stage.accessLog != nil {
+		format = q.stage.accessLog
 	}
-	routeKey, stage := "-", "-"
-	if q.route != nil {
-		routeKey = q.route.Key.String()
-	}
-	if q.stage != nil {
-		stage = q.stage.Name
-	}
-	dash := func(s string) string {
-		if s == "" {
-			return "-"
+	b := make([]byte, 0, 512)
+	for _, seg := range format {
+		if seg.variable == "" {
+			b = append(b, seg.text...)
+			continue
 		}
-		return s
+		b = appendJSONEscaped(b, s.contextValue(seg.variable, q, resp))
 	}
-	vars := map[string]string{
-		"requestId":               q.id,
-		"extendedRequestId":       q.id,
-		"identity.sourceIp":       q.sourceIP,
-		"identity.userAgent":      dash(q.r.UserAgent()),
-		"requestTime":             clfTime(q.start),
-		"requestTimeEpoch":        strconv.FormatInt(q.start.UnixMilli(), 10),
-		"httpMethod":              q.r.Method,
-		"path":                    q.r.URL.Path,
-		"routeKey":                routeKey,
-		"stage":                   stage,
-		"status":                  strconv.Itoa(resp.status),
-		"protocol":                q.r.Proto,
-		"responseLength":          strconv.Itoa(len(resp.body)),
-		"responseLatency":         strconv.FormatInt(time.Since(q.start).Milliseconds(), 10),
-		"integrationLatency":      dash(latencyMs(resp.integrationLatency)),
-		"integrationErrorMessage": dash(resp.errMsg),
-		"authorizer.error":        dash(resp.authErr),
-		"apiId":                   s.apiID,
-		"domainName":              q.r.Host,
-	}
-	line := expandContext(format, vars)
+	b = append(b, '\n')
 	s.logMu.Lock()
-	fmt.Fprintln(s.accessLog, line)
+	s.accessLog.Write(b)
 	s.logMu.Unlock()
+}
+
+// contextValue returns the value of a $context variable for the access log;
+// "-" for one without a value or not emulated.
+func (s *Server) contextValue(name string, q *request, resp *response) string {
+	v := ""
+	switch name {
+	case "requestId", "extendedRequestId":
+		v = q.id
+	case "identity.sourceIp":
+		v = q.sourceIP
+	case "identity.userAgent":
+		v = q.r.UserAgent()
+	case "requestTime":
+		v = clfTime(q.start)
+	case "requestTimeEpoch":
+		v = strconv.FormatInt(q.start.UnixMilli(), 10)
+	case "httpMethod":
+		v = q.r.Method
+	case "path":
+		v = q.r.URL.Path
+	case "routeKey":
+		if q.route != nil {
+			v = q.route.Key.String()
+		}
+	case "stage":
+		if q.stage != nil {
+			v = q.stage.Name
+		}
+	case "status":
+		v = strconv.Itoa(resp.status)
+	case "protocol":
+		v = q.r.Proto
+	case "responseLength":
+		v = strconv.Itoa(len(resp.body))
+	case "responseLatency":
+		v = strconv.FormatInt(time.Since(q.start).Milliseconds(), 10)
+	case "integrationLatency":
+		v = latencyMs(resp.integrationLatency)
+	case "integrationErrorMessage":
+		v = resp.errMsg
+	case "authorizer.error":
+		v = resp.authErr
+	case "apiId":
+		v = s.apiID
+	case "domainName":
+		v = q.r.Host
+	}
+	if v == "" {
+		return "-"
+	}
+	return v
+}
+
+// logSegment is a literal run of an access log format or a $context variable.
+type logSegment struct {
+	text     string
+	variable string
+}
+
+var defaultAccessLog = parseAccessLogFormat(`{"requestId":"$context.requestId","routeKey":"$context.routeKey","status":"$context.status"}`)
+
+// parseAccessLogFormat splits a format into literals and $context.name
+// variables, once per stage.
+func parseAccessLogFormat(format string) []logSegment {
+	var segs []logSegment
+	for {
+		i := strings.Index(format, "$context.")
+		if i < 0 {
+			return append(segs, logSegment{text: format})
+		}
+		segs = append(segs, logSegment{text: format[:i]})
+		rest := format[i+len("$context."):]
+		j := 0
+		for j < len(rest) && (rest[j] == '.' || rest[j] == '_' || rest[j] >= 'a' && rest[j] <= 'z' || rest[j] >= 'A' && rest[j] <= 'Z' || rest[j] >= '0' && rest[j] <= '9') {
+			j++
+		}
+		name := strings.TrimSuffix(rest[:j], ".")
+		segs = append(segs, logSegment{variable: name})
+		format = rest[len(name):]
+	}
+}
+
+// appendJSONEscaped appends s escaped for the inside of a JSON string.
+func appendJSONEscaped(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '"' || c == '\\':
+			b = append(b, '\\', c)
+		case c < 0x20:
+			b = append(b, fmt.Sprintf("\\u%04x", c)...)
+		default:
+			b = append(b, c)
+		}
+	}
+	return b
 }
 
 func latencyMs(d time.Duration) string {
@@ -564,31 +634,4 @@ func latencyMs(d time.Duration) string {
 		return ""
 	}
 	return strconv.FormatInt(d.Milliseconds(), 10)
-}
-
-// expandContext replaces each $context.name in format by its value, JSON
-// string-escaped (formats are JSON documents); unknown names become "-".
-func expandContext(format string, vars map[string]string) string {
-	var b strings.Builder
-	for {
-		i := strings.Index(format, "$context.")
-		if i < 0 {
-			b.WriteString(format)
-			return b.String()
-		}
-		b.WriteString(format[:i])
-		rest := format[i+len("$context."):]
-		j := 0
-		for j < len(rest) && (rest[j] == '.' || rest[j] == '_' || rest[j] >= 'a' && rest[j] <= 'z' || rest[j] >= 'A' && rest[j] <= 'Z' || rest[j] >= '0' && rest[j] <= '9') {
-			j++
-		}
-		name := strings.TrimSuffix(rest[:j], ".")
-		v, ok := vars[name]
-		if !ok {
-			v = "-"
-		}
-		enc, _ := json.Marshal(v)
-		b.Write(enc[1 : len(enc)-1])
-		format = rest[len(name):]
-	}
 }

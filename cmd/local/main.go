@@ -8,16 +8,19 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
 	"os/signal"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -66,7 +69,12 @@ func run() error {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	fmt.Fprintf(os.Stderr, "local: building %d function(s) of %s/%s\n", len(api.Functions), api.Stack, api.LogicalID)
-	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only})
+	// Access log and function logs are written in batches every 50 ms: one
+	// write per line would cost two system calls per request.
+	stdout, stderr := newBatchWriter(os.Stdout), newBatchWriter(os.Stderr)
+	defer stdout.Close()
+	defer stderr.Close()
+	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout})
 	if err != nil {
 		return err
 	}
@@ -101,6 +109,49 @@ func run() error {
 		return err
 	}
 	return nil
+}
+
+// batchWriter buffers writes and flushes them every 50 ms and on Close.
+type batchWriter struct {
+	mu   sync.Mutex
+	w    *bufio.Writer
+	stop chan struct{}
+	done chan struct{}
+}
+
+func newBatchWriter(w io.Writer) *batchWriter {
+	b := &batchWriter{w: bufio.NewWriterSize(w, 64*1024), stop: make(chan struct{}), done: make(chan struct{})}
+	go func() {
+		defer close(b.done)
+		t := time.NewTicker(50 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-t.C:
+				b.mu.Lock()
+				b.w.Flush()
+				b.mu.Unlock()
+			case <-b.stop:
+				return
+			}
+		}
+	}()
+	return b
+}
+
+func (b *batchWriter) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.w.Write(p)
+}
+
+// Close stops the flusher and writes what is buffered.
+func (b *batchWriter) Close() error {
+	close(b.stop)
+	<-b.done
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.w.Flush()
 }
 
 func contains(list []string, s string) bool {

@@ -268,7 +268,7 @@ func fromV1(ev *events.APIGatewayProxyRequest) (*Request, error) {
 // 2.0 header names lower-case; a test or another caller may not.
 func lowerHeaderNames(r *Request) {
 	for k := range r.headers {
-		if k != strings.ToLower(k) {
+		if hasUpper(k) {
 			m := make(map[string]string, len(r.headers))
 			for k, v := range r.headers {
 				lk := strings.ToLower(k)
@@ -281,6 +281,15 @@ func lowerHeaderNames(r *Request) {
 			return
 		}
 	}
+}
+
+func hasUpper(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'A' && c <= 'Z' {
+			return true
+		}
+	}
+	return false
 }
 
 func decodeBody(body string, base64Encoded bool) ([]byte, error) {
