@@ -224,7 +224,7 @@ func (s *Server) serve(q *request) *response {
 
 	m, ok := s.table.Match(r.Method, routePath)
 	if !ok {
-		if c := s.api.Cors; c != nil && r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != "" {
+		if s.api.Cors != nil && isPreflight(r) {
 			return s.preflight(q)
 		}
 		return notFound()
@@ -441,15 +441,7 @@ func (s *Server) preflight(q *request) *response {
 	}
 	h := resp.header
 	h.Set("Access-Control-Allow-Origin", allowed)
-	if len(c.AllowMethods) > 0 {
-		h.Set("Access-Control-Allow-Methods", strings.Join(c.AllowMethods, ","))
-	}
-	if len(c.AllowHeaders) > 0 {
-		h.Set("Access-Control-Allow-Headers", strings.Join(c.AllowHeaders, ","))
-	}
-	if c.MaxAge >= 0 {
-		h.Set("Access-Control-Max-Age", strconv.Itoa(c.MaxAge))
-	}
+	setPreflightHeaders(c, h)
 	if c.AllowCredentials {
 		h.Set("Access-Control-Allow-Credentials", "true")
 	}
@@ -494,6 +486,25 @@ func (s *Server) applyCors(q *request, h http.Header) {
 	}
 	if len(c.ExposeHeaders) > 0 {
 		h.Set("Access-Control-Expose-Headers", strings.Join(c.ExposeHeaders, ","))
+	}
+	if isPreflight(q.r) { // a preflight a route delivered to the function
+		setPreflightHeaders(c, h)
+	}
+}
+
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != ""
+}
+
+func setPreflightHeaders(c *Cors, h http.Header) {
+	if len(c.AllowMethods) > 0 {
+		h.Set("Access-Control-Allow-Methods", strings.Join(c.AllowMethods, ","))
+	}
+	if len(c.AllowHeaders) > 0 {
+		h.Set("Access-Control-Allow-Headers", strings.Join(c.AllowHeaders, ","))
+	}
+	if c.MaxAge >= 0 {
+		h.Set("Access-Control-Max-Age", strconv.Itoa(c.MaxAge))
 	}
 }
 

@@ -159,7 +159,13 @@ func (rt *Router) Serve(ctx context.Context, req *Request) (resp *Response) {
 	}()
 	h, params := rt.dispatch(req)
 	if h == nil {
-		if allowed := rt.table.Allowed(req.Path); len(allowed) > 0 {
+		allowed := rt.table.Allowed(req.Path)
+		if isPreflight(req) && (len(allowed) > 0 || rt.catchAll != nil) {
+			// A CORS preflight that a catch-all route delivered: API Gateway
+			// adds the API's configured CORS headers to this answer.
+			return Empty(http.StatusNoContent)
+		}
+		if len(allowed) > 0 {
 			resp = errorResponse(http.StatusMethodNotAllowed, "Method Not Allowed", req.RequestID)
 			return resp.SetHeader("Allow", allowHeader(allowed))
 		}
@@ -204,6 +210,11 @@ func (rt *Router) dispatch(req *Request) (HandlerFunc, map[string]string) {
 		return rt.catchAll, nil
 	}
 	return rt.handlers[m.Key], m.Params
+}
+
+// isPreflight reports whether req is a browser's CORS preflight request.
+func isPreflight(req *Request) bool {
+	return req.Method == http.MethodOptions && req.Header("origin") != "" && req.Header("access-control-request-method") != ""
 }
 
 func allowHeader(methods []string) string {

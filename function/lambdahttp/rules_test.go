@@ -136,6 +136,16 @@ func TestRoutingOutcomes(t *testing.T) {
 	if res := invoke(t, withCatchAll, mustJSON(t, v2Event("POST", "/hello", "$default"))); res.Status != 405 || res.Headers["Allow"] != "GET" {
 		t.Errorf("405 with a catch-all: %d %v", res.Status, res.Headers)
 	}
+	// A browser preflight through the catch-all is answered 204 (API Gateway
+	// adds the configured CORS headers); a plain OPTIONS is still a 405.
+	preflight := v2Event("OPTIONS", "/hello", "$default")
+	preflight.Headers = map[string]string{"origin": "https://app.example", "access-control-request-method": "GET"}
+	if res := invoke(t, withCatchAll, mustJSON(t, preflight)); res.Status != 204 || res.Body != "" {
+		t.Errorf("preflight through $default: %d %q", res.Status, res.Body)
+	}
+	if res := invoke(t, withCatchAll, mustJSON(t, v2Event("OPTIONS", "/hello", "$default"))); res.Status != 405 {
+		t.Errorf("plain OPTIONS: %d", res.Status)
+	}
 }
 
 func TestResponseEncoding(t *testing.T) {
