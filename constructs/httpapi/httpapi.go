@@ -1,22 +1,26 @@
-// Package httpapi provides a CDK construct that puts an API Gateway HTTP API
+// Package httpapi provides CDK constructs that put an API Gateway HTTP API
 // in front of Lambda functions: routes from a route table, Lambda proxy
 // integrations (payload format 2.0 or 1.0), a $default stage and named
-// stages with JSON access logs and throttling, validated CORS, and
-// least-privilege invoke permissions planned to fit Lambda's 20 KB
-// resource-policy limit.
+// stages with JSON access logs and throttling, validated CORS, JWT, Cognito,
+// Lambda and IAM authorizers, custom domains, alarms, and least-privilege
+// invoke permissions planned to fit Lambda's 20 KB resource-policy limit.
 //
 // Routes are [route.Key] values, the same values a handler built with this
 // project's function toolkit dispatches on, so the deployed routes and the
-// handler cannot drift apart.
+// handler cannot drift apart. [New] creates an API; [NewRoutes] adds routes
+// to an API that lives in another stack.
 package httpapi
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
@@ -39,20 +43,6 @@ const MaxRoutes = 300
 // MaxIntegrationTimeout is the longest an HTTP API waits for an integration.
 const MaxIntegrationTimeout = 30 * time.Second
 
-// RouteOptions configure the integration behind a set of routes.
-type RouteOptions struct {
-	// PayloadFormat is the event format the function receives.
-	// Default: PayloadFormatV2.
-	PayloadFormat PayloadFormat
-
-	// IntegrationTimeout is how long API Gateway waits for the function
-	// before it answers 503, from 50 ms to 30 s. It must be longer than the
-	// function's own timeout, so that a slow function ends with its own
-	// error rather than a gateway 503 while it keeps running.
-	// Default: 30 s.
-	IntegrationTimeout time.Duration
-}
-
 // Props configure an [API].
 type Props struct {
 	// Handler is the function that serves Routes.
@@ -64,8 +54,15 @@ type Props struct {
 	// Default: none; add routes later with AddRoutes.
 	Routes []route.Key
 
-	// RouteOptions configure the integration of Routes.
+	// RouteOptions configure every route of the API, including those added
+	// later with AddRoutes; its Authorizer is the API's default authorizer.
 	RouteOptions
+
+	// RouteOverrides override RouteOptions for some of Routes, such as a
+	// public route (&NoAuthorizer{}) behind a default authorizer, or a
+	// route's own throttle. Each key must be one of Routes.
+	// Default: none.
+	RouteOverrides map[route.Key]RouteOptions
 
 	// Name is the API's name.
 	// Default: the construct's id.
@@ -92,14 +89,22 @@ type Props struct {
 	// Throttle is the default rate limit of every stage.
 	// Default: 1000 requests per second with a burst of 500.
 	Throttle Throttle
+
+	// DisableExecuteAPIEndpoint turns off the default
+	// https://{id}.execute-api.{region}.amazonaws.com endpoint, so that
+	// clients must come through a custom domain (AddDomain).
+	// Default: false.
+	DisableExecuteAPIEndpoint bool
 }
 
 // API is an HTTP API with Lambda proxy integrations. It is a construct; its
-// children are the L2 HTTP API ("HttpApi"), the stages, the access log group
-// ("AccessLogs"), the invoke permissions and the URL outputs.
+// children are the L2 HTTP API ("HttpApi"), the stages ("DefaultStage",
+// "Stage<name>"), the access log group ("AccessLogs"), the invoke
+// permissions ("Invoke<n> <resource>") and the URL outputs ("Url", "<stage>Url").
 type API interface {
 	constructs.Construct
-	// HttpApi returns the L2 HTTP API, for what this construct does not cover.
+	// HttpApi returns the L2 HTTP API, for what this construct does not
+	// cover, or to add routes from another stack with NewRoutes.
 	HttpApi() awsapigatewayv2.HttpApi
 	// URL returns the URL of the $default stage, ending in "/".
 	URL() *string
@@ -108,35 +113,33 @@ type API interface {
 	Stage(name string) awsapigatewayv2.HttpStage
 	// Stages returns every stage, $default first, then in the order of Props.Stages.
 	Stages() []awsapigatewayv2.HttpStage
+	// AccessLogGroup returns the access log group, nil when access logs are off.
+	AccessLogGroup() awslogs.ILogGroup
 	// Routes returns the routes in the order they were added.
 	Routes() []Route
 	// Functions returns the functions behind the routes, in the order they
 	// were first added.
 	Functions() []awslambda.IFunction
-	// AddRoutes routes each key to fn. It panics if a key is invalid or
-	// already routed, or if opts are invalid.
+	// AddRoutes routes each key to fn, with opts over Props.RouteOptions.
+	// It panics if a key is invalid or already routed, or if opts are invalid.
 	AddRoutes(fn awslambda.IFunction, keys []route.Key, opts *RouteOptions) []Route
-}
-
-// Route is one route of an [API].
-type Route struct {
-	// Key is the route's key.
-	Key route.Key
-	// Function is the function the route invokes.
-	Function awslambda.IFunction
-	// HttpRoute is the L2 route.
-	HttpRoute awsapigatewayv2.HttpRoute
+	// GrantInvoke allows grantee to call the given routes (those with an
+	// IAMAuthorizer) on every stage: execute-api:Invoke on each route's
+	// method and path.
+	GrantInvoke(grantee awsiam.IGrantable, keys ...route.Key) awsiam.Grant
+	// AddDomain serves the API on a custom domain name.
+	AddDomain(id string, opts *DomainOptions) Domain
+	// AddAlarms creates CloudWatch alarms on the API and its functions.
+	AddAlarms(id string, opts *AlarmOptions) Alarms
 }
 
 type api struct {
 	constructs.Construct
-	httpApi      awsapigatewayv2.HttpApi
-	stages       []awsapigatewayv2.HttpStage
-	routes       []Route
-	routed       map[route.Key]bool
-	functions    []awslambda.IFunction
-	integrations map[string]*lambdaIntegration
-	planner      *permissionPlanner
+	httpApi   awsapigatewayv2.HttpApi
+	stages    []awsapigatewayv2.HttpStage
+	accessLog awslogs.ILogGroup
+	table     *routeTable
+	domains   int
 }
 
 // New creates an HTTP API whose routes invoke props.Handler. It panics with
@@ -147,7 +150,7 @@ func New(scope constructs.Construct, id string, props *Props) API {
 		panic(err)
 	}
 
-	a := &api{routed: map[route.Key]bool{}, integrations: map[string]*lambdaIntegration{}}
+	a := &api{}
 	constructs.NewConstruct_Override(a, scope, &id)
 
 	name := p.Name
@@ -158,32 +161,49 @@ func New(scope constructs.Construct, id string, props *Props) API {
 	if p.Description != "" {
 		description = jsii.String(p.Description)
 	}
-	a.httpApi = awsapigatewayv2.NewHttpApi(a, jsii.String("HttpApi"), &awsapigatewayv2.HttpApiProps{
+	apiProps := &awsapigatewayv2.HttpApiProps{
 		ApiName:            jsii.String(name),
 		Description:        description,
 		CorsPreflight:      p.Cors.preflight(),
 		CreateDefaultStage: jsii.Bool(false),
-	})
+	}
+	if p.DisableExecuteAPIEndpoint {
+		apiProps.DisableExecuteApiEndpoint = jsii.Bool(true)
+	}
+	a.httpApi = awsapigatewayv2.NewHttpApi(a, jsii.String("HttpApi"), apiProps)
 
-	logs := newAccessLogs(a, &p.AccessLogs)
+	var logs awsapigatewayv2.IAccessLogSettings
+	a.accessLog, logs = newAccessLogs(a, &p.AccessLogs)
 	a.stages = append(a.stages, newStage(a, "DefaultStage", &StageOptions{Name: "$default"}, logs, p.Throttle))
 	for i := range p.Stages {
 		s := &p.Stages[i]
 		a.stages = append(a.stages, newStage(a, "Stage"+s.Name, s, logs, p.Throttle))
 	}
-	for _, s := range a.stages {
-		out := awscdk.NewCfnOutput(a, jsii.String(stageOutputID(*s.StageName())), &awscdk.CfnOutputProps{
-			Value:       s.Url(),
-			Description: jsii.String(fmt.Sprintf("URL of the %s stage of %s", *s.StageName(), name)),
-		})
-		_ = out
+	if !p.DisableExecuteAPIEndpoint {
+		for _, s := range a.stages {
+			awscdk.NewCfnOutput(a, jsii.String(stageOutputID(*s.StageName())), &awscdk.CfnOutputProps{
+				Value:       s.Url(),
+				Description: jsii.String(fmt.Sprintf("URL of the %s stage of %s", *s.StageName(), name)),
+			})
+		}
 	}
 
-	a.planner = &permissionPlanner{api: a}
-	awscdk.Aspects_Of(a).Add(a.planner, nil)
-
+	a.table = newRouteTable(a, a.httpApi, a.httpApi, p.RouteOptions)
+	a.table.cors = p.Cors
+	a.table.stages = a.Stages
 	if len(p.Routes) > 0 {
-		a.AddRoutes(p.Handler, p.Routes, &p.RouteOptions)
+		var plain []route.Key
+		for _, k := range p.Routes {
+			if o, ok := p.RouteOverrides[k]; ok {
+				a.table.add(p.Handler, []route.Key{k}, &o)
+			} else {
+				plain = append(plain, k)
+			}
+		}
+		// Keep declaration order in the template: add the rest in one call.
+		if len(plain) > 0 {
+			a.table.add(p.Handler, plain, nil)
+		}
 	}
 	return a
 }
@@ -198,12 +218,11 @@ func stageOutputID(stage string) string {
 func (a *api) HttpApi() awsapigatewayv2.HttpApi { return a.httpApi }
 func (a *api) URL() *string                     { return a.stages[0].Url() }
 func (a *api) Stages() []awsapigatewayv2.HttpStage {
-	return append([]awsapigatewayv2.HttpStage(nil), a.stages...)
+	return slices.Clone(a.stages)
 }
-func (a *api) Routes() []Route { return append([]Route(nil), a.routes...) }
-func (a *api) Functions() []awslambda.IFunction {
-	return append([]awslambda.IFunction(nil), a.functions...)
-}
+func (a *api) AccessLogGroup() awslogs.ILogGroup { return a.accessLog }
+func (a *api) Routes() []Route                   { return slices.Clone(a.table.routes) }
+func (a *api) Functions() []awslambda.IFunction  { return slices.Clone(a.table.functions) }
 
 func (a *api) Stage(name string) awsapigatewayv2.HttpStage {
 	for _, s := range a.stages {
@@ -215,58 +234,35 @@ func (a *api) Stage(name string) awsapigatewayv2.HttpStage {
 }
 
 func (a *api) AddRoutes(fn awslambda.IFunction, keys []route.Key, opts *RouteOptions) []Route {
-	o := opts.withDefaults()
-	if err := a.validateRoutes(fn, keys, &o); err != nil {
-		panic(err)
-	}
-	integration := a.integration(fn, &o)
-	added := make([]Route, 0, len(keys))
-	for _, k := range keys {
-		a.routed[k] = true
-		var rk awsapigatewayv2.HttpRouteKey
-		var id string
-		if k.IsDefault() {
-			rk, id = awsapigatewayv2.HttpRouteKey_DEFAULT(), "DefaultRoute"
-		} else {
-			rk, id = awsapigatewayv2.HttpRouteKey_With(jsii.String(k.Path), awsapigatewayv2.HttpMethod(k.Method)), k.Method+k.Path
-		}
-		r := Route{Key: k, Function: fn, HttpRoute: awsapigatewayv2.NewHttpRoute(a.httpApi, jsii.String(id), &awsapigatewayv2.HttpRouteProps{
-			HttpApi:     a.httpApi,
-			RouteKey:    rk,
-			Integration: integration,
-		})}
-		a.routes = append(a.routes, r)
-		added = append(added, r)
-	}
-	return added
+	return a.table.add(fn, keys, opts)
 }
 
-func (a *api) validateRoutes(fn awslambda.IFunction, keys []route.Key, o *RouteOptions) error {
-	if fn == nil {
-		return fmt.Errorf("httpapi: Handler is required to serve %d route(s), got nil", len(keys))
+func (a *api) GrantInvoke(grantee awsiam.IGrantable, keys ...route.Key) awsiam.Grant {
+	if grantee == nil || len(keys) == 0 {
+		panic(fmt.Errorf("httpapi: GrantInvoke needs a grantee and the routes to grant, got %d routes", len(keys)))
 	}
-	if err := o.validate(); err != nil {
-		return err
-	}
-	if n := len(a.routes) + len(keys); n > MaxRoutes {
-		return fmt.Errorf("httpapi: Routes: %d routes exceed the HTTP API quota of %d routes per API", n, MaxRoutes)
-	}
-	seen := map[route.Key]bool{}
+	stack := awscdk.Stack_Of(a)
+	var arns []*string
 	for _, k := range keys {
-		if err := k.Validate(); err != nil {
-			return fmt.Errorf("httpapi: Routes: %w", err)
+		if !a.table.routed[k] {
+			panic(fmt.Errorf("httpapi: GrantInvoke: route %q is not a route of this API", k.String()))
 		}
-		if a.routed[k] || seen[k] {
-			return fmt.Errorf("httpapi: Routes: route %q is added twice: each route key may appear once per API", k.String())
+		method, path := k.Method, k.Wildcard()
+		if method == "ANY" {
+			method = "*"
 		}
-		seen[k] = true
+		name := "*/" + method + path
+		if k.IsDefault() {
+			name = "*/*"
+		}
+		arns = append(arns, stack.FormatArn(&awscdk.ArnComponents{
+			Service: jsii.String("execute-api"), Resource: a.httpApi.ApiId(),
+			ResourceName: jsii.String(name), ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME,
+		}))
 	}
-	if t := functionTimeout(fn); t > 0 && t >= o.IntegrationTimeout {
-		return fmt.Errorf("httpapi: function %s has a timeout of %s, not shorter than IntegrationTimeout %s: "+
-			"API Gateway would answer 503 while the function keeps running; use a function timeout of at most %s",
-			*fn.Node().Path(), t, o.IntegrationTimeout, o.IntegrationTimeout-time.Second)
-	}
-	return nil
+	return awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
+		Grantee: grantee, Actions: jsii.Strings("execute-api:Invoke"), ResourceArns: &arns,
+	})
 }
 
 // functionTimeout returns the timeout of a function defined in this app,
@@ -277,11 +273,11 @@ func functionTimeout(fn awslambda.IFunction) time.Duration {
 		return 0
 	}
 	cfn, ok := child.(awslambda.CfnFunction)
-	if !ok || cfn.Timeout() == nil {
-		if ok {
-			return 3 * time.Second // Lambda's default
-		}
+	if !ok {
 		return 0
+	}
+	if cfn.Timeout() == nil {
+		return 3 * time.Second // Lambda's default
 	}
 	if *awscdk.Token_IsUnresolved(cfn.Timeout()) {
 		return 0
@@ -289,36 +285,11 @@ func functionTimeout(fn awslambda.IFunction) time.Duration {
 	return time.Duration(*cfn.Timeout()) * time.Second
 }
 
-func (o *RouteOptions) withDefaults() RouteOptions {
-	var out RouteOptions
-	if o != nil {
-		out = *o
-	}
-	if out.PayloadFormat == "" {
-		out.PayloadFormat = PayloadFormatV2
-	}
-	if out.IntegrationTimeout == 0 {
-		out.IntegrationTimeout = MaxIntegrationTimeout
-	}
-	return out
-}
-
-func (o *RouteOptions) validate() error {
-	if o.PayloadFormat != PayloadFormatV2 && o.PayloadFormat != PayloadFormatV1 {
-		return fmt.Errorf("httpapi: PayloadFormat %q is not supported: use httpapi.PayloadFormatV2 (\"2.0\") or httpapi.PayloadFormatV1 (\"1.0\")", o.PayloadFormat)
-	}
-	if o.IntegrationTimeout < 50*time.Millisecond || o.IntegrationTimeout > MaxIntegrationTimeout || o.IntegrationTimeout%time.Millisecond != 0 {
-		return fmt.Errorf("httpapi: IntegrationTimeout %s is out of range: use whole milliseconds from 50ms to 30s", o.IntegrationTimeout)
-	}
-	return nil
-}
-
 func (p *Props) withDefaults() Props {
 	var out Props
 	if p != nil {
 		out = *p
 	}
-	out.RouteOptions = out.RouteOptions.withDefaults()
 	out.AccessLogs = out.AccessLogs.withDefaults()
 	out.Throttle = out.Throttle.withDefaults()
 	return out
@@ -328,8 +299,17 @@ func (p *Props) validate() error {
 	if len(p.Routes) > 0 && p.Handler == nil {
 		return fmt.Errorf("httpapi: Handler is required when Routes is set (got %d routes and no Handler)", len(p.Routes))
 	}
-	if err := p.RouteOptions.validate(); err != nil {
+	o := p.RouteOptions.withDefaults()
+	if err := o.validate(); err != nil {
 		return err
+	}
+	for k, ov := range p.RouteOverrides {
+		if !slices.Contains(p.Routes, k) {
+			return fmt.Errorf("httpapi: RouteOverrides: route %q is not one of Routes: each override must name a route of the table", k.String())
+		}
+		if m := ov.merge(p.RouteOptions).withDefaults(); m.validate() != nil {
+			return fmt.Errorf("httpapi: RouteOverrides[%q]: %w", k.String(), m.validate())
+		}
 	}
 	if err := p.Cors.validate(); err != nil {
 		return err

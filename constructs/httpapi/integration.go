@@ -2,6 +2,7 @@ package httpapi
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
@@ -19,22 +20,20 @@ type lambdaIntegration struct {
 	options RouteOptions
 }
 
-func (a *api) integration(fn awslambda.IFunction, o *RouteOptions) *lambdaIntegration {
+// integration returns the integration for fn with o's payload format and
+// timeout, creating it on first use: one per function and options.
+func (t *routeTable) integration(fn awslambda.IFunction, o *RouteOptions) *lambdaIntegration {
 	key := fmt.Sprintf("%s|%s|%s", *awscdk.Names_NodeUniqueId(fn.Node()), o.PayloadFormat, o.IntegrationTimeout)
-	if i, ok := a.integrations[key]; ok {
+	if i, ok := t.integrations[key]; ok {
 		return i
 	}
-	seen := false
-	for _, f := range a.functions {
-		seen = seen || f == fn
-	}
-	if !seen {
-		a.functions = append(a.functions, fn)
+	if !slices.Contains(t.functions, fn) {
+		t.functions = append(t.functions, fn)
 	}
 	i := &lambdaIntegration{fn: fn, options: *o}
-	id := fmt.Sprintf("Integration%d", len(a.integrations)+1)
+	id := fmt.Sprintf("Integration%d", len(t.integrations)+1)
 	awsapigatewayv2.NewHttpRouteIntegration_Override(i, jsii.String(id))
-	a.integrations[key] = i
+	t.integrations[key] = i
 	return i
 }
 

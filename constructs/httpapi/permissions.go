@@ -7,7 +7,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
-	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 )
 
@@ -31,8 +30,8 @@ const (
 )
 
 // permissionPlanner grants API Gateway lambda:InvokeFunction on each
-// function behind the API. It runs as an aspect, at synthesis, when every
-// route is known. For each function it uses the narrowest scope whose
+// function behind a route table. It runs at synthesis (from the table's
+// aspect), when every route is known. For each function it uses the narrowest scope whose
 // statements fit PolicyBudgetBytes, and warns when it had to widen.
 //
 // Source ARNs name this API, any stage, and the route's method and path,
@@ -40,26 +39,14 @@ const (
 // "GET /items/{id}" gives "apiId/*/GET/items/*"; ANY gives "*" as method;
 // the $default route gives "apiId/*/$default".
 type permissionPlanner struct {
-	api  *api
-	done bool
-}
-
-// Visit implements awscdk.IAspect.
-func (p *permissionPlanner) Visit(node constructs.IConstruct) {
-	if p.done || *node.Node().Path() != *p.api.Node().Path() {
-		return
-	}
-	p.done = true
-	for i, fn := range p.api.functions {
-		p.grant(fn, fmt.Sprintf("Invoke%d ", i+1))
-	}
+	table *routeTable
 }
 
 // resourceNames returns the execute-api resource names (after the API id)
 // for fn's routes at the given scope, deduplicated, in route order.
 func (p *permissionPlanner) resourceNames(fn awslambda.IFunction, scope int) []string {
 	var names []string
-	for _, r := range p.api.routes {
+	for _, r := range p.table.routes {
 		if r.Function != fn {
 			continue
 		}
@@ -118,19 +105,19 @@ func (p *permissionPlanner) grant(fn awslambda.IFunction, idPrefix string) {
 	if scope != scopeRoute {
 		narrow := p.resourceNames(fn, scopeRoute)
 		what := map[int]string{scopePath: "per path (any method)", scopeAPI: "to the whole API (any method and path)"}[scope]
-		awscdk.Annotations_Of(p.api).AddWarningV2(jsii.String("httpapi:PermissionWidened"), jsii.String(fmt.Sprintf(
+		awscdk.Annotations_Of(p.table.owner).AddWarningV2(jsii.String("httpapi:PermissionWidened"), jsii.String(fmt.Sprintf(
 			"invoke permissions of %s widened %s: %d per-route statements (about %d bytes) would not fit the %d-byte budget of Lambda's 20 KB resource policy",
 			*fn.Node().Path(), what, len(narrow), estimatePolicyBytes(narrow), PolicyBudgetBytes)))
 	}
-	stack := awscdk.Stack_Of(p.api)
+	stack := awscdk.Stack_Of(p.table.owner)
 	for _, name := range names {
 		fn.AddPermission(jsii.String(idPrefix+name), &awslambda.Permission{
 			Principal: awsiam.NewServicePrincipal(jsii.String("apigateway.amazonaws.com"), nil),
 			Action:    jsii.String("lambda:InvokeFunction"),
-			Scope:     p.api,
+			Scope:     p.table.owner,
 			SourceArn: stack.FormatArn(&awscdk.ArnComponents{
 				Service:      jsii.String("execute-api"),
-				Resource:     p.api.httpApi.ApiId(),
+				Resource:     p.table.httpApi.ApiId(),
 				ResourceName: jsii.String(name),
 				ArnFormat:    awscdk.ArnFormat_SLASH_RESOURCE_NAME,
 			}),

@@ -186,14 +186,14 @@ type accessLogSettings struct {
 func (s *accessLogSettings) Destination() awsapigatewayv2.IAccessLogDestination { return s.destination }
 func (s *accessLogSettings) Format() awsapigateway.AccessLogFormat              { return s.format }
 
-// newAccessLogs creates the access log group, or returns nil when access
-// logging is off.
-func newAccessLogs(scope constructs.Construct, l *AccessLogs) awsapigatewayv2.IAccessLogSettings {
+// newAccessLogs creates the access log group and the stages' settings, or
+// returns nils when access logging is off.
+func newAccessLogs(scope constructs.Construct, l *AccessLogs) (awslogs.ILogGroup, awsapigatewayv2.IAccessLogSettings) {
 	if l.Disabled {
-		return nil
+		return nil, nil
 	}
 	group := awslogs.NewLogGroup(scope, jsii.String("AccessLogs"), &awslogs.LogGroupProps{Retention: l.Retention})
-	return &accessLogSettings{
+	return group, &accessLogSettings{
 		destination: awsapigatewayv2.NewLogGroupLogDestination(group),
 		format:      awsapigateway.AccessLogFormat_Custom(jsii.String(l.format())),
 	}

@@ -1,0 +1,197 @@
+package httpapi
+
+import (
+	"fmt"
+	"net/url"
+	"regexp"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2authorizers"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// Authorizer decides who may call a route: a *JWTAuthorizer,
+// *CognitoAuthorizer, *LambdaAuthorizer, *IAMAuthorizer, or *NoAuthorizer to
+// opt a route out of the API's default. One value may serve many routes;
+// each API gets one authorizer resource per value.
+type Authorizer interface {
+	// authorizationType is the route's AuthorizationType: JWT, CUSTOM,
+	// AWS_IAM or NONE.
+	authorizationType() string
+	validate() error
+	// routeAuthorizer returns the L2 authorizer; id is unique per API.
+	routeAuthorizer(id string) awsapigatewayv2.IHttpRouteAuthorizer
+}
+
+// JWTAuthorizer admits requests that carry a JSON Web Token from Issuer for
+// one of Audiences.
+type JWTAuthorizer struct {
+	// Name is the authorizer's name. Default: the construct id API Gateway's L2 gives.
+	Name string
+	// Issuer is the token issuer, an https URL. Required.
+	Issuer string
+	// Audiences are the accepted "aud" (or "client_id") values. Required.
+	Audiences []string
+	// IdentitySource is where the token is. Default: "$request.header.Authorization".
+	IdentitySource string
+}
+
+// CognitoAuthorizer admits requests with a JWT from a Cognito user pool,
+// for one of its app clients.
+type CognitoAuthorizer struct {
+	// Name is the authorizer's name. Default: set by the L2.
+	Name string
+	// UserPool issues the tokens. Required.
+	UserPool awscognito.IUserPool
+	// Clients are the app clients whose tokens are accepted. Required.
+	Clients []awscognito.IUserPoolClient
+	// IdentitySource is where the token is. Default: "$request.header.Authorization".
+	IdentitySource string
+}
+
+// LambdaAuthorizer asks a Lambda function whether to admit a request. Its
+// invoke permission is scoped to this authorizer of this API.
+type LambdaAuthorizer struct {
+	// Name is the authorizer's name. Default: set by the L2.
+	Name string
+	// Function decides. It receives the payload 2.0 authorizer event. Required.
+	Function awslambda.IFunction
+	// IdentitySources are the request values the decision depends on, and
+	// the cache key; a request missing one is refused with 401.
+	// Default: ["$request.header.Authorization"].
+	IdentitySources []string
+	// CacheTTL is how long a decision is cached per identity, up to 1 h.
+	// Default: 0, no caching (every request invokes the function).
+	CacheTTL time.Duration
+	// PolicyResponses makes the function answer with an IAM policy instead
+	// of the simple {"isAuthorized": bool, "context": {...}} response.
+	// Default: false, simple responses.
+	PolicyResponses bool
+}
+
+// IAMAuthorizer admits requests signed with AWS Signature Version 4 by a
+// principal allowed execute-api:Invoke (see API.GrantInvoke).
+type IAMAuthorizer struct{}
+
+// NoAuthorizer opts a route out of the API's default authorizer.
+type NoAuthorizer struct{}
+
+var identitySourcePattern = regexp.MustCompile(`^\$(request\.header\.[A-Za-z0-9!#$%&'*+.^_` + "`" + `|~-]+|request\.querystring\.[A-Za-z0-9._~-]+|context\.[A-Za-z0-9.]+|stageVariables\.[A-Za-z0-9_]+)$`)
+
+func validateIdentitySource(field, s string) error {
+	if !identitySourcePattern.MatchString(s) {
+		return fmt.Errorf("httpapi: %s %q is not an identity source: use $request.header.NAME, $request.querystring.NAME, $context.NAME or $stageVariables.NAME", field, s)
+	}
+	return nil
+}
+
+func (a *JWTAuthorizer) authorizationType() string { return "JWT" }
+
+func (a *JWTAuthorizer) validate() error {
+	if a.Issuer == "" {
+		return fmt.Errorf("httpapi: JWTAuthorizer.Issuer is required: the https URL of the token issuer")
+	}
+	if !isToken(a.Issuer) {
+		if u, err := url.Parse(a.Issuer); err != nil || u.Scheme != "https" || u.Host == "" {
+			return fmt.Errorf("httpapi: JWTAuthorizer.Issuer %q is not allowed: use an https URL like \"https://auth.example.com\"", a.Issuer)
+		}
+	}
+	if len(a.Audiences) == 0 {
+		return fmt.Errorf("httpapi: JWTAuthorizer.Audiences is required: list at least one audience (client id) the tokens must name")
+	}
+	if a.IdentitySource != "" {
+		return validateIdentitySource("JWTAuthorizer.IdentitySource", a.IdentitySource)
+	}
+	return nil
+}
+
+func (a *JWTAuthorizer) routeAuthorizer(id string) awsapigatewayv2.IHttpRouteAuthorizer {
+	p := &awsapigatewayv2authorizers.HttpJwtAuthorizerProps{JwtAudience: jsii.Strings(a.Audiences...)}
+	if a.Name != "" {
+		p.AuthorizerName = jsii.String(a.Name)
+	}
+	if a.IdentitySource != "" {
+		p.IdentitySource = jsii.Strings(a.IdentitySource)
+	}
+	return awsapigatewayv2authorizers.NewHttpJwtAuthorizer(jsii.String(id), jsii.String(a.Issuer), p)
+}
+
+func (a *CognitoAuthorizer) authorizationType() string { return "JWT" }
+
+func (a *CognitoAuthorizer) validate() error {
+	if a.UserPool == nil {
+		return fmt.Errorf("httpapi: CognitoAuthorizer.UserPool is required")
+	}
+	if len(a.Clients) == 0 {
+		return fmt.Errorf("httpapi: CognitoAuthorizer.Clients is required: list the app clients whose tokens are accepted")
+	}
+	if a.IdentitySource != "" {
+		return validateIdentitySource("CognitoAuthorizer.IdentitySource", a.IdentitySource)
+	}
+	return nil
+}
+
+func (a *CognitoAuthorizer) routeAuthorizer(id string) awsapigatewayv2.IHttpRouteAuthorizer {
+	clients := append([]awscognito.IUserPoolClient(nil), a.Clients...)
+	p := &awsapigatewayv2authorizers.HttpUserPoolAuthorizerProps{UserPoolClients: &clients}
+	if a.Name != "" {
+		p.AuthorizerName = jsii.String(a.Name)
+	}
+	if a.IdentitySource != "" {
+		p.IdentitySource = jsii.Strings(a.IdentitySource)
+	}
+	return awsapigatewayv2authorizers.NewHttpUserPoolAuthorizer(jsii.String(id), a.UserPool, p)
+}
+
+func (a *LambdaAuthorizer) authorizationType() string { return "CUSTOM" }
+
+func (a *LambdaAuthorizer) validate() error {
+	if a.Function == nil {
+		return fmt.Errorf("httpapi: LambdaAuthorizer.Function is required")
+	}
+	if a.CacheTTL < 0 || a.CacheTTL > time.Hour || a.CacheTTL%time.Second != 0 {
+		return fmt.Errorf("httpapi: LambdaAuthorizer.CacheTTL %s is out of range: use whole seconds from 0 to 1h", a.CacheTTL)
+	}
+	for _, s := range a.IdentitySources {
+		if err := validateIdentitySource("LambdaAuthorizer.IdentitySources", s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (a *LambdaAuthorizer) routeAuthorizer(id string) awsapigatewayv2.IHttpRouteAuthorizer {
+	p := &awsapigatewayv2authorizers.HttpLambdaAuthorizerProps{
+		ResultsCacheTtl: awscdk.Duration_Seconds(jsii.Number(a.CacheTTL.Seconds())),
+		ResponseTypes:   &[]awsapigatewayv2authorizers.HttpLambdaResponseType{awsapigatewayv2authorizers.HttpLambdaResponseType_SIMPLE},
+	}
+	if a.PolicyResponses {
+		p.ResponseTypes = &[]awsapigatewayv2authorizers.HttpLambdaResponseType{awsapigatewayv2authorizers.HttpLambdaResponseType_IAM}
+	}
+	if a.Name != "" {
+		p.AuthorizerName = jsii.String(a.Name)
+	}
+	if len(a.IdentitySources) > 0 {
+		p.IdentitySource = jsii.Strings(a.IdentitySources...)
+	}
+	return awsapigatewayv2authorizers.NewHttpLambdaAuthorizer(jsii.String(id), a.Function, p)
+}
+
+func (a *IAMAuthorizer) authorizationType() string { return "AWS_IAM" }
+func (a *IAMAuthorizer) validate() error           { return nil }
+func (a *IAMAuthorizer) routeAuthorizer(string) awsapigatewayv2.IHttpRouteAuthorizer {
+	return awsapigatewayv2authorizers.NewHttpIamAuthorizer()
+}
+
+func (a *NoAuthorizer) authorizationType() string { return "NONE" }
+func (a *NoAuthorizer) validate() error           { return nil }
+func (a *NoAuthorizer) routeAuthorizer(string) awsapigatewayv2.IHttpRouteAuthorizer {
+	return awsapigatewayv2.NewHttpNoneAuthorizer()
+}
+
+// isToken reports whether s is an unresolved CDK token.
+func isToken(s string) bool { return *awscdk.Token_IsUnresolved(jsii.String(s)) }

@@ -1,0 +1,166 @@
+package httpapi
+
+import (
+	"fmt"
+	"regexp"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53targets"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// DomainOptions configure a custom domain of an [API].
+type DomainOptions struct {
+	// Name is the domain name, such as "api.example.com". Required.
+	Name string
+
+	// Certificate is an ACM certificate for Name in the API's region.
+	// Default: a new certificate validated through HostedZone's DNS; then
+	// HostedZone is required.
+	Certificate awscertificatemanager.ICertificate
+
+	// HostedZone is the Route 53 zone of Name: an alias record pointing
+	// Name at the API is created in it.
+	// Default: none; point your DNS at Domain.DomainName().RegionalDomainName().
+	HostedZone awsroute53.IHostedZone
+
+	// Mappings choose which stages the domain serves, and under which path.
+	// Default: the $default stage at the root.
+	Mappings []DomainMapping
+
+	// MutualTLS requires clients to present a certificate signed by a CA
+	// in the truststore.
+	// Default: nil, no client certificates.
+	MutualTLS *MutualTLS
+}
+
+// DomainMapping maps a stage to a path of the domain.
+type DomainMapping struct {
+	// Stage is the stage's name ("$default" or a named stage). Required.
+	Stage string
+	// Key is the first path segment(s) the stage is served under on the
+	// domain ("v1" serves https://api.example.com/v1/...).
+	// Default: "", the root.
+	Key string
+}
+
+// MutualTLS is a truststore for client certificates.
+type MutualTLS struct {
+	// Bucket holds the truststore. Required.
+	Bucket awss3.IBucket
+	// Key is the truststore's object key, a PEM bundle. Required.
+	Key string
+	// Version is the object version. Default: the latest.
+	Version string
+}
+
+// Domain is a custom domain name serving an API. Its children are the
+// domain name ("DomainName"), the certificate it created ("Certificate"),
+// the API mappings ("Mapping<n>"), the alias record ("AliasRecord") and
+// the URL output ("Url").
+type Domain interface {
+	constructs.Construct
+	// DomainName returns the L2 domain name.
+	DomainName() awsapigatewayv2.DomainName
+	// Certificate returns the domain's certificate.
+	Certificate() awscertificatemanager.ICertificate
+	// URL returns https://Name/.
+	URL() *string
+}
+
+type domain struct {
+	constructs.Construct
+	name        awsapigatewayv2.DomainName
+	certificate awscertificatemanager.ICertificate
+	url         *string
+}
+
+func (d *domain) DomainName() awsapigatewayv2.DomainName          { return d.name }
+func (d *domain) Certificate() awscertificatemanager.ICertificate { return d.certificate }
+func (d *domain) URL() *string                                    { return d.url }
+
+var (
+	domainNamePattern = regexp.MustCompile(`^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$`)
+	mappingKeyPattern = regexp.MustCompile(`^[A-Za-z0-9._~-]+(/[A-Za-z0-9._~-]+)*$`)
+)
+
+func (a *api) AddDomain(id string, opts *DomainOptions) Domain {
+	var o DomainOptions
+	if opts != nil {
+		o = *opts
+	}
+	if len(o.Mappings) == 0 {
+		o.Mappings = []DomainMapping{{Stage: "$default"}}
+	}
+	if err := a.validateDomain(&o); err != nil {
+		panic(err)
+	}
+	d := &domain{url: jsii.String("https://" + o.Name + "/")}
+	constructs.NewConstruct_Override(d, a, &id)
+	d.certificate = o.Certificate
+	if d.certificate == nil {
+		d.certificate = awscertificatemanager.NewCertificate(d, jsii.String("Certificate"), &awscertificatemanager.CertificateProps{
+			DomainName: jsii.String(o.Name),
+			Validation: awscertificatemanager.CertificateValidation_FromDns(o.HostedZone),
+		})
+	}
+	props := &awsapigatewayv2.DomainNameProps{DomainName: jsii.String(o.Name), Certificate: d.certificate}
+	if m := o.MutualTLS; m != nil {
+		props.Mtls = &awsapigatewayv2.MTLSConfig{Bucket: m.Bucket, Key: jsii.String(m.Key)}
+		if m.Version != "" {
+			props.Mtls.Version = jsii.String(m.Version)
+		}
+	}
+	d.name = awsapigatewayv2.NewDomainName(d, jsii.String("DomainName"), props)
+	for i, m := range o.Mappings {
+		mp := &awsapigatewayv2.ApiMappingProps{Api: a.httpApi, DomainName: d.name, Stage: a.Stage(m.Stage)}
+		if m.Key != "" {
+			mp.ApiMappingKey = jsii.String(m.Key)
+		}
+		awsapigatewayv2.NewApiMapping(d, jsii.String(fmt.Sprintf("Mapping%d", i+1)), mp)
+	}
+	if o.HostedZone != nil {
+		awsroute53.NewARecord(d, jsii.String("AliasRecord"), &awsroute53.ARecordProps{
+			Zone:       o.HostedZone,
+			RecordName: jsii.String(o.Name),
+			Target: awsroute53.RecordTarget_FromAlias(awsroute53targets.NewApiGatewayv2DomainProperties(
+				d.name.RegionalDomainName(), d.name.RegionalHostedZoneId())),
+		})
+	}
+	awscdk.NewCfnOutput(d, jsii.String("Url"), &awscdk.CfnOutputProps{
+		Value: d.url, Description: jsii.String("URL of the custom domain " + o.Name),
+	})
+	a.domains++
+	return d
+}
+
+func (a *api) validateDomain(o *DomainOptions) error {
+	if !domainNamePattern.MatchString(o.Name) || len(o.Name) > 253 {
+		return fmt.Errorf("httpapi: DomainOptions.Name %q is not a domain name: use lower-case labels like \"api.example.com\"", o.Name)
+	}
+	if o.Certificate == nil && o.HostedZone == nil {
+		return fmt.Errorf("httpapi: DomainOptions for %q needs a Certificate, or a HostedZone to create and validate one in", o.Name)
+	}
+	seenKeys := map[string]bool{}
+	for _, m := range o.Mappings {
+		if a.Stage(m.Stage) == nil {
+			return fmt.Errorf("httpapi: DomainOptions.Mappings: stage %q is not a stage of this API", m.Stage)
+		}
+		if m.Key != "" && !mappingKeyPattern.MatchString(m.Key) {
+			return fmt.Errorf("httpapi: DomainOptions.Mappings: key %q is not allowed: use path segments of letters, digits and ._~- without leading or trailing '/'", m.Key)
+		}
+		if seenKeys[m.Key] {
+			return fmt.Errorf("httpapi: DomainOptions.Mappings: key %q is mapped twice", m.Key)
+		}
+		seenKeys[m.Key] = true
+	}
+	if m := o.MutualTLS; m != nil && (m.Bucket == nil || m.Key == "") {
+		return fmt.Errorf("httpapi: DomainOptions.MutualTLS needs a Bucket and the Key of the truststore")
+	}
+	return nil
+}

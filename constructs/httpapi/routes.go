@@ -1,0 +1,369 @@
+package httpapi
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/route"
+)
+
+// RouteOptions configure routes: their integration, authorization, and
+// stage settings. Zero fields inherit: from the API's Props.RouteOptions for
+// AddRoutes and RouteOverrides, else the defaults below.
+type RouteOptions struct {
+	// PayloadFormat is the event format the function receives.
+	// Default: PayloadFormatV2.
+	PayloadFormat PayloadFormat
+
+	// IntegrationTimeout is how long API Gateway waits for the function
+	// before it answers 503, from 50 ms to 30 s. It must be longer than the
+	// function's own timeout, so that a slow function ends with its own
+	// error rather than a gateway 503 while it keeps running.
+	// Default: 30 s.
+	IntegrationTimeout time.Duration
+
+	// Authorizer authorizes the routes; &NoAuthorizer{} opts out of the
+	// API's default.
+	// Default: none (the routes are public).
+	Authorizer Authorizer
+
+	// Scopes are the OAuth scopes a JWT must carry (JWT and Cognito
+	// authorizers only).
+	// Default: none.
+	Scopes []string
+
+	// Throttle limits each route on every stage of the API, overriding the
+	// stage's default.
+	// Default: the stage's throttle.
+	Throttle Throttle
+
+	// DetailedMetrics turns on per-route CloudWatch metrics on every stage.
+	// Default: false.
+	DetailedMetrics bool
+}
+
+// merge returns o with its zero fields taken from base.
+func (o *RouteOptions) merge(base RouteOptions) RouteOptions {
+	out := base
+	if o == nil {
+		return out
+	}
+	if o.PayloadFormat != "" {
+		out.PayloadFormat = o.PayloadFormat
+	}
+	if o.IntegrationTimeout != 0 {
+		out.IntegrationTimeout = o.IntegrationTimeout
+	}
+	if o.Authorizer != nil {
+		out.Authorizer = o.Authorizer
+	}
+	if o.Scopes != nil {
+		out.Scopes = o.Scopes
+	}
+	if o.Throttle != (Throttle{}) {
+		out.Throttle = o.Throttle
+	}
+	if o.DetailedMetrics {
+		out.DetailedMetrics = true
+	}
+	return out
+}
+
+func (o RouteOptions) withDefaults() RouteOptions {
+	out := o
+	if out.PayloadFormat == "" {
+		out.PayloadFormat = PayloadFormatV2
+	}
+	if out.IntegrationTimeout == 0 {
+		out.IntegrationTimeout = MaxIntegrationTimeout
+	}
+	if out.Authorizer == nil {
+		out.Authorizer = &NoAuthorizer{}
+	}
+	return out
+}
+
+func (o *RouteOptions) validate() error {
+	if o.PayloadFormat != PayloadFormatV2 && o.PayloadFormat != PayloadFormatV1 {
+		return fmt.Errorf("httpapi: PayloadFormat %q is not supported: use httpapi.PayloadFormatV2 (\"2.0\") or httpapi.PayloadFormatV1 (\"1.0\")", o.PayloadFormat)
+	}
+	if o.IntegrationTimeout < 50*time.Millisecond || o.IntegrationTimeout > MaxIntegrationTimeout || o.IntegrationTimeout%time.Millisecond != 0 {
+		return fmt.Errorf("httpapi: IntegrationTimeout %s is out of range: use whole milliseconds from 50ms to 30s", o.IntegrationTimeout)
+	}
+	if err := o.Authorizer.validate(); err != nil {
+		return err
+	}
+	if len(o.Scopes) > 0 && o.Authorizer.authorizationType() != "JWT" {
+		return fmt.Errorf("httpapi: Scopes %q need a JWT or Cognito authorizer, got authorization type %s", o.Scopes, o.Authorizer.authorizationType())
+	}
+	if o.Throttle != (Throttle{}) {
+		if err := o.Throttle.validate("RouteOptions.Throttle"); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// stageSettings reports whether o sets something stages must carry per route.
+func (o *RouteOptions) stageSettings() bool {
+	return o.Throttle != (Throttle{}) || o.DetailedMetrics
+}
+
+// Route is one route of an [API] or [Routes].
+type Route struct {
+	// Key is the route's key.
+	Key route.Key
+	// Function is the function the route invokes.
+	Function awslambda.IFunction
+	// Options are the route's effective options.
+	Options RouteOptions
+	// HttpRoute is the L2 route.
+	HttpRoute awsapigatewayv2.HttpRoute
+}
+
+// routeTable holds the routes one construct adds to one HTTP API, their
+// integrations (one per function and integration options), authorizers
+// (one per Authorizer value), per-route stage settings and invoke
+// permissions, planned at synthesis.
+type routeTable struct {
+	owner        constructs.Construct // the API or Routes construct
+	routeScope   constructs.Construct // parent of the L2 routes
+	httpApi      awsapigatewayv2.IHttpApi
+	defaults     RouteOptions
+	cors         *Cors                              // nil: no CORS, or unknown (an imported API)
+	stages       func() []awsapigatewayv2.HttpStage // nil: stages unknown (an imported API)
+	routes       []Route
+	routed       map[route.Key]bool
+	functions    []awslambda.IFunction
+	integrations map[string]*lambdaIntegration
+	authorizers  map[Authorizer]awsapigatewayv2.IHttpRouteAuthorizer
+	done         bool
+}
+
+func newRouteTable(owner, routeScope constructs.Construct, httpApi awsapigatewayv2.IHttpApi, defaults RouteOptions) *routeTable {
+	t := &routeTable{owner: owner, routeScope: routeScope, httpApi: httpApi, defaults: defaults, routed: map[route.Key]bool{},
+		integrations: map[string]*lambdaIntegration{}, authorizers: map[Authorizer]awsapigatewayv2.IHttpRouteAuthorizer{}}
+	awscdk.Aspects_Of(owner).Add(t, nil)
+	return t
+}
+
+// add routes each key to fn with opts merged over the table's defaults.
+func (t *routeTable) add(fn awslambda.IFunction, keys []route.Key, opts *RouteOptions) []Route {
+	o := opts.merge(t.defaults).withDefaults()
+	if err := t.validate(fn, keys, &o); err != nil {
+		panic(err)
+	}
+	integration := t.integration(fn, &o)
+	added := make([]Route, 0, len(keys))
+	for _, k := range keys {
+		added = append(added, t.addRoute(fn, k, o, integration))
+	}
+	return added
+}
+
+func (t *routeTable) addRoute(fn awslambda.IFunction, k route.Key, o RouteOptions, integration *lambdaIntegration) Route {
+	t.routed[k] = true
+	var rk awsapigatewayv2.HttpRouteKey
+	var id string
+	if k.IsDefault() {
+		rk, id = awsapigatewayv2.HttpRouteKey_DEFAULT(), "DefaultRoute"
+	} else {
+		rk, id = awsapigatewayv2.HttpRouteKey_With(jsii.String(k.Path), awsapigatewayv2.HttpMethod(k.Method)), k.Method+k.Path
+	}
+	props := &awsapigatewayv2.HttpRouteProps{HttpApi: t.httpApi, RouteKey: rk, Integration: integration}
+	if _, none := o.Authorizer.(*NoAuthorizer); !none {
+		props.Authorizer = t.authorizer(o.Authorizer)
+		if len(o.Scopes) > 0 {
+			props.AuthorizationScopes = jsii.Strings(o.Scopes...)
+		}
+	}
+	r := Route{Key: k, Function: fn, Options: o, HttpRoute: awsapigatewayv2.NewHttpRoute(t.routeScope, jsii.String(id), props)}
+	t.routes = append(t.routes, r)
+	return r
+}
+
+func (t *routeTable) authorizer(a Authorizer) awsapigatewayv2.IHttpRouteAuthorizer {
+	if l2, ok := t.authorizers[a]; ok {
+		return l2
+	}
+	l2 := a.routeAuthorizer(fmt.Sprintf("Authorizer%d", len(t.authorizers)+1))
+	t.authorizers[a] = l2
+	return l2
+}
+
+func (t *routeTable) validate(fn awslambda.IFunction, keys []route.Key, o *RouteOptions) error {
+	if fn == nil {
+		return fmt.Errorf("httpapi: Handler is required to serve %d route(s), got nil", len(keys))
+	}
+	if err := o.validate(); err != nil {
+		return err
+	}
+	if n := len(t.routes) + len(keys); n > MaxRoutes {
+		return fmt.Errorf("httpapi: Routes: %d routes exceed the HTTP API quota of %d routes per API", n, MaxRoutes)
+	}
+	if o.stageSettings() && t.stages == nil {
+		return fmt.Errorf("httpapi: RouteOptions.Throttle and DetailedMetrics need the API's stages: set them on the httpapi.API that owns the stages")
+	}
+	seen := map[route.Key]bool{}
+	for _, k := range keys {
+		if err := k.Validate(); err != nil {
+			return fmt.Errorf("httpapi: Routes: %w", err)
+		}
+		if t.routed[k] || seen[k] {
+			return fmt.Errorf("httpapi: Routes: route %q is added twice: each route key may appear once per API", k.String())
+		}
+		seen[k] = true
+		if t.cors != nil && k.Method == "OPTIONS" && o.Authorizer.authorizationType() != "NONE" {
+			return fmt.Errorf("httpapi: Routes: route %q has a %s authorizer, but with Cors set browser preflight requests carry no credentials: give OPTIONS routes &httpapi.NoAuthorizer{}", k.String(), o.Authorizer.authorizationType())
+		}
+	}
+	if t := functionTimeout(fn); t > 0 && t >= o.IntegrationTimeout {
+		return fmt.Errorf("httpapi: function %s has a timeout of %s, not shorter than IntegrationTimeout %s: "+
+			"API Gateway would answer 503 while the function keeps running; use a function timeout of at most %s",
+			*fn.Node().Path(), t, o.IntegrationTimeout, o.IntegrationTimeout-time.Second)
+	}
+	return nil
+}
+
+// Visit implements awscdk.IAspect. At synthesis, once, it adds the
+// preflight routes CORS needs, the per-route stage settings, and the invoke
+// permissions.
+func (t *routeTable) Visit(node constructs.IConstruct) {
+	if t.done || *node.Node().Path() != *t.owner.Node().Path() {
+		return
+	}
+	t.done = true
+	t.addPreflightRoutes()
+	t.applyStageSettings()
+	planner := permissionPlanner{table: t}
+	for i, fn := range t.functions {
+		planner.grant(fn, fmt.Sprintf("Invoke%d ", i+1))
+	}
+}
+
+// addPreflightRoutes keeps CORS working with authorizers: a browser's
+// preflight carries no credentials, so a route that would take OPTIONS
+// requests (ANY, or $default) with an authorizer would refuse it. For each
+// such route it adds an unauthenticated OPTIONS route on the same path to
+// the same function, which answers the preflight (lambdahttp does); API
+// Gateway adds the configured CORS headers.
+func (t *routeTable) addPreflightRoutes() {
+	if t.cors == nil {
+		return
+	}
+	var needed []route.Key
+	var from []Route
+	for _, r := range t.routes {
+		if _, none := r.Options.Authorizer.(*NoAuthorizer); none {
+			continue
+		}
+		var paths []string
+		switch {
+		case r.Key.IsDefault():
+			paths = []string{"/", "/{proxy+}"}
+		case r.Key.Method == "ANY":
+			paths = []string{r.Key.Path}
+		}
+		for _, p := range paths {
+			k := route.Key{Method: "OPTIONS", Path: p}
+			if !t.routed[k] && !slices.Contains(needed, k) {
+				needed = append(needed, k)
+				from = append(from, r)
+			}
+		}
+	}
+	for i, k := range needed {
+		r := from[i]
+		o := r.Options
+		o.Authorizer, o.Scopes, o.Throttle, o.DetailedMetrics = &NoAuthorizer{}, nil, Throttle{}, false
+		t.addRoute(r.Function, k, o, t.integration(r.Function, &o))
+		awscdk.Annotations_Of(t.owner).AddInfo(jsii.String(fmt.Sprintf(
+			"added unauthenticated route %q so that CORS preflight requests reach %s past the authorizer of %q", k.String(), *r.Function.Node().Path(), r.Key.String())))
+	}
+}
+
+// applyStageSettings writes per-route throttling and detailed metrics into
+// every stage's RouteSettings (the L2 stage cannot express them).
+func (t *routeTable) applyStageSettings() {
+	if t.stages == nil {
+		return
+	}
+	settings := map[string]any{}
+	for _, r := range t.routes {
+		if !r.Options.stageSettings() {
+			continue
+		}
+		s := map[string]any{}
+		if r.Options.Throttle != (Throttle{}) {
+			s["ThrottlingRateLimit"] = r.Options.Throttle.RateLimit
+			s["ThrottlingBurstLimit"] = r.Options.Throttle.BurstLimit
+		}
+		if r.Options.DetailedMetrics {
+			s["DetailedMetricsEnabled"] = true
+		}
+		settings[r.Key.String()] = s
+	}
+	if len(settings) == 0 {
+		return
+	}
+	for _, st := range t.stages() {
+		st.Node().DefaultChild().(awscdk.CfnResource).AddPropertyOverride(jsii.String("RouteSettings"), settings)
+	}
+}
+
+// RoutesProps configure [Routes].
+type RoutesProps struct {
+	// API is the HTTP API to add routes to: one defined in another stack
+	// (API.HttpApi()), or one imported with
+	// awsapigatewayv2.HttpApi_FromHttpApiAttributes. Required.
+	API awsapigatewayv2.IHttpApi
+	// Handler serves Routes. Required.
+	Handler awslambda.IFunction
+	// Routes are the routes to add.
+	Routes []route.Key
+	// RouteOptions configure the routes. Throttle and DetailedMetrics are
+	// not available here: they belong to the stages, which live with the API.
+	RouteOptions
+}
+
+// Routes adds routes served by one function to an HTTP API defined elsewhere,
+// such as another stack: their integration, authorizers and least-privilege
+// invoke permissions. Auto-deploying stages pick the routes up.
+type Routes interface {
+	constructs.Construct
+	// Routes returns the routes added.
+	Routes() []Route
+	// AddRoutes adds more routes, as API.AddRoutes does.
+	AddRoutes(fn awslambda.IFunction, keys []route.Key, opts *RouteOptions) []Route
+}
+
+type routes struct {
+	constructs.Construct
+	table *routeTable
+}
+
+// NewRoutes adds props.Routes to props.API. It panics with an error naming
+// the offending prop if props are invalid.
+func NewRoutes(scope constructs.Construct, id string, props *RoutesProps) Routes {
+	if props == nil || props.API == nil {
+		panic(fmt.Errorf("httpapi: RoutesProps.API is required: the HTTP API to add routes to"))
+	}
+	r := &routes{}
+	constructs.NewConstruct_Override(r, scope, &id)
+	r.table = newRouteTable(r, r, props.API, RouteOptions{})
+	r.table.add(props.Handler, props.Routes, &props.RouteOptions)
+	return r
+}
+
+func (r *routes) Routes() []Route { return slices.Clone(r.table.routes) }
+
+func (r *routes) AddRoutes(fn awslambda.IFunction, keys []route.Key, opts *RouteOptions) []Route {
+	return r.table.add(fn, keys, opts)
+}
