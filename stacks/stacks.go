@@ -3,19 +3,28 @@
 package stacks
 
 import (
+	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/httpapi-cdk/httpapi/constructs/gofunction"
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
 	"github.com/httpapi-cdk/httpapi/function/app"
+	"github.com/httpapi-cdk/httpapi/route"
 )
 
-// FunctionPackage is the import path of the reference function.
-const FunctionPackage = "github.com/httpapi-cdk/httpapi/function"
+// Import paths of the reference functions.
+const (
+	FunctionPackage   = "github.com/httpapi-cdk/httpapi/function"
+	AuthorizerPackage = "github.com/httpapi-cdk/httpapi/function/authorizer"
+)
 
 // Props configure a reference stack.
 type Props struct {
@@ -26,6 +35,38 @@ type Props struct {
 	// PayloadFormat is the integration's payload format.
 	// Default: httpapi.PayloadFormatV2.
 	PayloadFormat httpapi.PayloadFormat
+
+	// Auth protects the API: a JWT default authorizer, public greeting
+	// routes, the Lambda authorizer on GET /cookies, IAM on GET /report
+	// (granted to a ReportReader role) and a scope on POST /echo.
+	// Default: nil, every route public.
+	Auth *AuthProps
+
+	// Domain serves the API on a custom domain of an existing hosted zone.
+	// Default: nil, the execute-api URL only.
+	Domain *DomainProps
+
+	// Alarms adds the API's alarms and dashboard, notifying a new topic.
+	// Default: false.
+	Alarms bool
+
+	// SharedAPI, when set, adds the routes to that API (another stack's)
+	// instead of creating one; Auth, Domain and Alarms then do not apply.
+	// Default: nil.
+	SharedAPI *SharedAPI
+}
+
+// AuthProps configure the reference authorizers.
+type AuthProps struct {
+	// Issuer and Audience configure the JWT default authorizer.
+	Issuer, Audience string
+	// AllowedTokens are the bearer tokens the Lambda authorizer admits.
+	AllowedTokens []string
+}
+
+// DomainProps name a custom domain in an existing Route 53 zone.
+type DomainProps struct {
+	Name, HostedZoneID, ZoneName string
 }
 
 // Reference is a reference stack: the reference function behind an HTTP API
@@ -35,8 +76,12 @@ type Reference struct {
 	awscdk.Stack
 	// Function is the reference function.
 	Function gofunction.Function
-	// API is the HTTP API.
+	// Authorizer is the Lambda authorizer function, nil without Auth.
+	Authorizer gofunction.Function
+	// API is the HTTP API; nil with SharedAPI.
 	API httpapi.API
+	// Routes are the routes added to the SharedAPI; nil without it.
+	Routes httpapi.Routes
 }
 
 // NewReference defines a reference stack.
@@ -46,16 +91,50 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 		p = *props
 	}
 	stack := awscdk.NewStack(scope, jsii.String(id), &p.StackProps)
-	fn := gofunction.New(stack, "Handler", &gofunction.Props{
+	ref := &Reference{Stack: stack}
+	ref.Function = gofunction.New(stack, "Handler", &gofunction.Props{
 		Package:     FunctionPackage,
 		Timeout:     10 * time.Second,
 		Description: "Reference handler of the httpapi construct library",
 	})
-	api := httpapi.New(stack, "Api", &httpapi.Props{
-		Handler:      fn.Lambda(),
-		Routes:       app.Routes(),
-		RouteOptions: httpapi.RouteOptions{PayloadFormat: p.PayloadFormat},
-		Description:  "Reference HTTP API of the httpapi construct library",
+	options := httpapi.RouteOptions{PayloadFormat: p.PayloadFormat}
+
+	if p.SharedAPI != nil {
+		stack.AddStackDependency(p.SharedAPI.Stack, jsii.String("the routes belong to the shared API"))
+		shared := awsapigatewayv2.HttpApi_FromHttpApiAttributes(stack, jsii.String("SharedApi"), &awsapigatewayv2.HttpApiAttributes{
+			HttpApiId: awscdk.Fn_ImportValue(jsii.String(p.SharedAPI.ExportName)),
+		})
+		ref.Routes = httpapi.NewRoutes(stack, "Routes", &httpapi.RoutesProps{
+			API: shared, Handler: ref.Function.Lambda(), Routes: app.Routes(), RouteOptions: options,
+		})
+		return ref
+	}
+
+	var overrides map[route.Key]httpapi.RouteOptions
+	if p.Auth != nil {
+		ref.Authorizer = gofunction.New(stack, "Authorizer", &gofunction.Props{
+			Package:     AuthorizerPackage,
+			Timeout:     3 * time.Second,
+			Environment: map[string]string{"ALLOWED_TOKENS": join(p.Auth.AllowedTokens)},
+			Description: "Reference Lambda authorizer of the httpapi construct library",
+		})
+		options.Authorizer = &httpapi.JWTAuthorizer{Issuer: p.Auth.Issuer, Audiences: []string{p.Auth.Audience}}
+		public := httpapi.RouteOptions{Authorizer: &httpapi.NoAuthorizer{}}
+		overrides = map[route.Key]httpapi.RouteOptions{
+			route.MustParse("GET /hello"):        {Authorizer: &httpapi.NoAuthorizer{}, DetailedMetrics: true},
+			route.MustParse("GET /hello/{name}"): public,
+			route.MustParse("GET /pixel.png"):    public,
+			route.MustParse("GET /cookies"):      {Authorizer: &httpapi.LambdaAuthorizer{Function: ref.Authorizer.Lambda(), CacheTTL: 5 * time.Minute}},
+			route.MustParse("GET /report"):       {Authorizer: &httpapi.IAMAuthorizer{}},
+			route.MustParse("POST /echo"):        {Scopes: []string{"echo:write"}, Throttle: httpapi.Throttle{RateLimit: 10, BurstLimit: 5}},
+		}
+	}
+	ref.API = httpapi.New(stack, "Api", &httpapi.Props{
+		Handler:        ref.Function.Lambda(),
+		Routes:         app.Routes(),
+		RouteOptions:   options,
+		RouteOverrides: overrides,
+		Description:    "Reference HTTP API of the httpapi construct library",
 		Stages: []httpapi.StageOptions{{
 			Name:      "dev",
 			Variables: map[string]string{"environment": "dev"},
@@ -66,14 +145,70 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 			MaxAge:       10 * time.Minute,
 		},
 	})
-	return &Reference{Stack: stack, Function: fn, API: api}
+	if p.Auth != nil {
+		reader := awsiam.NewRole(stack, jsii.String("ReportReader"), &awsiam.RoleProps{
+			AssumedBy:   awsiam.NewAccountRootPrincipal(),
+			Description: jsii.String("May call GET /report of the reference API (IAM-authorized)"),
+		})
+		ref.API.GrantInvoke(reader, route.MustParse("GET /report"))
+	}
+	if p.Domain != nil {
+		zone := awsroute53.HostedZone_FromHostedZoneAttributes(stack, jsii.String("Zone"), &awsroute53.HostedZoneAttributes{
+			HostedZoneId: jsii.String(p.Domain.HostedZoneID), ZoneName: jsii.String(p.Domain.ZoneName),
+		})
+		ref.API.AddDomain("Domain", &httpapi.DomainOptions{
+			Name: p.Domain.Name, HostedZone: zone,
+			Mappings: []httpapi.DomainMapping{{Stage: "$default"}, {Stage: "dev", Key: "dev"}},
+		})
+	}
+	if p.Alarms {
+		topic := awssns.NewTopic(stack, jsii.String("AlarmTopic"), &awssns.TopicProps{EnforceSSL: jsii.Bool(true)})
+		ref.API.AddAlarms("Alarms", &httpapi.AlarmOptions{Topic: topic, Dashboard: true})
+	}
+	return ref
 }
 
-// NewApp defines every reference stack in app: "HttpApiReference" (payload
-// format 2.0) and "HttpApiReferenceV1" (the same with payload format 1.0).
-func NewApp(app awscdk.App) []*Reference {
+// SharedAPI is a stack holding an HTTP API that other stacks add routes
+// to. It exports the API's id as ExportName.
+type SharedAPI struct {
+	awscdk.Stack
+	// API is the shared HTTP API.
+	API httpapi.API
+	// ExportName is the export of the API id: "<stack name>-HttpApiId".
+	ExportName string
+}
+
+// NewSharedAPI defines a stack with an HTTP API and no routes, exported
+// for NewReference's SharedAPI.
+func NewSharedAPI(scope constructs.Construct, id string, stackProps *awscdk.StackProps) *SharedAPI {
+	stack := awscdk.NewStack(scope, jsii.String(id), stackProps)
+	api := httpapi.New(stack, "Api", &httpapi.Props{Description: "Shared HTTP API of the httpapi construct library"})
+	s := &SharedAPI{Stack: stack, API: api, ExportName: id + "-HttpApiId"}
+	awscdk.NewCfnOutput(stack, jsii.String("HttpApiId"), &awscdk.CfnOutputProps{
+		Value: api.HttpApi().ApiId(), ExportName: jsii.String(s.ExportName),
+		Description: jsii.String("Id of the shared HTTP API, for stacks that add routes to it"),
+	})
+	return s
+}
+
+// NewApp defines every reference stack in app:
+//   - "HttpApiReference": payload 2.0, every route public;
+//   - "HttpApiReferenceV1": the same with payload format 1.0;
+//   - "HttpApiProduction": authorizers, a custom domain and alarms;
+//   - "HttpApiShared" and "HttpApiService": an API in one stack, the
+//     function and its routes in another.
+func NewApp(a awscdk.App) []*Reference {
+	shared := NewSharedAPI(a, "HttpApiShared", nil)
 	return []*Reference{
-		NewReference(app, "HttpApiReference", nil),
-		NewReference(app, "HttpApiReferenceV1", &Props{PayloadFormat: httpapi.PayloadFormatV1}),
+		NewReference(a, "HttpApiReference", nil),
+		NewReference(a, "HttpApiReferenceV1", &Props{PayloadFormat: httpapi.PayloadFormatV1}),
+		NewReference(a, "HttpApiProduction", &Props{
+			Auth:   &AuthProps{Issuer: "https://auth.example.com", Audience: "reference-api", AllowedTokens: []string{"reference-token"}},
+			Domain: &DomainProps{Name: "api.example.com", HostedZoneID: "Z0123456789EXAMPLE", ZoneName: "example.com"},
+			Alarms: true,
+		}),
+		NewReference(a, "HttpApiService", &Props{SharedAPI: shared}),
 	}
 }
+
+func join(s []string) string { return strings.Join(s, ",") }

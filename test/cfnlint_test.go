@@ -64,8 +64,8 @@ func TestCfnLint(t *testing.T) {
 	}
 	dir := t.TempDir()
 	stacks := sampleConfigurations()
-	for _, s := range referenceStacks() {
-		stacks[*s.StackName()] = s.Stack
+	for _, s := range allStacks() {
+		stacks[*s.StackName()] = s
 	}
 	var files []string
 	for name, s := range stacks {

@@ -193,7 +193,14 @@ func (t *routeTable) authorizer(a Authorizer) awsapigatewayv2.IHttpRouteAuthoriz
 	if l2, ok := t.authorizers[a]; ok {
 		return l2
 	}
-	l2 := a.routeAuthorizer(fmt.Sprintf("Authorizer%d", len(t.authorizers)+1))
+	kind := map[string]string{"JWT": "JWT", "CUSTOM": "Lambda", "AWS_IAM": "IAM", "NONE": "None"}[a.authorizationType()]
+	n := 1
+	for other := range t.authorizers {
+		if other.authorizationType() == a.authorizationType() {
+			n++
+		}
+	}
+	l2 := a.routeAuthorizer(fmt.Sprintf("%sAuthorizer%d", kind, n))
 	t.authorizers[a] = l2
 	return l2
 }

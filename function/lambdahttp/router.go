@@ -157,14 +157,20 @@ func (rt *Router) Serve(ctx context.Context, req *Request) (resp *Response) {
 			resp = errorResponse(http.StatusInternalServerError, "Internal Server Error", req.RequestID)
 		}
 	}()
+	if isPreflight(req) {
+		// A CORS preflight that reached the function (through ANY, $default,
+		// or an OPTIONS route the construct added so that preflights pass an
+		// authorizer): answer it unless the table has an OPTIONS route of its
+		// own for the path. API Gateway adds the configured CORS headers.
+		if m, ok := rt.table.Match(http.MethodOptions, req.Path); !ok || m.Key.Method != http.MethodOptions {
+			if ok || len(rt.table.Allowed(req.Path)) > 0 {
+				return Empty(http.StatusNoContent)
+			}
+		}
+	}
 	h, params := rt.dispatch(req)
 	if h == nil {
 		allowed := rt.table.Allowed(req.Path)
-		if isPreflight(req) && (len(allowed) > 0 || rt.catchAll != nil) {
-			// A CORS preflight that a catch-all route delivered: API Gateway
-			// adds the API's configured CORS headers to this answer.
-			return Empty(http.StatusNoContent)
-		}
 		if len(allowed) > 0 {
 			resp = errorResponse(http.StatusMethodNotAllowed, "Method Not Allowed", req.RequestID)
 			return resp.SetHeader("Allow", allowHeader(allowed))

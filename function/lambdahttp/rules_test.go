@@ -146,6 +146,19 @@ func TestRoutingOutcomes(t *testing.T) {
 	if res := invoke(t, withCatchAll, mustJSON(t, v2Event("OPTIONS", "/hello", "$default"))); res.Status != 405 {
 		t.Errorf("plain OPTIONS: %d", res.Status)
 	}
+	// Through an OPTIONS route the construct added (not in the table), over
+	// an ANY route that would otherwise run; a table's own OPTIONS route wins.
+	withAny := quietRouter(t, nil,
+		Route{Key: route.MustParse("ANY /files/{proxy+}"), Handler: handle(200, "files")},
+		Route{Key: route.MustParse("OPTIONS /own"), Handler: handle(200, "own options")},
+		Route{Key: route.MustParse("GET /own"), Handler: handle(200, "own")})
+	for path, want := range map[string]int{"/files/a": 204, "/own": 200, "/unknown": 404} {
+		ev := v2Event("OPTIONS", path, "OPTIONS /files/{proxy+}")
+		ev.Headers = map[string]string{"origin": "https://app.example", "access-control-request-method": "PUT"}
+		if res := invoke(t, withAny, mustJSON(t, ev)); res.Status != want {
+			t.Errorf("preflight %s: %d %s, want %d", path, res.Status, res.Body, want)
+		}
+	}
 }
 
 func TestResponseEncoding(t *testing.T) {

@@ -1,0 +1,355 @@
+package test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
+	"github.com/httpapi-cdk/httpapi/route"
+)
+
+func production(t *testing.T) (assertions.Template, map[string]any) {
+	s := reference(t, "HttpApiProduction")
+	return assertions.Template_FromStack(s.Stack, nil), toJSON(s.Stack)
+}
+
+func TestAuthorizers(t *testing.T) {
+	tpl, j := production(t)
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Authorizer"), map[string]any{
+			"AuthorizerType":   "JWT",
+			"IdentitySource":   []any{"$request.header.Authorization"},
+			"JwtConfiguration": map[string]any{"Audience": []any{"reference-api"}, "Issuer": "https://auth.example.com"},
+		})
+	})
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Authorizer"), map[string]any{
+			"AuthorizerType": "REQUEST", "AuthorizerResultTtlInSeconds": 300, "EnableSimpleResponses": true,
+			"AuthorizerPayloadFormatVersion": "2.0", "IdentitySource": []any{"$request.header.Authorization"},
+		})
+	})
+	want := map[string]string{
+		"GET /hello": "NONE", "GET /hello/{name}": "NONE", "GET /pixel.png": "NONE", "GET /cookies": "CUSTOM",
+		"GET /report": "AWS_IAM", "POST /echo": "JWT", "GET /fail": "JWT", "$default": "JWT", "OPTIONS /": "NONE", "OPTIONS /{proxy+}": "NONE",
+	}
+	for _, r := range resources(j, "AWS::ApiGatewayV2::Route") {
+		p := props(r)
+		key := p["RouteKey"].(string)
+		if p["AuthorizationType"] != want[key] {
+			t.Errorf("%s: AuthorizationType %v, want %s", key, p["AuthorizationType"], want[key])
+		}
+		if key == "POST /echo" && !slices.Equal(toStrings(p["AuthorizationScopes"]), []string{"echo:write"}) {
+			t.Errorf("POST /echo scopes %v", p["AuthorizationScopes"])
+		}
+	}
+	// The Lambda authorizer's invoke permission names this API's authorizers only.
+	found := false
+	for _, p := range resources(j, "AWS::Lambda::Permission") {
+		arn := joinText(props(p)["SourceArn"])
+		if strings.Contains(arn, "/authorizers/") {
+			found = true
+			if !strings.Contains(joinText(props(p)["FunctionName"]), "Authorizer") {
+				t.Errorf("authorizer permission on %v", props(p)["FunctionName"])
+			}
+		}
+	}
+	if !found {
+		t.Error("no invoke permission scoped to the Lambda authorizer")
+	}
+	// GrantInvoke: execute-api:Invoke on GET /report only.
+	var statements []string
+	for _, p := range resources(j, "AWS::IAM::Policy") {
+		for _, st := range props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			st := st.(map[string]any)
+			statements = append(statements, joinText(st["Action"])+" "+joinText(st["Resource"]))
+		}
+	}
+	if len(statements) != 1 || !strings.HasPrefix(statements[0], "execute-api:Invoke arn:") || !strings.HasSuffix(statements[0], "/*/GET/report") {
+		t.Errorf("grant statements %q", statements)
+	}
+}
+
+func toStrings(v any) []string {
+	var out []string
+	for _, e := range v.([]any) {
+		out = append(out, e.(string))
+	}
+	return out
+}
+
+func TestCorsPreflightWithAuthorizers(t *testing.T) {
+	s := reference(t, "HttpApiProduction")
+	assert(t, func() {
+		assertions.Annotations_FromStack(s.Stack).HasInfo(jsii.String("/HttpApiProduction/Api"),
+			assertions.Match_StringLikeRegexp(jsii.String(`.*added unauthenticated route "OPTIONS /\{proxy\+\}".*`)))
+	})
+	// An ANY route behind an authorizer gets an OPTIONS route on its own path.
+	stack := newStack()
+	fn := inlineFunction(stack, "Fn", 10*time.Second)
+	httpapi.New(stack, "Api", &httpapi.Props{Handler: fn, Routes: keys("ANY /items/{proxy+}", "GET /public"),
+		RouteOptions: httpapi.RouteOptions{Authorizer: &httpapi.IAMAuthorizer{}}, Cors: &httpapi.Cors{AllowOrigins: []string{"*"}}})
+	got := map[string]string{}
+	for _, r := range resources(toJSON(stack), "AWS::ApiGatewayV2::Route") {
+		got[props(r)["RouteKey"].(string)] = props(r)["AuthorizationType"].(string)
+	}
+	if got["OPTIONS /items/{proxy+}"] != "NONE" || len(got) != 3 {
+		t.Errorf("routes %v: want an unauthenticated OPTIONS /items/{proxy+} and nothing else added", got)
+	}
+	// Without CORS nothing is added.
+	stack = newStack()
+	fn = inlineFunction(stack, "Fn", 10*time.Second)
+	httpapi.New(stack, "Api", &httpapi.Props{Handler: fn, Routes: keys("ANY /items/{proxy+}"), RouteOptions: httpapi.RouteOptions{Authorizer: &httpapi.IAMAuthorizer{}}})
+	if n := len(resources(toJSON(stack), "AWS::ApiGatewayV2::Route")); n != 1 {
+		t.Errorf("%d routes without CORS, want 1", n)
+	}
+}
+
+func TestCustomDomain(t *testing.T) {
+	tpl, j := production(t)
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::CertificateManager::Certificate"), map[string]any{
+			"DomainName": "api.example.com", "ValidationMethod": "DNS",
+			"DomainValidationOptions": []any{map[string]any{"DomainName": "api.example.com", "HostedZoneId": "Z0123456789EXAMPLE"}},
+		})
+	})
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::DomainName"), map[string]any{"DomainName": "api.example.com"})
+	})
+	assert(t, func() { tpl.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::ApiMapping"), jsii.Number(2)) })
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::ApiMapping"), map[string]any{"ApiMappingKey": "dev"})
+	})
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Route53::RecordSet"), map[string]any{
+			"Name": "api.example.com.", "Type": "A", "HostedZoneId": "Z0123456789EXAMPLE",
+			"AliasTarget": assertions.Match_ObjectLike(&map[string]any{"DNSName": assertions.Match_AnyValue()}),
+		})
+	})
+	var urls []string
+	for _, o := range j["Outputs"].(map[string]any) {
+		urls = append(urls, joinText(o.(map[string]any)["Value"]))
+	}
+	if !slices.Contains(urls, "https://api.example.com/") {
+		t.Errorf("no custom URL output in %q", urls)
+	}
+	// Bring-your-own certificate, mutual TLS, and no execute-api endpoint.
+	stack := newStack()
+	fn := inlineFunction(stack, "Fn", 10*time.Second)
+	api := httpapi.New(stack, "Api", &httpapi.Props{Handler: fn, Routes: keys("GET /"), DisableExecuteAPIEndpoint: true})
+	cert := awscertificatemanager.Certificate_FromCertificateArn(stack, jsii.String("Cert"), jsii.String("arn:aws:acm:us-east-1:123456789012:certificate/abc"))
+	bucket := awss3.Bucket_FromBucketName(stack, jsii.String("Trust"), jsii.String("truststore-bucket"))
+	api.AddDomain("Domain", &httpapi.DomainOptions{Name: "mtls.example.com", Certificate: cert, MutualTLS: &httpapi.MutualTLS{Bucket: bucket, Key: "ca.pem"}})
+	tpl = assertions.Template_FromStack(stack, nil)
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::DomainName"), map[string]any{
+			"MutualTlsAuthentication": map[string]any{"TruststoreUri": "s3://truststore-bucket/ca.pem"},
+		})
+	})
+	assert(t, func() { tpl.ResourceCountIs(jsii.String("AWS::CertificateManager::Certificate"), jsii.Number(0)) })
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Api"), map[string]any{"DisableExecuteApiEndpoint": true})
+	})
+	if out := toJSON(stack)["Outputs"].(map[string]any); len(out) != 1 {
+		t.Errorf("outputs %v: with the execute-api endpoint off only the domain URL is output", out)
+	}
+}
+
+func TestPerRouteSettings(t *testing.T) {
+	tpl, _ := production(t)
+	settings := map[string]any{
+		"GET /hello": map[string]any{"DetailedMetricsEnabled": true},
+		"POST /echo": map[string]any{"ThrottlingBurstLimit": 5, "ThrottlingRateLimit": 10},
+	}
+	for _, stage := range []string{"$default", "dev"} {
+		assert(t, func() {
+			tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), map[string]any{"StageName": stage, "RouteSettings": settings})
+		})
+	}
+	// Per-route payload format and timeout: one integration per function and options.
+	stack := newStack()
+	fn := inlineFunction(stack, "Fn", 3*time.Second)
+	httpapi.New(stack, "Api", &httpapi.Props{Handler: fn, Routes: keys("GET /a", "GET /b", "GET /c"),
+		RouteOverrides: map[route.Key]httpapi.RouteOptions{
+			route.MustParse("GET /b"): {PayloadFormat: httpapi.PayloadFormatV1},
+			route.MustParse("GET /c"): {IntegrationTimeout: 5 * time.Second},
+		}})
+	tpl = assertions.Template_FromStack(stack, nil)
+	assert(t, func() { tpl.ResourceCountIs(jsii.String("AWS::ApiGatewayV2::Integration"), jsii.Number(3)) })
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Integration"), map[string]any{"PayloadFormatVersion": "1.0", "TimeoutInMillis": assertions.Match_Absent()})
+	})
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Integration"), map[string]any{"PayloadFormatVersion": "2.0", "TimeoutInMillis": 5000})
+	})
+	// No per-route settings: no RouteSettings at all.
+	assert(t, func() {
+		assertions.Template_FromStack(reference(t, "HttpApiReference").Stack, nil).HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"),
+			map[string]any{"RouteSettings": assertions.Match_Absent()})
+	})
+}
+
+func TestCrossStack(t *testing.T) {
+	service := reference(t, "HttpApiService")
+	var shared awscdk.Stack
+	for _, s := range allStacks() {
+		if *s.StackName() == "HttpApiShared" {
+			shared = s
+		}
+	}
+	sj, j := toJSON(shared), toJSON(service.Stack)
+	out := sj["Outputs"].(map[string]any)["HttpApiId"].(map[string]any)
+	if out["Export"].(map[string]any)["Name"] != "HttpApiShared-HttpApiId" {
+		t.Errorf("shared API export %v", out)
+	}
+	if n := len(resources(j, "AWS::ApiGatewayV2::Api")); n != 0 {
+		t.Errorf("the service stack defines %d APIs, want none", n)
+	}
+	for _, typ := range []string{"AWS::ApiGatewayV2::Route", "AWS::ApiGatewayV2::Integration"} {
+		for _, r := range resources(j, typ) {
+			if imp, _ := props(r)["ApiId"].(map[string]any)["Fn::ImportValue"].(string); imp != "HttpApiShared-HttpApiId" {
+				t.Errorf("%s ApiId %v, want the shared export", typ, props(r)["ApiId"])
+			}
+		}
+	}
+	for _, p := range resources(j, "AWS::Lambda::Permission") {
+		if arn := joinText(props(p)["SourceArn"]); !strings.Contains(arn, "HttpApiShared-HttpApiId") {
+			t.Errorf("permission SourceArn %s does not name the shared API", arn)
+		}
+	}
+	deps := service.Dependencies()
+	if len(*deps) != 1 || *(*deps)[0].StackName() != "HttpApiShared" {
+		t.Errorf("service stack dependencies: %d", len(*deps))
+	}
+}
+
+func TestAlarms(t *testing.T) {
+	tpl, j := production(t)
+	assert(t, func() { tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(6)) })
+	assert(t, func() { tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Dashboard"), jsii.Number(1)) })
+	thresholds := map[float64]int{}
+	for _, a := range resources(j, "AWS::CloudWatch::Alarm") {
+		p := props(a)
+		thresholds[p["Threshold"].(float64)]++
+		if actions := p["AlarmActions"].([]any); len(actions) != 1 || !strings.Contains(joinText(actions[0]), "AlarmTopic") {
+			t.Errorf("alarm actions %v", actions)
+		}
+		if p["TreatMissingData"] != "notBreaching" {
+			t.Errorf("TreatMissingData %v", p["TreatMissingData"])
+		}
+	}
+	// 5xx rate 1 %, 4xx rate 10 %, p99 2000 ms, errors and throttles > 0, duration 80 % of 10 s.
+	want := map[float64]int{0.01: 1, 0.1: 1, 2000: 1, 0: 2, 8000: 1}
+	for k, v := range want {
+		if thresholds[k] != v {
+			t.Errorf("thresholds %v, want %v", thresholds, want)
+			break
+		}
+	}
+}
+
+func TestMoreInvalidConfigurations(t *testing.T) {
+	jwt := func(issuer string, aud ...string) httpapi.Authorizer {
+		return &httpapi.JWTAuthorizer{Issuer: issuer, Audiences: aud}
+	}
+	for _, tc := range []struct {
+		name string
+		run  func(stack awscdk.Stack)
+		want string
+	}{
+		{"JWT without issuer", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: jwt("", "a")})
+		}, "httpapi: JWTAuthorizer.Issuer is required: the https URL of the token issuer"},
+		{"JWT issuer not https", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: jwt("http://auth.example.com", "a")})
+		}, `httpapi: JWTAuthorizer.Issuer "http://auth.example.com" is not allowed: use an https URL like "https://auth.example.com"`},
+		{"JWT without audience", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: jwt("https://auth.example.com")})
+		}, "httpapi: JWTAuthorizer.Audiences is required: list at least one audience (client id) the tokens must name"},
+		{"bad identity source", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.JWTAuthorizer{Issuer: "https://a.example", Audiences: []string{"a"}, IdentitySource: "Authorization"}})
+		}, `httpapi: JWTAuthorizer.IdentitySource "Authorization" is not an identity source: use $request.header.NAME, $request.querystring.NAME, $context.NAME or $stageVariables.NAME`},
+		{"Lambda authorizer without function", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{}})
+		}, "httpapi: LambdaAuthorizer.Function is required"},
+		{"Lambda authorizer cache too long", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{Function: inlineFunction(s, "Auth", time.Second), CacheTTL: 2 * time.Hour}})
+		}, "httpapi: LambdaAuthorizer.CacheTTL 2h0m0s is out of range: use whole seconds from 0 to 1h"},
+		{"Cognito without clients", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.CognitoAuthorizer{}})
+		}, "httpapi: CognitoAuthorizer.UserPool is required"},
+		{"scopes without JWT", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.IAMAuthorizer{}, Scopes: []string{"read"}})
+		}, `httpapi: Scopes ["read"] need a JWT or Cognito authorizer, got authorization type AWS_IAM`},
+		{"authorized OPTIONS route with CORS", func(s awscdk.Stack) {
+			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("OPTIONS /x"),
+				RouteOptions: httpapi.RouteOptions{Authorizer: &httpapi.IAMAuthorizer{}}, Cors: &httpapi.Cors{AllowOrigins: []string{"*"}}})
+		}, `httpapi: Routes: route "OPTIONS /x" has a AWS_IAM authorizer, but with Cors set browser preflight requests carry no credentials: give OPTIONS routes &httpapi.NoAuthorizer{}`},
+		{"override of an unknown route", func(s awscdk.Stack) {
+			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /a"),
+				RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /b"): {}}})
+		}, `httpapi: RouteOverrides: route "GET /b" is not one of Routes: each override must name a route of the table`},
+		{"per-route throttle with rate only", func(s awscdk.Stack) {
+			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /a"),
+				RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /a"): {Throttle: httpapi.Throttle{RateLimit: 5}}}})
+		}, `httpapi: RouteOverrides["GET /a"]: httpapi: RouteOptions.Throttle needs both RateLimit and BurstLimit above zero, got RateLimit 5 and BurstLimit 0`},
+		{"per-route throttle on another stack's API", func(s awscdk.Stack) {
+			imported := awsapigatewayv2.HttpApi_FromHttpApiAttributes(s, jsii.String("Imported"), &awsapigatewayv2.HttpApiAttributes{HttpApiId: jsii.String("abc123")})
+			httpapi.NewRoutes(s, "Routes", &httpapi.RoutesProps{API: imported, Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /a"),
+				RouteOptions: httpapi.RouteOptions{DetailedMetrics: true}})
+		}, "httpapi: RouteOptions.Throttle and DetailedMetrics need the API's stages: set them on the httpapi.API that owns the stages"},
+		{"routes without API", func(s awscdk.Stack) {
+			httpapi.NewRoutes(s, "Routes", &httpapi.RoutesProps{Routes: keys("GET /a")})
+		}, "httpapi: RoutesProps.API is required: the HTTP API to add routes to"},
+		{"domain without certificate or zone", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com"})
+		}, `httpapi: DomainOptions for "api.example.com" needs a Certificate, or a HostedZone to create and validate one in`},
+		{"domain name", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "https://api.example.com"})
+		}, `httpapi: DomainOptions.Name "https://api.example.com" is not a domain name: use lower-case labels like "api.example.com"`},
+		{"domain mapping to an unknown stage", func(s awscdk.Stack) {
+			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
+			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert, Mappings: []httpapi.DomainMapping{{Stage: "prod"}}})
+		}, `httpapi: DomainOptions.Mappings: stage "prod" is not a stage of this API`},
+		{"domain mapping key", func(s awscdk.Stack) {
+			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
+			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert, Mappings: []httpapi.DomainMapping{{Stage: "$default", Key: "/v1/"}}})
+		}, `httpapi: DomainOptions.Mappings: key "/v1/" is not allowed: use path segments of letters, digits and ._~- without leading or trailing '/'`},
+		{"mutual TLS without truststore", func(s awscdk.Stack) {
+			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
+			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert, MutualTLS: &httpapi.MutualTLS{}})
+		}, "httpapi: DomainOptions.MutualTLS needs a Bucket and the Key of the truststore"},
+		{"alarm rate above 1", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{}).AddAlarms("A", &httpapi.AlarmOptions{ServerErrorRate: 5})
+		}, "httpapi: AlarmOptions.ServerErrorRate 5 is out of range: use a share above 0 and at most 1"},
+		{"alarm period", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{}).AddAlarms("A", &httpapi.AlarmOptions{Period: 90 * time.Second})
+		}, "httpapi: AlarmOptions.Period 1m30s is not allowed: use whole minutes from 1m to 24h"},
+		{"grant on an unknown route", func(s awscdk.Stack) {
+			role := awsiam.NewRole(s, jsii.String("R"), &awsiam.RoleProps{AssumedBy: awsiam.NewAccountRootPrincipal()})
+			newAPI(s, httpapi.RouteOptions{}).GrantInvoke(role, route.MustParse("GET /nope"))
+		}, `httpapi: GrantInvoke: route "GET /nope" is not a route of this API`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			stack := newStack()
+			got := panicMessage(func() { tc.run(stack) })
+			if got != tc.want {
+				t.Errorf("panicked with\n  %q\nwant\n  %q", got, tc.want)
+			}
+		})
+	}
+}
+
+// newAPI creates an API with one route and the given default options.
+func newAPI(s awscdk.Stack, o httpapi.RouteOptions) httpapi.API {
+	return httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /a"), RouteOptions: o})
+}
