@@ -56,6 +56,8 @@ type Route struct {
 	AuthorizationType string
 	// Authorizer is the route's authorizer, nil without one.
 	Authorizer *Authorizer
+	// Scopes are the route's authorization scopes: a JWT must carry one.
+	Scopes []string
 	// Unsupported, when not empty, says why the emulator answers this
 	// route with 500 instead of invoking it.
 	Unsupported string
@@ -112,7 +114,14 @@ func (p Problem) String() string { return p.Resource + ": " + p.Message }
 
 // template is the part of a CloudFormation template the emulator reads.
 type template struct {
-	Resources map[string]resource `json:"Resources"`
+	stack, path string
+	Resources   map[string]resource `json:"Resources"`
+	Outputs     map[string]struct {
+		Value  any `json:"Value"`
+		Export struct {
+			Name string `json:"Name"`
+		} `json:"Export"`
+	} `json:"Outputs"`
 }
 
 type resource struct {
@@ -146,11 +155,43 @@ func LoadAssembly(dir string) ([]*API, error) {
 		}
 	}
 	sort.Strings(names)
-	var apis []*API
-	for _, name := range names {
-		found, err := LoadTemplate(filepath.Join(dir, manifest.Artifacts[name].Properties.TemplateFile), name)
+	templates := make([]*template, len(names))
+	for i, name := range names {
+		t, err := readTemplate(filepath.Join(dir, manifest.Artifacts[name].Properties.TemplateFile), name)
 		if err != nil {
 			return nil, err
+		}
+		templates[i] = t
+	}
+	// Exports: "export name" -> "stack/logical id" of what they Ref.
+	exports := map[string]string{}
+	for _, t := range templates {
+		for _, o := range t.Outputs {
+			if o.Export.Name != "" {
+				if id := ref(o.Value); id != "" {
+					exports[o.Export.Name] = t.stack + "/" + id
+				}
+			}
+		}
+	}
+	var apis []*API
+	for _, t := range templates {
+		found, err := t.apis()
+		if err != nil {
+			return nil, err
+		}
+		for _, api := range found {
+			// Routes other stacks add to this API through its export.
+			for _, other := range templates {
+				if other == t {
+					continue
+				}
+				other.addRoutes(api, func(v any) bool {
+					m, ok := v.(map[string]any)
+					name, _ := m["Fn::ImportValue"].(string)
+					return ok && exports[name] == api.Stack+"/"+api.LogicalID
+				})
+			}
 		}
 		apis = append(apis, found...)
 	}
@@ -159,14 +200,27 @@ func LoadAssembly(dir string) ([]*API, error) {
 
 // LoadTemplate reads one CloudFormation template and returns its HTTP APIs.
 func LoadTemplate(path, stack string) ([]*API, error) {
+	t, err := readTemplate(path, stack)
+	if err != nil {
+		return nil, err
+	}
+	return t.apis()
+}
+
+func readTemplate(path, stack string) (*template, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	var t template
-	if err := json.Unmarshal(b, &t); err != nil {
+	t := &template{stack: stack, path: path}
+	if err := json.Unmarshal(b, t); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	return t, nil
+}
+
+// apis returns the template's HTTP APIs with their own routes.
+func (t *template) apis() ([]*API, error) {
 	var ids []string
 	for id, r := range t.Resources {
 		if r.Type == "AWS::ApiGatewayV2::Api" {
@@ -176,9 +230,9 @@ func LoadTemplate(path, stack string) ([]*API, error) {
 	sort.Strings(ids)
 	var apis []*API
 	for _, id := range ids {
-		api, err := t.api(stack, id)
+		api, err := t.api(t.stack, id)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
+			return nil, fmt.Errorf("%s: %w", t.path, err)
 		}
 		if api != nil {
 			apis = append(apis, api)
@@ -204,7 +258,7 @@ func ref(v any) string {
 	if j, ok := m["Fn::Join"].([]any); ok && len(j) == 2 {
 		if parts, ok := j[1].([]any); ok {
 			for _, p := range parts {
-				if id := ref(p); id != "" {
+				if id := ref(p); id != "" && !strings.HasPrefix(id, "AWS::") { // skip pseudo parameters
 					return id
 				}
 			}
@@ -244,9 +298,8 @@ func (t *template) api(stack, id string) (*API, error) {
 			api.Cors.MaxAge = *c.MaxAge
 		}
 	}
-	problem := func(res, format string, args ...any) {
-		api.Problems = append(api.Problems, Problem{Resource: res, Message: fmt.Sprintf(format, args...)})
-	}
+	problem := api.problem
+	t.addRoutes(api, func(v any) bool { return ref(v) == id })
 
 	var resourceIDs []string
 	for rid := range t.Resources {
@@ -256,37 +309,6 @@ func (t *template) api(stack, id string) (*API, error) {
 	for _, rid := range resourceIDs {
 		r := t.Resources[rid]
 		switch r.Type {
-		case "AWS::ApiGatewayV2::Route":
-			var rp struct {
-				ApiId             any    `json:"ApiId"`
-				RouteKey          string `json:"RouteKey"`
-				Target            any    `json:"Target"`
-				AuthorizationType string `json:"AuthorizationType"`
-				AuthorizerId      any    `json:"AuthorizerId"`
-			}
-			if err := t.props(rid, &rp); err != nil {
-				return nil, fmt.Errorf("%s: %w", rid, err)
-			}
-			if ref(rp.ApiId) != id {
-				continue
-			}
-			key, err := route.Parse(rp.RouteKey)
-			if err != nil {
-				problem(rid, "route key %q: %v", rp.RouteKey, err)
-				continue
-			}
-			rt := Route{Key: key, AuthorizationType: rp.AuthorizationType}
-			if rt.AuthorizationType == "" {
-				rt.AuthorizationType = "NONE"
-			}
-			t.integration(ref(rp.Target), &rt, api, problem)
-			if rt.AuthorizationType != "NONE" {
-				t.authorizer(ref(rp.AuthorizerId), &rt, api, problem)
-			}
-			if rt.Unsupported != "" {
-				problem(rid, "route %s is answered with 500: %s", key, rt.Unsupported)
-			}
-			api.Routes = append(api.Routes, rt)
 		case "AWS::ApiGatewayV2::Stage":
 			var sp struct {
 				ApiId             any               `json:"ApiId"`
@@ -327,6 +349,60 @@ func (t *template) api(stack, id string) (*API, error) {
 		problem(id, "the API has no stage: every request is answered 404, as API Gateway would")
 	}
 	return api, nil
+}
+
+// addRoutes adds to api the routes of this template whose ApiId matches:
+// its own routes, or routes another stack adds through an export.
+func (t *template) addRoutes(api *API, matches func(apiID any) bool) {
+	problem := api.problem
+	var ids []string
+	for rid, r := range t.Resources {
+		if r.Type == "AWS::ApiGatewayV2::Route" {
+			ids = append(ids, rid)
+		}
+	}
+	sort.Strings(ids)
+	for _, rid := range ids {
+		var rp struct {
+			ApiId             any      `json:"ApiId"`
+			RouteKey          string   `json:"RouteKey"`
+			Target            any      `json:"Target"`
+			AuthorizationType string   `json:"AuthorizationType"`
+			AuthorizerId      any      `json:"AuthorizerId"`
+			Scopes            []string `json:"AuthorizationScopes"`
+		}
+		if err := t.props(rid, &rp); err != nil {
+			problem(rid, "%v", err)
+			continue
+		}
+		if !matches(rp.ApiId) {
+			continue
+		}
+		key, err := route.Parse(rp.RouteKey)
+		if err != nil {
+			problem(rid, "route key %q: %v", rp.RouteKey, err)
+			continue
+		}
+		rt := Route{Key: key, AuthorizationType: rp.AuthorizationType, Scopes: rp.Scopes}
+		if rt.AuthorizationType == "" {
+			rt.AuthorizationType = "NONE"
+		}
+		t.integration(ref(rp.Target), &rt, api, problem)
+		if rt.AuthorizationType != "NONE" {
+			integrationProblem := rt.Unsupported
+			rt.Unsupported = ""
+			t.authorizer(ref(rp.AuthorizerId), &rt, api, problem)
+			rt.Unsupported = strings.Trim(integrationProblem+"; "+rt.Unsupported, "; ")
+		}
+		if rt.Unsupported != "" {
+			problem(rid, "route %s is answered with 500: %s", key, rt.Unsupported)
+		}
+		api.Routes = append(api.Routes, rt)
+	}
+}
+
+func (api *API) problem(res, format string, args ...any) {
+	api.Problems = append(api.Problems, Problem{Resource: res, Message: fmt.Sprintf(format, args...)})
 }
 
 // integration resolves a route's integration and its function.

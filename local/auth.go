@@ -148,6 +148,12 @@ func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *respons
 	if sc, ok := claims["scope"].(string); ok && sc != "" {
 		scopes = strings.Fields(sc)
 	}
+	// A route with scopes admits a token that carries at least one of them.
+	if len(q.route.Scopes) > 0 && !slices.ContainsFunc(q.route.Scopes, func(s string) bool { return slices.Contains(scopes, s) }) {
+		resp := forbidden()
+		resp.authErr = fmt.Sprintf("the token has none of the route's scopes %q", q.route.Scopes)
+		return resp
+	}
 	q.authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
 		JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: strClaims, Scopes: scopes},
 	}
