@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
 
 	"github.com/httpapi-cdk/httpapi/constructs/gofunction"
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
@@ -96,7 +97,9 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 		Package:     FunctionPackage,
 		Timeout:     10 * time.Second,
 		Description: "Reference handler of the httpapi construct library",
+		Tracing:     p.Auth != nil, // the production variant traces
 	})
+	acknowledgeFunction(ref.Function, p.Auth != nil)
 	options := httpapi.RouteOptions{PayloadFormat: p.PayloadFormat}
 
 	if p.SharedAPI != nil {
@@ -107,6 +110,9 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 		ref.Routes = httpapi.NewRoutes(stack, "Routes", &httpapi.RoutesProps{
 			API: shared, Handler: ref.Function.Lambda(), Routes: app.Routes(), RouteOptions: options,
 		})
+		for _, r := range ref.Routes.Routes() {
+			acknowledge(r.HttpRoute.Node().DefaultChild(), "AwsSolutions-APIG4", publicAPI)
+		}
 		return ref
 	}
 
@@ -117,7 +123,9 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 			Timeout:     3 * time.Second,
 			Environment: map[string]string{"ALLOWED_TOKENS": join(p.Auth.AllowedTokens)},
 			Description: "Reference Lambda authorizer of the httpapi construct library",
+			Tracing:     true,
 		})
+		acknowledgeFunction(ref.Authorizer, true)
 		options.Authorizer = &httpapi.JWTAuthorizer{Issuer: p.Auth.Issuer, Audiences: []string{p.Auth.Audience}}
 		public := httpapi.RouteOptions{Authorizer: &httpapi.NoAuthorizer{}}
 		overrides = map[route.Key]httpapi.RouteOptions{
@@ -151,6 +159,16 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 			Description: jsii.String("May call GET /report of the reference API (IAM-authorized)"),
 		})
 		ref.API.GrantInvoke(reader, route.MustParse("GET /report"))
+		acknowledge(reader.Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild(), "AwsSolutions-IAM5", "execute-api:Invoke on one API, one method and one path; the wildcard is the stage, so the grant holds on $default and dev alike")
+		for _, r := range ref.API.Routes() {
+			if _, public := r.Options.Authorizer.(*httpapi.NoAuthorizer); public && r.Key.Method != "OPTIONS" {
+				acknowledge(r.HttpRoute.Node().DefaultChild(), "AwsSolutions-APIG4", "public by design: "+r.Key.String()+" serves greetings or a static image, no user data")
+			}
+		}
+	} else {
+		for _, r := range ref.API.Routes() {
+			acknowledge(r.HttpRoute.Node().DefaultChild(), "AwsSolutions-APIG4", publicAPI)
+		}
 	}
 	if p.Domain != nil {
 		zone := awsroute53.HostedZone_FromHostedZoneAttributes(stack, jsii.String("Zone"), &awsroute53.HostedZoneAttributes{
@@ -212,3 +230,23 @@ func NewApp(a awscdk.App) []*Reference {
 }
 
 func join(s []string) string { return strings.Join(s, ",") }
+
+// publicAPI is why the demo APIs' routes have no authorizer.
+const publicAPI = "public demo API: its routes return greetings, echoes and generated data, never user data; HttpApiProduction shows the same routes behind authorizers"
+
+// acknowledge records a cdk-nag acknowledgement on the resource c, and
+// only there.
+func acknowledge(c constructs.IConstruct, rule, reason string) {
+	cdknag.NagSuppressions_AddResourceSuppressions(c, &[]*cdknag.NagPackSuppression{{Id: jsii.String(rule), Reason: jsii.String(reason)}}, jsii.Bool(false))
+}
+
+// acknowledgeFunction records the acknowledgements every reference function needs.
+func acknowledgeFunction(f gofunction.Function, traced bool) {
+	fn := f.Lambda().Node().DefaultChild()
+	acknowledge(fn, "Serverless-LambdaDLQ", "invoked synchronously by API Gateway: the caller gets the error, and a dead-letter queue only receives failed asynchronous invocations")
+	if !traced {
+		acknowledge(fn, "Serverless-LambdaTracing", "X-Ray tracing is off in the demo stacks to keep them free of tracing cost; HttpApiProduction turns it on")
+	} else {
+		acknowledge(f.Role().Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild(), "AwsSolutions-IAM5", "xray:PutTraceSegments and xray:PutTelemetryRecords take no resource-level permissions: AWS requires Resource \"*\" for them")
+	}
+}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
@@ -70,22 +71,32 @@ type Props struct {
 	// Description is the function's description.
 	// Default: none.
 	Description string
+
+	// Tracing turns on AWS X-Ray active tracing. X-Ray's write actions
+	// take no resource-level permissions, so the role then allows them on "*".
+	// Default: false.
+	Tracing bool
 }
 
 // Function is a Lambda function built from a Go package. It is a construct:
-// its children are the function ("Function") and its log group ("LogGroup").
+// its children are the function ("Function"), its execution role ("Role")
+// and its log group ("LogGroup"). The role may write to that log group and
+// nothing else (no managed policy).
 type Function interface {
 	constructs.Construct
 	// Lambda returns the Lambda function.
 	Lambda() awslambda.Function
 	// LogGroup returns the log group the function writes its JSON logs to.
 	LogGroup() awslogs.LogGroup
+	// Role returns the function's execution role, to grant it more.
+	Role() awsiam.Role
 	// ImportPath returns the import path of the Go package the function runs.
 	ImportPath() string
 }
 
 type function struct {
 	constructs.Construct
+	role       awsiam.Role
 	lambda     awslambda.Function
 	logGroup   awslogs.LogGroup
 	importPath string
@@ -93,6 +104,7 @@ type function struct {
 
 func (f *function) Lambda() awslambda.Function { return f.lambda }
 func (f *function) LogGroup() awslogs.LogGroup { return f.logGroup }
+func (f *function) Role() awsiam.Role          { return f.role }
 func (f *function) ImportPath() string         { return f.importPath }
 
 // New builds the Go package named by props.Package and defines a Lambda
@@ -115,6 +127,13 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 	f.logGroup = awslogs.NewLogGroup(f, jsii.String("LogGroup"), &awslogs.LogGroupProps{
 		Retention: p.LogRetention,
 	})
+	// Our own role instead of the L2's: AWSLambdaBasicExecutionRole would
+	// allow writing to every log group of the account.
+	f.role = awsiam.NewRole(f, jsii.String("Role"), &awsiam.RoleProps{
+		AssumedBy:   awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		Description: jsii.String("Execution role of " + *f.Node().Path()),
+	})
+	f.logGroup.GrantWrite(f.role)
 	arch := awslambda.Architecture_ARM_64()
 	if p.Architecture == AMD64 {
 		arch = awslambda.Architecture_X86_64()
@@ -131,6 +150,10 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 	if p.Description != "" {
 		description = jsii.String(p.Description)
 	}
+	tracing := awslambda.Tracing_DISABLED
+	if p.Tracing {
+		tracing = awslambda.Tracing_ACTIVE
+	}
 	f.lambda = awslambda.NewFunction(f, jsii.String("Function"), &awslambda.FunctionProps{
 		Runtime:      awslambda.Runtime_PROVIDED_AL2023(),
 		Architecture: arch,
@@ -144,7 +167,9 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 		Environment:   env,
 		LoggingFormat: awslambda.LoggingFormat_JSON,
 		LogGroup:      f.logGroup,
+		Role:          f.role,
 		Description:   description,
+		Tracing:       tracing,
 	})
 	f.lambda.Node().DefaultChild().(awscdk.CfnResource).AddMetadata(jsii.String(MetadataPackage), b.importPath)
 	return f
