@@ -5,10 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
 
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
 	"github.com/httpapi-cdk/httpapi/route"
@@ -57,32 +59,51 @@ func sampleConfigurations() map[string]awscdk.Stack {
 	return out
 }
 
-func TestCfnLint(t *testing.T) {
+// cfnLint runs cfn-lint on the stacks' templates and returns its findings.
+func cfnLint(t *testing.T, stacks map[string]awscdk.Stack) (string, error) {
+	t.Helper()
 	lint, err := exec.LookPath("cfn-lint")
 	if err != nil {
 		t.Fatal("cfn-lint is not installed (pip install cfn-lint); the suite needs it to check every synthesized template")
 	}
 	dir := t.TempDir()
-	stacks := sampleConfigurations()
-	for _, s := range allStacks() {
-		stacks[*s.StackName()] = s
+	args := []string{"--format", "parseable"}
+	for id := range cfnLintIgnored {
+		args = append(args, "--ignore-checks="+id)
 	}
-	var files []string
+	args = append(args, "--")
 	for name, s := range stacks {
 		f := filepath.Join(dir, name+".template.json")
 		if err := os.WriteFile(f, templateJSON(t, s), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		files = append(files, f)
+		args = append(args, f)
 	}
-	args := []string{"--format", "parseable"}
-	for id := range cfnLintIgnored {
-		args = append(args, "--ignore-checks="+id)
-	}
-	args = append(append(args, "--"), files...)
 	out, err := exec.Command(lint, args...).CombinedOutput()
-	if err != nil || len(out) > 0 {
-		t.Errorf("cfn-lint found problems in %d templates (%v):\n%s", len(files), err, out)
+	return string(out), err
+}
+
+func TestCfnLint(t *testing.T) {
+	stacks := sampleConfigurations()
+	for _, s := range allStacks() {
+		stacks[*s.StackName()] = s
 	}
-	t.Logf("cfn-lint checked %d templates", len(files))
+	out, err := cfnLint(t, stacks)
+	if err != nil || len(out) > 0 {
+		t.Errorf("cfn-lint found problems in %d templates (%v):\n%s", len(stacks), err, out)
+	}
+	t.Logf("cfn-lint checked %d templates", len(stacks))
+}
+
+// TestCfnLintCatchesErrors breaks a template through an escape hatch and
+// checks that cfn-lint fails on it.
+func TestCfnLintCatchesErrors(t *testing.T) {
+	stack := newStack()
+	fn := inlineFunction(stack, "Fn", time.Second)
+	httpapi.New(stack, "Api", &httpapi.Props{Handler: fn, Routes: keys("GET /")})
+	fn.Node().DefaultChild().(awscdk.CfnResource).AddPropertyOverride(jsii.String("Runtime"), "cobol")
+	out, err := cfnLint(t, map[string]awscdk.Stack{"Broken": stack})
+	if err == nil || !strings.Contains(out, "E3030") {
+		t.Errorf("cfn-lint accepted Runtime cobol (%v):\n%s", err, out)
+	}
 }
