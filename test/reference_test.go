@@ -78,6 +78,36 @@ func TestDeterministicSynthesis(t *testing.T) {
 	}
 }
 
+// TestDeterministicAcrossToolchains synthesizes the reference app again
+// with a fresh Go build cache, a fresh gofunction cache and other GOFLAGS,
+// so every function is compiled anew, and requires byte-identical
+// templates, asset hashes included.
+func TestDeterministicAcrossToolchains(t *testing.T) {
+	want := map[string][]byte{}
+	for _, s := range allStacks() {
+		want[*s.StackName()] = templateJSON(t, s)
+	}
+	t.Setenv("GOCACHE", t.TempDir())
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	t.Setenv("GOFLAGS", "-mod=mod -p=2")
+	a := newApp()
+	stacks.NewApp(a)
+	n := 0
+	for _, c := range *a.Node().Children() {
+		if !*awscdk.Stack_IsStack(c) {
+			continue
+		}
+		s := c.(awscdk.Stack)
+		n++
+		if got := templateJSON(t, s); !bytes.Equal(got, want[*s.StackName()]) {
+			t.Errorf("%s: the template differs when built with a fresh cache and other GOFLAGS", *s.StackName())
+		}
+	}
+	if n != len(want) {
+		t.Errorf("%d stacks, want %d", n, len(want))
+	}
+}
+
 func TestReferenceRoutesAreTheHandlersTable(t *testing.T) {
 	for _, s := range referenceStacks() {
 		tpl := toJSON(s.Stack)
