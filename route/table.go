@@ -120,10 +120,16 @@ func (t *Table) Allowed(path string) []string {
 	for i := range t.routes {
 		r := &t.routes[i]
 		if r.matches(segs) && !slices.Contains(methods, r.key.Method) {
+			// Insert in order: at most eight methods, and no generic sort
+			// instantiation in every handler binary.
+			j := len(methods)
 			methods = append(methods, r.key.Method)
+			for ; j > 0 && methods[j-1] > r.key.Method; j-- {
+				methods[j] = methods[j-1]
+			}
+			methods[j] = r.key.Method
 		}
 	}
-	slices.Sort(methods)
 	return methods
 }
 

@@ -83,7 +83,7 @@ func TestRoutes(t *testing.T) {
 		{"echo", request{method: "POST", path: "/echo", routeKey: "POST /echo", body: `{"message":"hé","repeat":3}`}, 200, `{"message":"héhéhé","length":6}`, nil},
 		{"echo without message", request{method: "POST", path: "/echo", routeKey: "POST /echo", body: `{}`}, 422, `{"message":"message is required","requestId":"id-1"}`, nil},
 		{"echo repeat out of range", request{method: "POST", path: "/echo", routeKey: "POST /echo", body: `{"message":"a","repeat":11}`}, 422, `{"message":"repeat must be from 0 to 10, got 11","requestId":"id-1"}`, nil},
-		{"echo malformed", request{method: "POST", path: "/echo", routeKey: "POST /echo", body: `{"message":`}, 400, `{"message":"request body: unexpected EOF","requestId":"id-1"}`, nil},
+		{"echo malformed", request{method: "POST", path: "/echo", routeKey: "POST /echo", body: `{"message":`}, 400, `{"message":"request body is not valid JSON at byte 11: unexpected end of JSON input","requestId":"id-1"}`, nil},
 		{"report bad days", request{method: "GET", path: "/report", routeKey: "GET /report", query: "days=abc"}, 400, `{"message":"days must be a whole number from 1 to 366, got \"abc\"","requestId":"id-1"}`, nil},
 		{"report two days", request{method: "GET", path: "/report", routeKey: "GET /report", query: "days=2"}, 200, `[{"day":1,"requests":4659,"status":"ok"},{"day":2,"requests":2571,"status":"ok"}]`, nil},
 		{"fail", request{method: "GET", path: "/fail", routeKey: "GET /fail"}, 500, `{"message":"Internal Server Error","requestId":"id-1"}`, nil},

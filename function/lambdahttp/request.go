@@ -1,9 +1,7 @@
 package lambdahttp
 
 import (
-	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -121,29 +119,24 @@ func (r *Request) Cookie(name string) (string, bool) {
 	return "", false
 }
 
-// DecodeJSON decodes the body into v. A missing, malformed or mistyped body
-// gives an *Error with status 400 that names the problem; unknown fields
-// are rejected.
+// DecodeJSON decodes the body into v, as json.Unmarshal does (unknown
+// fields are ignored). A missing, malformed or mistyped body gives an
+// *Error with status 400 that names the problem.
 func (r *Request) DecodeJSON(v any) error {
 	if len(r.Body) == 0 {
 		return Errorf(http.StatusBadRequest, "request body is empty: want a JSON document")
 	}
-	dec := json.NewDecoder(bytes.NewReader(r.Body))
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(v); err != nil {
-		var syn *json.SyntaxError
-		var typ *json.UnmarshalTypeError
-		switch {
-		case errors.As(err, &syn):
-			return Errorf(http.StatusBadRequest, "request body is not valid JSON at byte %d: %v", syn.Offset, syn)
-		case errors.As(err, &typ):
-			return Errorf(http.StatusBadRequest, "request body field %q must be %s, got %s", typ.Field, typ.Type, typ.Value)
+	if err := json.Unmarshal(r.Body, v); err != nil {
+		// json.Unmarshal returns these unwrapped; a type switch keeps
+		// errors.As (and reflection) out of the binary.
+		switch e := err.(type) {
+		case *json.SyntaxError:
+			return Errorf(http.StatusBadRequest, "request body is not valid JSON at byte %d: %v", e.Offset, e)
+		case *json.UnmarshalTypeError:
+			return Errorf(http.StatusBadRequest, "request body field %q must be %s, got %s", e.Field, e.Type, e.Value)
 		default:
 			return Errorf(http.StatusBadRequest, "request body: %v", err)
 		}
-	}
-	if dec.More() {
-		return Errorf(http.StatusBadRequest, "request body has data after the JSON document")
 	}
 	return nil
 }

@@ -230,14 +230,25 @@ func allowHeader(methods []string) string {
 	return strings.Join(methods, ", ")
 }
 
+// asError finds an *Error in err's chain. It is errors.As for one type,
+// without the reflection errors.As links into every function binary.
+func asError(err error) *Error {
+	for err != nil {
+		if he, ok := err.(*Error); ok {
+			return he
+		}
+		err = errors.Unwrap(err)
+	}
+	return nil
+}
+
 // fail turns err into an error response and logs it.
 func (rt *Router) fail(ctx context.Context, req *Request, err error) *Response {
 	id := ""
 	if req != nil {
 		id = req.RequestID
 	}
-	var he *Error
-	if errors.As(err, &he) && he.Status >= 400 && he.Status <= 599 {
+	if he := asError(err); he != nil && he.Status >= 400 && he.Status <= 599 {
 		if he.Status >= 500 {
 			rt.log.LogAttrs(ctx, slog.LevelError, "handler error", slog.String("requestId", id), slog.String("error", err.Error()))
 		}
