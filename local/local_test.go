@@ -556,3 +556,47 @@ func TestUnsupportedIsReported(t *testing.T) {
 		t.Errorf("unsupported route answered %d", rec.Code)
 	}
 }
+
+// TestQueuedRequestSurvivesProcessDeath: with one process per function, a
+// request queued behind one that times out (killing the process) is served
+// by a new process, not left to the integration timeout.
+func TestQueuedRequestSurvivesProcessDeath(t *testing.T) {
+	apis, _ := LoadTemplate(fixtureTemplate, "Fixture")
+	a, _ := Select(apis, "", "V2")
+	for _, fn := range a.Functions {
+		fn.Timeout = time.Second
+	}
+	for i := range a.Routes {
+		a.Routes[i].Timeout = 8 * time.Second
+	}
+	srv, err := New(context.Background(), a, &Options{Concurrency: 1, Log: io.Discard, AccessLog: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	hang := make(chan int, 1)
+	go func() {
+		resp, err := http.Get(ts.URL + "/fault/hang")
+		if err != nil {
+			hang <- 0
+			return
+		}
+		resp.Body.Close()
+		hang <- resp.StatusCode
+	}()
+	time.Sleep(200 * time.Millisecond)
+	start := time.Now()
+	resp, err := http.Get(ts.URL + "/echo/queued")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 || time.Since(start) > 5*time.Second {
+		t.Errorf("queued request: %d after %s, want 200 once the hung process is replaced", resp.StatusCode, time.Since(start))
+	}
+	if code := <-hang; code != 500 {
+		t.Errorf("hung request: %d, want 500 (function timeout)", code)
+	}
+}

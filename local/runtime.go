@@ -35,6 +35,7 @@ const (
 	outcomeFunctionTimeout                // the function ran past its own timeout
 	outcomeTooLarge                       // the response exceeded 6 MB
 	outcomeInitError                      // the process failed before taking work
+	outcomeRedeliver                      // the process died as it took the invocation: hand it to another
 )
 
 // result is the end of one invocation.
@@ -70,53 +71,72 @@ type pool struct {
 	procs       map[*process]bool
 	waiting     int           // processes blocked in /next
 	initFailed  chan struct{} // closed, then replaced, when a process dies before taking work
+	exited      chan struct{} // closed, then replaced, whenever a process exits
 	lastInitErr string
 	closed      bool
 }
 
 func newPool(fn *Function, binary string, max int, log io.Writer) *pool {
 	return &pool{fn: fn, binary: binary, max: max, log: log, queue: make(chan *invocation),
-		procs: map[*process]bool{}, initFailed: make(chan struct{})}
+		procs: map[*process]bool{}, initFailed: make(chan struct{}), exited: make(chan struct{})}
 }
 
 // invoke runs payload on the function and waits for its result until
 // deadline (the integration timeout), reporting false if it passed first.
-// The invocation is never lost: it is handed to one process or not at all.
+// The invocation is handed to exactly one live process: if the process dies
+// as it takes it, it is handed to another; if processes exit while it
+// waits, the pool starts new ones.
 func (p *pool) invoke(payload []byte, deadline time.Time) (result, bool) {
-	inv := &invocation{id: newUUID(), payload: payload, done: make(chan result, 1)}
 	timer := time.NewTimer(time.Until(deadline))
 	defer timer.Stop()
-	for delivered := false; !delivered; {
+	for {
+		inv := &invocation{id: newUUID(), payload: payload, done: make(chan result, 1)}
+		if r, ok, delivered := p.deliver(inv, timer.C); !delivered {
+			return r, ok
+		}
+		select {
+		case r := <-inv.done:
+			if r.outcome == outcomeRedeliver {
+				continue
+			}
+			return r, true
+		case <-timer.C:
+			return result{}, false // the function goes on until it answers or times out
+		}
+	}
+}
+
+// deliver hands inv to a process waiting in /next, starting one when none
+// waits and the pool has room. It reports delivered false, with the result
+// to return, when the pool cannot take work or the deadline passed.
+func (p *pool) deliver(inv *invocation, deadline <-chan time.Time) (result, bool, bool) {
+	for {
 		p.mu.Lock()
 		if p.closed {
 			p.mu.Unlock()
-			return result{outcome: outcomeInitError, detail: "emulator is shutting down"}, true
+			return result{outcome: outcomeInitError, detail: "emulator is shutting down"}, true, false
 		}
 		if p.waiting == 0 && len(p.procs) < p.max {
 			if err := p.start(); err != nil {
 				p.mu.Unlock()
-				return result{outcome: outcomeInitError, detail: err.Error()}, true
+				return result{outcome: outcomeInitError, detail: err.Error()}, true, false
 			}
 		}
-		initFailed := p.initFailed
+		initFailed, exited := p.initFailed, p.exited
 		p.mu.Unlock()
 		select {
 		case p.queue <- inv:
-			delivered = true
+			return result{}, false, true
 		case <-initFailed:
 			p.mu.Lock()
 			msg := p.lastInitErr
 			p.mu.Unlock()
-			return result{outcome: outcomeInitError, detail: msg}, true
-		case <-timer.C:
-			return result{}, false
+			return result{outcome: outcomeInitError, detail: msg}, true, false
+		case <-exited:
+			// A process exited: look again at capacity.
+		case <-deadline:
+			return result{}, false, false
 		}
-	}
-	select {
-	case r := <-inv.done:
-		return r, true
-	case <-timer.C:
-		return result{}, false // the function goes on until it answers or times out
 	}
 }
 
@@ -147,6 +167,7 @@ type process struct {
 	mu       sync.Mutex
 	current  *invocation
 	took     bool // it asked for work at least once
+	dead     bool // its process has exited
 	timer    *time.Timer
 	timedOut bool
 }
@@ -210,6 +231,7 @@ func (pr *process) wait() {
 	pr.srv.Close()
 	p := pr.pool
 	pr.mu.Lock()
+	pr.dead = true
 	inv, took, timedOut := pr.current, pr.took, pr.timedOut
 	pr.current = nil
 	if pr.timer != nil {
@@ -223,6 +245,8 @@ func (pr *process) wait() {
 		close(p.initFailed)
 		p.initFailed = make(chan struct{})
 	}
+	close(p.exited)
+	p.exited = make(chan struct{})
 	p.mu.Unlock()
 	close(pr.exited)
 	if inv != nil {
@@ -268,6 +292,11 @@ func (pr *process) next(w http.ResponseWriter, r *http.Request) {
 	}
 	deadline := time.Now().Add(p.fn.Timeout)
 	pr.mu.Lock()
+	if pr.dead { // it died as it took the invocation: another process must run it
+		pr.mu.Unlock()
+		inv.finish(result{outcome: outcomeRedeliver})
+		return
+	}
 	pr.current = inv
 	pr.timedOut = false
 	pr.timer = time.AfterFunc(p.fn.Timeout, func() {
