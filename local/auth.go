@@ -22,7 +22,8 @@ type authCache struct {
 }
 
 type authEntry struct {
-	allowed bool
+	allowed bool              // a simple response's decision
+	policy  []policyStatement // an IAM policy response, evaluated per request
 	context map[string]any
 	expires time.Time
 }
@@ -154,9 +155,7 @@ func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *respons
 		resp.authErr = fmt.Sprintf("the token has none of the route's scopes %q", q.route.Scopes)
 		return resp
 	}
-	q.authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{
-		JWT: &events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: strClaims, Scopes: scopes},
-	}
+	q.authorizer = map[string]any{"jwt": events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: strClaims, Scopes: scopes}}
 	q.authorizerV1 = map[string]any{"claims": strClaims, "scopes": scopes}
 	return nil
 }
@@ -187,26 +186,35 @@ func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *
 			s.authCache.put(key, entry)
 		}
 	}
-	if !entry.allowed {
+	allowed := entry.allowed
+	if entry.policy != nil {
+		allowed = allows(entry.policy, s.routeArn(q))
+	}
+	if !allowed {
 		resp := forbidden()
 		resp.authErr = "the authorizer denied the request"
 		return resp
 	}
-	q.authorizer = &events.APIGatewayV2HTTPRequestContextAuthorizerDescription{Lambda: entry.context}
+	// {"lambda": null} when the authorizer returned no context, as AWS sends it.
+	q.authorizer = map[string]any{"lambda": entry.context}
 	q.authorizerV1 = entry.context
 	return nil
 }
 
+// routeArn is the ARN API Gateway authorizes: the stage, the method, and
+// the path without the stage prefix.
+func (s *Server) routeArn(q *request) string {
+	return fmt.Sprintf("arn:aws:execute-api:us-east-1:%s:%s/%s/%s%s", accountID, s.apiID, q.stage.Name, q.r.Method, q.routePath)
+}
+
 // authorizerDecision reads a simple response ({"isAuthorized": bool}) or an
-// IAM policy response.
+// IAM policy response; a policy is kept, to be evaluated per request.
 func authorizerDecision(payload []byte, simple bool) (authEntry, bool) {
 	var r struct {
 		IsAuthorized   *bool          `json:"isAuthorized"`
 		Context        map[string]any `json:"context"`
 		PolicyDocument *struct {
-			Statement []struct {
-				Effect string `json:"Effect"`
-			} `json:"Statement"`
+			Statement []policyStatement `json:"Statement"`
 		} `json:"policyDocument"`
 	}
 	if err := json.Unmarshal(payload, &r); err != nil {
@@ -221,18 +229,65 @@ func authorizerDecision(payload []byte, simple bool) (authEntry, bool) {
 	if r.PolicyDocument == nil {
 		return authEntry{}, false
 	}
+	return authEntry{policy: r.PolicyDocument.Statement, context: r.Context}, true
+}
+
+// policyStatement is one statement of an authorizer's IAM policy.
+type policyStatement struct {
+	Effect   string `json:"Effect"`
+	Resource any    `json:"Resource"` // a string or a list of strings
+}
+
+// allows evaluates a policy for a route ARN as IAM does: an explicit Deny
+// wins, else an Allow must match. Resources may use * and ? wildcards.
+func allows(policy []policyStatement, arn string) bool {
 	allowed := false
-	for _, st := range r.PolicyDocument.Statement {
-		if st.Effect == "Deny" {
-			return authEntry{allowed: false, context: r.Context}, true
+	for _, st := range policy {
+		var resources []string
+		switch r := st.Resource.(type) {
+		case string:
+			resources = []string{r}
+		case []any:
+			for _, e := range r {
+				if s, ok := e.(string); ok {
+					resources = append(resources, s)
+				}
+			}
 		}
-		allowed = allowed || st.Effect == "Allow"
+		if !slices.ContainsFunc(resources, func(pattern string) bool { return wildcardMatch(pattern, arn) }) {
+			continue
+		}
+		switch st.Effect {
+		case "Deny":
+			return false
+		case "Allow":
+			allowed = true
+		}
 	}
-	return authEntry{allowed: allowed, context: r.Context}, true
+	return allowed
+}
+
+// wildcardMatch matches s against an IAM pattern with * and ?.
+func wildcardMatch(pattern, s string) bool {
+	if pattern == "" {
+		return s == ""
+	}
+	switch pattern[0] {
+	case '*':
+		for i := 0; i <= len(s); i++ {
+			if wildcardMatch(pattern[1:], s[i:]) {
+				return true
+			}
+		}
+		return false
+	case '?':
+		return s != "" && wildcardMatch(pattern[1:], s[1:])
+	}
+	return s != "" && s[0] == pattern[0] && wildcardMatch(pattern[1:], s[1:])
 }
 
 func (s *Server) authorizerEvent(q *request, a *Authorizer, identity []string) ([]byte, error) {
-	arn := fmt.Sprintf("arn:aws:execute-api:us-east-1:%s:%s/%s/%s%s", accountID, s.apiID, q.stage.Name, q.r.Method, q.path)
+	arn := s.routeArn(q)
 	if a.PayloadFormat == "1.0" {
 		ev := q.v1()
 		return json.Marshal(struct {

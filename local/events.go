@@ -20,12 +20,13 @@ type request struct {
 	start        time.Time
 	stage        *Stage
 	path         string // decoded, stage prefix included (2.0 rawPath)
+	routePath    string // decoded, without the stage prefix
 	route        *Route
 	params       map[string]string
 	body         []byte
 	sourceIP     string
 	apiID        string
-	authorizer   *events.APIGatewayV2HTTPRequestContextAuthorizerDescription
+	authorizer   any // requestContext.authorizer of 2.0: {"jwt": ...} or {"lambda": ...}
 	authorizerV1 map[string]any
 }
 
@@ -48,17 +49,17 @@ type eventV2 struct {
 }
 
 type contextV2 struct {
-	AccountID    string                                                      `json:"accountId"`
-	APIID        string                                                      `json:"apiId"`
-	Authorizer   *events.APIGatewayV2HTTPRequestContextAuthorizerDescription `json:"authorizer,omitempty"`
-	DomainName   string                                                      `json:"domainName"`
-	DomainPrefix string                                                      `json:"domainPrefix"`
-	HTTP         events.APIGatewayV2HTTPRequestContextHTTPDescription        `json:"http"`
-	RequestID    string                                                      `json:"requestId"`
-	RouteKey     string                                                      `json:"routeKey"`
-	Stage        string                                                      `json:"stage"`
-	Time         string                                                      `json:"time"`
-	TimeEpoch    int64                                                       `json:"timeEpoch"`
+	AccountID    string                                               `json:"accountId"`
+	APIID        string                                               `json:"apiId"`
+	Authorizer   any                                                  `json:"authorizer,omitempty"`
+	DomainName   string                                               `json:"domainName"`
+	DomainPrefix string                                               `json:"domainPrefix"`
+	HTTP         events.APIGatewayV2HTTPRequestContextHTTPDescription `json:"http"`
+	RequestID    string                                               `json:"requestId"`
+	RouteKey     string                                               `json:"routeKey"`
+	Stage        string                                               `json:"stage"`
+	Time         string                                               `json:"time"`
+	TimeEpoch    int64                                                `json:"timeEpoch"`
 }
 
 // eventV1 is the 1.0 event: the REST proxy event plus its version, with a

@@ -1,7 +1,6 @@
 package local
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
@@ -220,7 +219,7 @@ func (s *Server) serve(q *request) *response {
 	} else {
 		return notFound()
 	}
-	q.path = path
+	q.path, q.routePath = path, routePath
 
 	m, ok := s.table.Match(r.Method, routePath)
 	if !ok {
@@ -292,19 +291,23 @@ func (s *Server) serve(q *request) *response {
 func mapV2(payload []byte) (*response, bool) {
 	var v any
 	if err := json.Unmarshal(payload, &v); err != nil {
-		return nil, false
+		// Not JSON: AWS passes it through as the inferred body unchecked
+		// (HTTPAPI-BEHAVIOR.md R24).
+		h := http.Header{}
+		h.Set("Content-Type", "application/json")
+		return &response{status: 200, header: h, body: payload}, true
 	}
 	obj, isObj := v.(map[string]any)
 	if _, hasStatus := obj["statusCode"]; !isObj || !hasStatus {
 		// No statusCode: API Gateway infers a 200 JSON response whose body
-		// is the result, a JSON string unwrapped.
+		// is the result as returned, a JSON string unwrapped.
 		h := http.Header{}
 		h.Set("Content-Type", "application/json")
 		body := payload
 		if str, ok := v.(string); ok {
 			body = []byte(str)
 		}
-		return &response{status: 200, header: h, body: bytes.TrimSpace(body)}, true
+		return &response{status: 200, header: h, body: body}, true
 	}
 	resp, ok := mapCommon(obj)
 	if !ok {

@@ -323,6 +323,7 @@ func TestResponseMappingV2(t *testing.T) {
 		{"object without statusCode is inferred", `{"message":"hi"}`, 200, `{"message":"hi"}`, "application/json", nil},
 		{"JSON string is unwrapped", `"hello"`, 200, "hello", "application/json", nil},
 		{"array is inferred", `[1, 2, 3]`, 200, `[1, 2, 3]`, "application/json", nil},
+		{"JSON string keeps its spaces", `"  hi "`, 200, "  hi ", "application/json", nil},
 		{"statusCode 0 is a 500", `{"statusCode":0,"body":"x"}`, 500, internalServerError, "application/json", nil},
 		{"fractional statusCode is a 500", `{"statusCode":200.5,"body":"x"}`, 500, internalServerError, "application/json", nil},
 		{"string statusCode is a 500", `{"statusCode":"200","body":"x"}`, 500, internalServerError, "application/json", nil},
@@ -387,7 +388,7 @@ func TestFaults(t *testing.T) {
 			t.Fatalf("after a fault the emulator answers %d %s", r.status, r.body)
 		}
 	}
-	for _, kind := range []string{"panic", "error", "exit", "malformed", "big", "hang"} {
+	for _, kind := range []string{"panic", "error", "exit", "big", "hang"} {
 		t.Run(kind, func(t *testing.T) {
 			start := time.Now()
 			r := do(t, f, "GET", "/fault/"+kind, nil)
@@ -400,6 +401,15 @@ func TestFaults(t *testing.T) {
 			healthy()
 		})
 	}
+	// A result that is not JSON: payload 2.0 infers a 200 with it as the body
+	// (AWS passes it through unchecked); payload 1.0 has no inference: 500.
+	if r := do(t, f, "GET", "/fault/malformed", nil); r.status != 200 || string(r.body) != "this is not JSON {" || r.header.Get("Content-Type") != "application/json" {
+		t.Errorf("2.0 non-JSON result: %d %q %v", r.status, r.body, r.header)
+	}
+	if r := do(t, serve(t, fixtureTemplate, "V1"), "GET", "/fault/malformed", nil); r.status != 500 || string(r.body) != internalServerError {
+		t.Errorf("1.0 non-JSON result: %d %s", r.status, r.body)
+	}
+	healthy()
 	if !strings.Contains(f.log.String(), "Task timed out after 3.00 seconds") || !strings.Contains(f.log.String(), "echofn: asked to panic") {
 		t.Errorf("emulator log lacks the timeout or the panic:\n%s", f.log.String())
 	}
