@@ -1,6 +1,7 @@
 package test
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -178,6 +179,14 @@ func TestPerRouteSettings(t *testing.T) {
 			tpl.HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), map[string]any{"StageName": stage, "RouteSettings": settings})
 		})
 	}
+	// The stages name those routes, so CloudFormation must create them first.
+	_, j := production(t)
+	for id, st := range resources(j, "AWS::ApiGatewayV2::Stage") {
+		deps := fmt.Sprint(st["DependsOn"])
+		if !strings.Contains(deps, "GEThello") || !strings.Contains(deps, "POSTecho") {
+			t.Errorf("stage %s DependsOn %s, want the routes with settings", id, deps)
+		}
+	}
 	// Per-route payload format and timeout: one integration per function and options.
 	stack := newStack()
 	fn := inlineFunction(stack, "Fn", 3*time.Second)
@@ -199,6 +208,29 @@ func TestPerRouteSettings(t *testing.T) {
 		assertions.Template_FromStack(reference(t, "HttpApiReference").Stack, nil).HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"),
 			map[string]any{"RouteSettings": assertions.Match_Absent()})
 	})
+}
+
+// TestCrossStackWithAuthorizers: routes added from another stack with
+// authorizers keep those authorizers in their own stack.
+func TestCrossStackWithAuthorizers(t *testing.T) {
+	a := newApp()
+	shared := awscdk.NewStack(a, jsii.String("Shared"), nil)
+	jwt := &httpapi.JWTAuthorizer{Issuer: "https://auth.example.com", Audiences: []string{"x"}}
+	api := httpapi.New(shared, "Api", &httpapi.Props{Handler: inlineFunction(shared, "Fn", time.Second), Routes: keys("GET /a"),
+		RouteOptions: httpapi.RouteOptions{Authorizer: jwt}})
+	service := awscdk.NewStack(a, jsii.String("Service"), nil)
+	fn := inlineFunction(service, "Fn", time.Second)
+	authFn := inlineFunction(service, "AuthFn", time.Second)
+	routes := httpapi.NewRoutes(service, "Routes", &httpapi.RoutesProps{API: api.HttpApi(), Handler: fn, Routes: keys("GET /b"),
+		RouteOptions: httpapi.RouteOptions{Authorizer: jwt}})
+	routes.AddRoutes(fn, keys("GET /c"), &httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{Function: authFn}})
+	sj, svc := toJSON(shared), toJSON(service)
+	if n := len(resources(sj, "AWS::ApiGatewayV2::Authorizer")); n != 1 {
+		t.Errorf("the shared stack has %d authorizers, want its own one", n)
+	}
+	if n := len(resources(svc, "AWS::ApiGatewayV2::Authorizer")); n != 2 {
+		t.Errorf("the service stack has %d authorizers, want 2 (JWT and Lambda)", n)
+	}
 }
 
 func TestCrossStack(t *testing.T) {
@@ -281,6 +313,18 @@ func TestMoreInvalidConfigurations(t *testing.T) {
 		{"bad identity source", func(s awscdk.Stack) {
 			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.JWTAuthorizer{Issuer: "https://a.example", Audiences: []string{"a"}, IdentitySource: "Authorization"}})
 		}, `httpapi: JWTAuthorizer.IdentitySource "Authorization" is not an identity source: use $request.header.NAME, $request.querystring.NAME, $context.NAME or $stageVariables.NAME`},
+		{"JWT identity source from the context", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.JWTAuthorizer{Issuer: "https://a.example", Audiences: []string{"a"}, IdentitySource: "$context.identity.sourceIp"}})
+		}, `httpapi: JWTAuthorizer.IdentitySource "$context.identity.sourceIp" is not allowed for a JWT authorizer: use $request.header.NAME or $request.querystring.NAME`},
+		{"preflight routes beyond the quota", func(s awscdk.Stack) {
+			var ks []route.Key
+			for i := range httpapi.MaxRoutes {
+				ks = append(ks, route.Key{Method: "ANY", Path: fmt.Sprintf("/r%d", i)})
+			}
+			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: ks,
+				RouteOptions: httpapi.RouteOptions{Authorizer: &httpapi.IAMAuthorizer{}}, Cors: &httpapi.Cors{AllowOrigins: []string{"*"}}})
+			toJSON(s)
+		}, "httpapi: Routes: 600 routes, with 300 OPTIONS routes added for CORS preflights, exceed the HTTP API quota of 300 routes per API"},
 		{"Lambda authorizer without function", func(s awscdk.Stack) {
 			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{}})
 		}, "httpapi: LambdaAuthorizer.Function is required"},

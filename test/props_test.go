@@ -66,10 +66,13 @@ func TestInvalidHTTPAPIProps(t *testing.T) {
 		}, `httpapi: PayloadFormat "3.0" is not supported: use httpapi.PayloadFormatV2 ("2.0") or httpapi.PayloadFormatV1 ("1.0")`},
 		{"integration timeout too long", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"), RouteOptions: httpapi.RouteOptions{IntegrationTimeout: 31 * time.Second}}
-		}, "httpapi: IntegrationTimeout 31s is out of range: use whole milliseconds from 50ms to 30s"},
+		}, "httpapi: IntegrationTimeout 31s is out of range: use whole milliseconds from 50ms to 29s, or 30s"},
 		{"integration timeout too short", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"), RouteOptions: httpapi.RouteOptions{IntegrationTimeout: 10 * time.Millisecond}}
-		}, "httpapi: IntegrationTimeout 10ms is out of range: use whole milliseconds from 50ms to 30s"},
+		}, "httpapi: IntegrationTimeout 10ms is out of range: use whole milliseconds from 50ms to 29s, or 30s"},
+		{"integration timeout the L2 refuses", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"), RouteOptions: httpapi.RouteOptions{IntegrationTimeout: 29500 * time.Millisecond}}
+		}, "httpapi: IntegrationTimeout 29.5s is out of range: use whole milliseconds from 50ms to 29s, or 30s"},
 		{"cors credentials with wildcard origin", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{Cors: &httpapi.Cors{AllowOrigins: []string{"*"}, AllowCredentials: true}}
 		}, `httpapi: Cors.AllowCredentials needs explicit AllowOrigins, got "*": API Gateway rejects credentials with a wildcard origin`},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -58,7 +59,8 @@ type CognitoAuthorizer struct {
 type LambdaAuthorizer struct {
 	// Name is the authorizer's name. Default: set by the L2.
 	Name string
-	// Function decides. It receives the payload 2.0 authorizer event. Required.
+	// Function decides. It receives the payload 2.0 authorizer event, or
+	// payload 1.0 with PolicyResponses. Required.
 	Function awslambda.IFunction
 	// IdentitySources are the request values the decision depends on, and
 	// the cache key; a request missing one is refused with 401.
@@ -68,8 +70,10 @@ type LambdaAuthorizer struct {
 	// Default: 0, no caching (every request invokes the function).
 	CacheTTL time.Duration
 	// PolicyResponses makes the function answer with an IAM policy instead
-	// of the simple {"isAuthorized": bool, "context": {...}} response.
-	// Default: false, simple responses.
+	// of the simple {"isAuthorized": bool, "context": {...}} response; its
+	// event is then payload format 1.0 (methodArn, a comma-joined
+	// identitySource), as the CDK L2 configures it.
+	// Default: false, simple responses and payload 2.0.
 	PolicyResponses bool
 }
 
@@ -89,6 +93,18 @@ func validateIdentitySource(field, s string) error {
 	return nil
 }
 
+// validateJWTSource accepts what JWT authorizers take: a header or a query
+// string parameter.
+func validateJWTSource(field, s string) error {
+	if err := validateIdentitySource(field, s); err != nil {
+		return err
+	}
+	if !strings.HasPrefix(s, "$request.header.") && !strings.HasPrefix(s, "$request.querystring.") {
+		return fmt.Errorf("httpapi: %s %q is not allowed for a JWT authorizer: use $request.header.NAME or $request.querystring.NAME", field, s)
+	}
+	return nil
+}
+
 func (a *JWTAuthorizer) authorizationType() string { return "JWT" }
 
 func (a *JWTAuthorizer) validate() error {
@@ -104,7 +120,7 @@ func (a *JWTAuthorizer) validate() error {
 		return fmt.Errorf("httpapi: JWTAuthorizer.Audiences is required: list at least one audience (client id) the tokens must name")
 	}
 	if a.IdentitySource != "" {
-		return validateIdentitySource("JWTAuthorizer.IdentitySource", a.IdentitySource)
+		return validateJWTSource("JWTAuthorizer.IdentitySource", a.IdentitySource)
 	}
 	return nil
 }
@@ -130,7 +146,7 @@ func (a *CognitoAuthorizer) validate() error {
 		return fmt.Errorf("httpapi: CognitoAuthorizer.Clients is required: list the app clients whose tokens are accepted")
 	}
 	if a.IdentitySource != "" {
-		return validateIdentitySource("CognitoAuthorizer.IdentitySource", a.IdentitySource)
+		return validateJWTSource("CognitoAuthorizer.IdentitySource", a.IdentitySource)
 	}
 	return nil
 }

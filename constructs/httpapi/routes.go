@@ -23,7 +23,7 @@ type RouteOptions struct {
 	PayloadFormat PayloadFormat
 
 	// IntegrationTimeout is how long API Gateway waits for the function
-	// before it answers 503, from 50 ms to 30 s. It must be longer than the
+	// before it answers 503: from 50 ms to 29 s, or 30 s. It must be longer than the
 	// function's own timeout, so that a slow function ends with its own
 	// error rather than a gateway 503 while it keeps running.
 	// Default: 30 s.
@@ -94,8 +94,11 @@ func (o *RouteOptions) validate() error {
 	if o.PayloadFormat != PayloadFormatV2 && o.PayloadFormat != PayloadFormatV1 {
 		return fmt.Errorf("httpapi: PayloadFormat %q is not supported: use httpapi.PayloadFormatV2 (\"2.0\") or httpapi.PayloadFormatV1 (\"1.0\")", o.PayloadFormat)
 	}
-	if o.IntegrationTimeout < 50*time.Millisecond || o.IntegrationTimeout > MaxIntegrationTimeout || o.IntegrationTimeout%time.Millisecond != 0 {
-		return fmt.Errorf("httpapi: IntegrationTimeout %s is out of range: use whole milliseconds from 50ms to 30s", o.IntegrationTimeout)
+	if o.IntegrationTimeout < 50*time.Millisecond || o.IntegrationTimeout > MaxIntegrationTimeout || o.IntegrationTimeout%time.Millisecond != 0 ||
+		o.IntegrationTimeout > 29*time.Second && o.IntegrationTimeout < MaxIntegrationTimeout {
+		// The CDK L2 refuses more than 29 s; 30 s is HTTP APIs' default,
+		// which the construct expresses by leaving the timeout unset.
+		return fmt.Errorf("httpapi: IntegrationTimeout %s is out of range: use whole milliseconds from 50ms to 29s, or 30s", o.IntegrationTimeout)
 	}
 	if err := o.Authorizer.validate(); err != nil {
 		return err
@@ -286,6 +289,9 @@ func (t *routeTable) addPreflightRoutes() {
 			}
 		}
 	}
+	if n := len(t.routes) + len(needed); n > MaxRoutes {
+		panic(fmt.Errorf("httpapi: Routes: %d routes, with %d OPTIONS routes added for CORS preflights, exceed the HTTP API quota of %d routes per API", n, len(needed), MaxRoutes))
+	}
 	for i, k := range needed {
 		r := from[i]
 		o := r.Options
@@ -330,6 +336,13 @@ func (t *routeTable) applyStageSettings() {
 	}
 	for _, st := range t.stages() {
 		st.Node().DefaultChild().(awscdk.CfnResource).AddPropertyOverride(jsii.String("RouteSettings"), settings)
+		// CloudFormation must create those routes before the stage names
+		// them, or the stage fails: "Unable to find Route by key".
+		for _, r := range t.routes {
+			if r.Options.stageSettings() {
+				st.Node().AddDependency(r.HttpRoute.Node().DefaultChild())
+			}
+		}
 	}
 }
 
@@ -372,7 +385,12 @@ func NewRoutes(scope constructs.Construct, id string, props *RoutesProps) Routes
 	}
 	r := &routes{}
 	constructs.NewConstruct_Override(r, scope, &id)
-	r.table = newRouteTable(r, r, props.API, RouteOptions{})
+	// Routes and authorizers bind under a reference to the API created here,
+	// in this construct's stack: binding them under an API construct of
+	// another stack would put the authorizers in that stack (a name clash
+	// there, or a dependency cycle with this stack's functions).
+	api := awsapigatewayv2.HttpApi_FromHttpApiAttributes(r, jsii.String("Api"), &awsapigatewayv2.HttpApiAttributes{HttpApiId: props.API.ApiId()})
+	r.table = newRouteTable(r, r, api, RouteOptions{})
 	r.table.add(props.Handler, props.Routes, &props.RouteOptions)
 	return r
 }

@@ -21,6 +21,7 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 
@@ -294,7 +295,9 @@ func encode(req *Request, resp *Response, compressMin int) []byte {
 		headers["Content-Encoding"] = "gzip"
 		headers["Vary"] = "Accept-Encoding"
 	}
-	b64 := len(body) > 0 && (gz || !IsText(contentType))
+	// Text travels as a JSON string, which must be UTF-8: text in another
+	// charset goes base64-encoded like binary.
+	b64 := len(body) > 0 && (gz || !IsText(contentType) || !utf8.Valid(body))
 	var s string
 	if b64 {
 		s = base64Std.EncodeToString(body)

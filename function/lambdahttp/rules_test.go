@@ -171,6 +171,9 @@ func TestResponseEncoding(t *testing.T) {
 		Route{Key: route.MustParse("GET /svg"), Handler: func(context.Context, *Request) (*Response, error) {
 			return Binary(200, "image/svg+xml", []byte("<svg/>")), nil
 		}},
+		Route{Key: route.MustParse("GET /latin1"), Handler: func(context.Context, *Request) (*Response, error) {
+			return Binary(200, "text/csv; charset=iso-8859-1", []byte("caf\xe9")), nil
+		}},
 		Route{Key: route.MustParse("GET /none"), Handler: func(context.Context, *Request) (*Response, error) {
 			return &Response{Status: 200, Body: []byte("x")}, nil
 		}},
@@ -194,6 +197,7 @@ func TestResponseEncoding(t *testing.T) {
 		{"/text", 200, "héllo", false, "text/plain; charset=utf-8", nil},
 		{"/png", 200, base64.StdEncoding.EncodeToString(png), true, "image/png", nil},
 		{"/svg", 200, "<svg/>", false, "image/svg+xml", nil},
+		{"/latin1", 200, base64.StdEncoding.EncodeToString([]byte("caf\xe9")), true, "text/csv; charset=iso-8859-1", nil},
 		{"/none", 200, "eA==", true, "", nil},
 		{"/empty", 204, "", false, "", nil},
 		{"/big", 200, big, false, "application/json", nil}, // no Accept-Encoding: not compressed
