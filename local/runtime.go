@@ -219,6 +219,7 @@ func (p *pool) env(runtimeAPI string) []string {
 		"AWS_LAMBDA_LOG_GROUP_NAME=/aws/lambda/" + p.fn.LogicalID,
 		"AWS_LAMBDA_RUNTIME_API=" + runtimeAPI,
 		"_HANDLER=bootstrap",
+		"GOMAXPROCS=1",
 	}
 	for k, v := range p.fn.Environment {
 		env = append(env, k+"="+v)
