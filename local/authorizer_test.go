@@ -45,6 +45,7 @@ func TestAuthorizersEndToEnd(t *testing.T) {
 		body2              string
 	}{
 		{"public route", "GET", "/hello", nil, "", 200, `{"message":"Hello, world!"}`},
+		{"second function, payload 1.0", "GET", "/health", nil, "", 200, `{"payloadFormat":"1.0","status":"ok"}`},
 		{"JWT route without token", "GET", "/fail", nil, "", 401, `{"message":"Unauthorized"}`},
 		{"JWT route with a token", "POST", "/echo", echo, jwt(good), 200, `{"message":"hi","length":2}`},
 		{"expired token", "POST", "/echo", echo, jwt(with("exp", time.Now().Add(-time.Minute).Unix())), 401, `{"message":"Unauthorized"}`},

@@ -25,6 +25,7 @@ import (
 const (
 	FunctionPackage   = "github.com/httpapi-cdk/httpapi/function"
 	AuthorizerPackage = "github.com/httpapi-cdk/httpapi/function/authorizer"
+	HealthPackage     = "github.com/httpapi-cdk/httpapi/function/health"
 )
 
 // Props configure a reference stack.
@@ -79,6 +80,9 @@ type Reference struct {
 	Function gofunction.Function
 	// Authorizer is the Lambda authorizer function, nil without Auth.
 	Authorizer gofunction.Function
+	// Health is the health-check function, a second function behind the
+	// API; nil without Auth.
+	Health gofunction.Function
 	// API is the HTTP API; nil with SharedAPI.
 	API httpapi.API
 	// Routes are the routes added to the SharedAPI; nil without it.
@@ -154,6 +158,16 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 		},
 	})
 	if p.Auth != nil {
+		// A second function behind the same API, with its own routes and
+		// options: public, payload format 1.0.
+		ref.Health = gofunction.New(stack, "Health", &gofunction.Props{
+			Package: HealthPackage, Timeout: 3 * time.Second, Tracing: true,
+			Description: "Reference health check of the httpapi construct library",
+		})
+		acknowledgeFunction(ref.Health, true)
+		ref.API.AddRoutes(ref.Health.Lambda(), app.HealthRoutes(), &httpapi.RouteOptions{
+			Authorizer: &httpapi.NoAuthorizer{}, PayloadFormat: httpapi.PayloadFormatV1,
+		})
 		reader := awsiam.NewRole(stack, jsii.String("ReportReader"), &awsiam.RoleProps{
 			AssumedBy:   awsiam.NewAccountRootPrincipal(),
 			Description: jsii.String("May call GET /report of the reference API (IAM-authorized)"),
@@ -162,7 +176,7 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 		acknowledge(reader.Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild(), "AwsSolutions-IAM5", "execute-api:Invoke on one API, one method and one path; the wildcard is the stage, so the grant holds on $default and dev alike")
 		for _, r := range ref.API.Routes() {
 			if _, public := r.Options.Authorizer.(*httpapi.NoAuthorizer); public && r.Key.Method != "OPTIONS" {
-				acknowledge(r.HttpRoute.Node().DefaultChild(), "AwsSolutions-APIG4", "public by design: "+r.Key.String()+" serves greetings or a static image, no user data")
+				acknowledge(r.HttpRoute.Node().DefaultChild(), "AwsSolutions-APIG4", "public by design: "+r.Key.String()+" serves greetings, a static image or a health check, no user data")
 			}
 		}
 	} else {

@@ -42,6 +42,7 @@ func TestAuthorizers(t *testing.T) {
 	want := map[string]string{
 		"GET /hello": "NONE", "GET /hello/{name}": "NONE", "GET /pixel.png": "NONE", "GET /cookies": "CUSTOM",
 		"GET /report": "AWS_IAM", "POST /echo": "JWT", "GET /fail": "JWT", "$default": "JWT", "OPTIONS /": "NONE", "OPTIONS /{proxy+}": "NONE",
+		"GET /health": "NONE",
 	}
 	for _, r := range resources(j, "AWS::ApiGatewayV2::Route") {
 		p := props(r)
@@ -89,6 +90,35 @@ func toStrings(v any) []string {
 		out = append(out, e.(string))
 	}
 	return out
+}
+
+// TestMultipleFunctions: the health function is a second function behind
+// HttpApiProduction, with its own integration (payload 1.0) and its own
+// invoke permission.
+func TestMultipleFunctions(t *testing.T) {
+	_, j := production(t)
+	byFunction := map[string]string{}
+	for _, in := range resources(j, "AWS::ApiGatewayV2::Integration") {
+		byFunction[joinText(props(in)["IntegrationUri"])] = props(in)["PayloadFormatVersion"].(string)
+	}
+	if len(byFunction) != 2 {
+		t.Fatalf("integrations %v, want one per function", byFunction)
+	}
+	for fn, version := range byFunction {
+		if strings.Contains(fn, "Health") != (version == "1.0") {
+			t.Errorf("integration of %s has payload %s", fn, version)
+		}
+	}
+	var health []string
+	for _, p := range resources(j, "AWS::Lambda::Permission") {
+		if strings.Contains(joinText(props(p)["FunctionName"]), "Health") {
+			arn := joinText(props(p)["SourceArn"])
+			health = append(health, arn[strings.LastIndex(arn, "}")+1:])
+		}
+	}
+	if !slices.Equal(health, []string{"/*/GET/health"}) {
+		t.Errorf("health function permissions %q", health)
+	}
 }
 
 func TestCorsPreflightWithAuthorizers(t *testing.T) {
@@ -269,7 +299,7 @@ func TestCrossStack(t *testing.T) {
 
 func TestAlarms(t *testing.T) {
 	tpl, j := production(t)
-	assert(t, func() { tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(6)) })
+	assert(t, func() { tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(9)) })
 	assert(t, func() { tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Dashboard"), jsii.Number(1)) })
 	thresholds := map[float64]int{}
 	for _, a := range resources(j, "AWS::CloudWatch::Alarm") {
@@ -282,8 +312,9 @@ func TestAlarms(t *testing.T) {
 			t.Errorf("TreatMissingData %v", p["TreatMissingData"])
 		}
 	}
-	// 5xx rate 1 %, 4xx rate 10 %, p99 2000 ms, errors and throttles > 0, duration 80 % of 10 s.
-	want := map[float64]int{0.01: 1, 0.1: 1, 2000: 1, 0: 2, 8000: 1}
+	// 5xx rate 1 %, 4xx rate 10 %, p99 2000 ms; for each of the two functions
+	// errors and throttles > 0, duration 80 % of its timeout (10 s, 3 s).
+	want := map[float64]int{0.01: 1, 0.1: 1, 2000: 1, 0: 4, 8000: 1, 2400: 1}
 	for k, v := range want {
 		if thresholds[k] != v {
 			t.Errorf("thresholds %v, want %v", thresholds, want)
@@ -316,15 +347,6 @@ func TestMoreInvalidConfigurations(t *testing.T) {
 		{"JWT identity source from the context", func(s awscdk.Stack) {
 			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.JWTAuthorizer{Issuer: "https://a.example", Audiences: []string{"a"}, IdentitySource: "$context.identity.sourceIp"}})
 		}, `httpapi: JWTAuthorizer.IdentitySource "$context.identity.sourceIp" is not allowed for a JWT authorizer: use $request.header.NAME or $request.querystring.NAME`},
-		{"preflight routes beyond the quota", func(s awscdk.Stack) {
-			var ks []route.Key
-			for i := range httpapi.MaxRoutes {
-				ks = append(ks, route.Key{Method: "ANY", Path: fmt.Sprintf("/r%d", i)})
-			}
-			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: ks,
-				RouteOptions: httpapi.RouteOptions{Authorizer: &httpapi.IAMAuthorizer{}}, Cors: &httpapi.Cors{AllowOrigins: []string{"*"}}})
-			toJSON(s)
-		}, "httpapi: Routes: 600 routes, with 300 OPTIONS routes added for CORS preflights, exceed the HTTP API quota of 300 routes per API"},
 		{"Lambda authorizer without function", func(s awscdk.Stack) {
 			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{}})
 		}, "httpapi: LambdaAuthorizer.Function is required"},
@@ -394,6 +416,24 @@ func TestMoreInvalidConfigurations(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestPreflightRoutesBeyondTheQuota: found at synthesis (in the aspect),
+// the error is an annotation that fails synthesis, not a panic.
+func TestPreflightRoutesBeyondTheQuota(t *testing.T) {
+	ctx := cdkContext()
+	ctx["@aws-cdk/core:annotationsInValidationReport"] = false // to read the error rather than fail on it
+	s := awscdk.NewStack(awscdk.NewApp(&awscdk.AppProps{Context: &ctx}), jsii.String("Test"), nil)
+	var ks []route.Key
+	for i := range httpapi.MaxRoutes {
+		ks = append(ks, route.Key{Method: "ANY", Path: fmt.Sprintf("/r%d", i)})
+	}
+	httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: ks,
+		RouteOptions: httpapi.RouteOptions{Authorizer: &httpapi.IAMAuthorizer{}}, Cors: &httpapi.Cors{AllowOrigins: []string{"*"}}})
+	assert(t, func() {
+		assertions.Annotations_FromStack(s).HasError(jsii.String("/Test/Api"), assertions.Match_StringLikeRegexp(jsii.String(
+			".*600 routes, with 300 OPTIONS routes added for CORS preflights, exceed the HTTP API quota of 300 routes per API.*")))
+	})
 }
 
 // newAPI creates an API with one route and the given default options.

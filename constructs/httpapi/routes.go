@@ -244,7 +244,8 @@ func (t *routeTable) validate(fn awslambda.IFunction, keys []route.Key, o *Route
 
 // Visit implements awscdk.IAspect. At synthesis, once, it adds the
 // preflight routes CORS needs, the per-route stage settings, and the invoke
-// permissions.
+// permissions. It runs inside a jsii callback: it must not panic (report
+// problems as error annotations).
 func (t *routeTable) Visit(node constructs.IConstruct) {
 	if t.done || *node.Node().Path() != *t.owner.Node().Path() {
 		return
@@ -290,7 +291,11 @@ func (t *routeTable) addPreflightRoutes() {
 		}
 	}
 	if n := len(t.routes) + len(needed); n > MaxRoutes {
-		panic(fmt.Errorf("httpapi: Routes: %d routes, with %d OPTIONS routes added for CORS preflights, exceed the HTTP API quota of %d routes per API", n, len(needed), MaxRoutes))
+		// An error annotation, not a panic: this runs inside a jsii callback,
+		// and a Go panic there leaves the kernel waiting on the callback.
+		awscdk.Annotations_Of(t.owner).AddError(jsii.String(fmt.Sprintf(
+			"httpapi: Routes: %d routes, with %d OPTIONS routes added for CORS preflights, exceed the HTTP API quota of %d routes per API", n, len(needed), MaxRoutes)))
+		return
 	}
 	for i, k := range needed {
 		r := from[i]

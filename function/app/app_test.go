@@ -176,3 +176,18 @@ func TestRouteTable(t *testing.T) {
 		t.Error("Routes() and the router's keys differ")
 	}
 }
+
+func TestHealth(t *testing.T) {
+	ev := events.APIGatewayProxyRequest{HTTPMethod: "GET", Path: "/health", Resource: "/health",
+		RequestContext: events.APIGatewayProxyRequestContext{RequestID: "id-1", Stage: "$default", ResourceID: "GET /health"}}
+	b, _ := json.Marshal(ev)
+	out, _ := HealthRouter(&lambdahttp.Options{Logger: slog.New(slog.DiscardHandler)}).Invoke(context.Background(), b)
+	var r events.APIGatewayProxyResponse
+	json.Unmarshal(out, &r)
+	if r.StatusCode != 200 || r.Body != `{"payloadFormat":"1.0","status":"ok"}` {
+		t.Errorf("health: %d %s", r.StatusCode, r.Body)
+	}
+	if !slices.Equal(HealthRoutes(), []route.Key{route.MustParse("GET /health")}) {
+		t.Errorf("health routes %v", HealthRoutes())
+	}
+}

@@ -1,0 +1,37 @@
+package app
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/httpapi-cdk/httpapi/function/lambdahttp"
+	"github.com/httpapi-cdk/httpapi/route"
+)
+
+// healthRoutes is the health function's route table: a second function
+// behind the same API, with routes of its own.
+var healthRoutes = []lambdahttp.Route{
+	{Key: route.MustParse("GET /health"), Handler: health},
+}
+
+// HealthRoutes returns the route keys the health function serves.
+func HealthRoutes() []route.Key {
+	keys := make([]route.Key, len(healthRoutes))
+	for i, r := range healthRoutes {
+		keys[i] = r.Key
+	}
+	return keys
+}
+
+// HealthRouter returns the health function's router.
+func HealthRouter(opts *lambdahttp.Options) *lambdahttp.Router {
+	rt, err := lambdahttp.NewRouter(opts, healthRoutes...)
+	if err != nil {
+		panic(err)
+	}
+	return rt
+}
+
+func health(_ context.Context, r *lambdahttp.Request) (*lambdahttp.Response, error) {
+	return lambdahttp.JSON(http.StatusOK, map[string]string{"status": "ok", "payloadFormat": r.Version}), nil
+}
