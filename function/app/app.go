@@ -28,20 +28,24 @@ var routes = []lambdahttp.Route{
 }
 
 // Routes returns the route keys the function serves, for the stack to deploy.
-func Routes() []route.Key {
-	keys := make([]route.Key, len(routes))
-	for i, r := range routes {
+func Routes() []route.Key { return keysOf(routes) }
+
+// Router returns the function's router, logging as opts say (nil: JSON
+// lines on standard output).
+func Router(opts *lambdahttp.Options) *lambdahttp.Router { return mustRouter(opts, routes) }
+
+func keysOf(table []lambdahttp.Route) []route.Key {
+	keys := make([]route.Key, len(table))
+	for i, r := range table {
 		keys[i] = r.Key
 	}
 	return keys
 }
 
-// Router returns the function's router, logging as opts say (nil: JSON
-// lines on standard output).
-func Router(opts *lambdahttp.Options) *lambdahttp.Router {
-	rt, err := lambdahttp.NewRouter(opts, routes...)
+func mustRouter(opts *lambdahttp.Options, table []lambdahttp.Route) *lambdahttp.Router {
+	rt, err := lambdahttp.NewRouter(opts, table...)
 	if err != nil {
-		panic(err) // the table is a constant; its test keeps it valid
+		panic(err) // the tables are constants; their tests keep them valid
 	}
 	return rt
 }

@@ -15,22 +15,10 @@ var healthRoutes = []lambdahttp.Route{
 }
 
 // HealthRoutes returns the route keys the health function serves.
-func HealthRoutes() []route.Key {
-	keys := make([]route.Key, len(healthRoutes))
-	for i, r := range healthRoutes {
-		keys[i] = r.Key
-	}
-	return keys
-}
+func HealthRoutes() []route.Key { return keysOf(healthRoutes) }
 
 // HealthRouter returns the health function's router.
-func HealthRouter(opts *lambdahttp.Options) *lambdahttp.Router {
-	rt, err := lambdahttp.NewRouter(opts, healthRoutes...)
-	if err != nil {
-		panic(err)
-	}
-	return rt
-}
+func HealthRouter(opts *lambdahttp.Options) *lambdahttp.Router { return mustRouter(opts, healthRoutes) }
 
 func health(_ context.Context, r *lambdahttp.Request) (*lambdahttp.Response, error) {
 	return lambdahttp.JSON(http.StatusOK, map[string]string{"status": "ok", "payloadFormat": r.Version}), nil
