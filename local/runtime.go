@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -435,5 +434,3 @@ func newUUID() string {
 func traceID() string {
 	return fmt.Sprintf("1-%08x-%s", time.Now().Unix(), randomHex(12))
 }
-
-var errClosed = errors.New("local: server closed")

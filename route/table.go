@@ -159,7 +159,13 @@ func (r *compiled) matches(segs []string) bool {
 				return false
 			}
 		case greedy:
-			return strings.Join(segs[i:], "") != ""
+			// One or more segments, not all empty ("/a/" does not match "/a/{p+}").
+			for _, seg := range segs[i:] {
+				if seg != "" {
+					return true
+				}
+			}
+			return false
 		}
 	}
 	return true

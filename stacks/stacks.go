@@ -125,7 +125,7 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 		ref.Authorizer = gofunction.New(stack, "Authorizer", &gofunction.Props{
 			Package:     AuthorizerPackage,
 			Timeout:     3 * time.Second,
-			Environment: map[string]string{"ALLOWED_TOKENS": join(p.Auth.AllowedTokens)},
+			Environment: map[string]string{"ALLOWED_TOKENS": strings.Join(p.Auth.AllowedTokens, ",")},
 			Description: "Reference Lambda authorizer of the httpapi construct library",
 			Tracing:     true,
 		})
@@ -242,8 +242,6 @@ func NewApp(a awscdk.App) []*Reference {
 		NewReference(a, "HttpApiService", &Props{SharedAPI: shared}),
 	}
 }
-
-func join(s []string) string { return strings.Join(s, ",") }
 
 // publicAPI is why the demo APIs' routes have no authorizer.
 const publicAPI = "public demo API: its routes return greetings, echoes and generated data, never user data; HttpApiProduction shows the same routes behind authorizers"

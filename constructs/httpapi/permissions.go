@@ -65,9 +65,6 @@ func (p *permissionPlanner) resourceNames(fn awslambda.IFunction, scope int) []s
 			}
 			name = "*/" + method + r.Key.Wildcard()
 		}
-		if scope == scopeAPI && !r.Key.IsDefault() {
-			name = "*/*"
-		}
 		if !slices.Contains(names, name) {
 			names = append(names, name)
 		}

@@ -169,9 +169,8 @@ func (rt *Router) Serve(ctx context.Context, req *Request) (resp *Response) {
 			}
 		}
 	}
-	h, params := rt.dispatch(req)
+	h, params, allowed := rt.dispatch(req)
 	if h == nil {
-		allowed := rt.table.Allowed(req.Path)
 		if len(allowed) > 0 {
 			resp = errorResponse(http.StatusMethodNotAllowed, "Method Not Allowed", req.RequestID)
 			return resp.SetHeader("Allow", allowHeader(allowed))
@@ -197,26 +196,25 @@ func (rt *Router) Serve(ctx context.Context, req *Request) (resp *Response) {
 // dispatch finds the handler: by the event's route key when API Gateway
 // matched a route of the table, else by path matching (the $default route
 // receives whatever matched no other route). It returns a nil handler for
-// an unknown path, and for a known path with another method.
-func (rt *Router) dispatch(req *Request) (HandlerFunc, map[string]string) {
+// an unknown path, and for a known path with another method; then allowed
+// lists the path's methods (empty for an unknown path).
+func (rt *Router) dispatch(req *Request) (h HandlerFunc, params map[string]string, allowed []string) {
 	if req.RouteKey != "" && req.RouteKey != route.DefaultKey {
 		if method, path, ok := strings.Cut(req.RouteKey, " "); ok {
 			if h, ok := rt.handlers[route.Key{Method: method, Path: path}]; ok {
-				return h, nil
+				return h, nil, nil
 			}
 		}
 	}
 	m, ok := rt.table.Match(req.Method, req.Path)
-	if !ok {
-		return nil, nil
+	if ok && !m.Key.IsDefault() {
+		return rt.handlers[m.Key], m.Params, nil
 	}
-	if m.Key.IsDefault() {
-		if len(rt.table.Allowed(req.Path)) > 0 {
-			return nil, nil // a 405 beats the catch-all
-		}
-		return rt.catchAll, nil
+	// Nothing but $default, or nothing at all: a 405 beats the catch-all.
+	if allowed = rt.table.Allowed(req.Path); len(allowed) > 0 || !ok {
+		return nil, nil, allowed
 	}
-	return rt.handlers[m.Key], m.Params
+	return rt.catchAll, nil, nil
 }
 
 // isPreflight reports whether req is a browser's CORS preflight request.
