@@ -28,7 +28,7 @@ func BenchmarkColdStart(b *testing.B) {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				p := newPool(fn, bin, 1, io.Discard)
+				p := newPool(fn, bin, 1, io.Discard, nil)
 				res, ok := p.invoke(event, time.Now().Add(10*time.Second))
 				if !ok || res.outcome != outcomeOK {
 					b.Fatalf("first invocation: %v %v %s", ok, res.outcome, res.detail)

@@ -11,16 +11,12 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"runtime"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
-
 	"github.com/httpapi-cdk/httpapi/function/app"
-	"github.com/httpapi-cdk/httpapi/function/lambdahttp"
 )
 
 // The reference app's template, as `cdk synth` writes it (golden).
@@ -166,82 +162,6 @@ type lineCounter struct{ n atomic.Int64 }
 func (c *lineCounter) Write(p []byte) (int, error) {
 	c.n.Add(int64(bytes.Count(p, []byte("\n"))))
 	return len(p), nil
-}
-
-// latencies collects request durations from parallel benchmark workers.
-type latencies struct {
-	mu sync.Mutex
-	d  []time.Duration
-}
-
-func (l *latencies) add(d []time.Duration) {
-	l.mu.Lock()
-	l.d = append(l.d, d...)
-	l.mu.Unlock()
-}
-
-func (l *latencies) report(b *testing.B, elapsed time.Duration) {
-	sort.Slice(l.d, func(i, j int) bool { return l.d[i] < l.d[j] })
-	if len(l.d) == 0 {
-		return
-	}
-	q := func(p float64) float64 { return float64(l.d[int(p*float64(len(l.d)-1))].Microseconds()) / 1000 }
-	b.ReportMetric(q(0.50), "p50-ms")
-	b.ReportMetric(q(0.99), "p99-ms")
-	b.ReportMetric(float64(len(l.d))/elapsed.Seconds(), "req/s")
-}
-
-// BenchmarkEmulatorHello measures GET /hello over HTTP through the emulator
-// and the real handler process, with 50 concurrent clients.
-func BenchmarkEmulatorHello(b *testing.B) {
-	t := &testing.T{}
-	f := serve(t, referenceTemplate, "")
-	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
-	defer client.CloseIdleConnections()
-	var lat latencies
-	b.SetParallelism(25) // 50 goroutines on 2 cores
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		var mine []time.Duration
-		for pb.Next() {
-			t0 := time.Now()
-			resp, err := client.Get(f.http.URL + "/hello")
-			if err != nil {
-				b.Error(err)
-				return
-			}
-			io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode != 200 {
-				b.Errorf("status %d", resp.StatusCode)
-			}
-			mine = append(mine, time.Since(t0))
-		}
-		lat.add(mine)
-	})
-	lat.report(b, time.Since(start))
-}
-
-// BenchmarkInProcessHello is the floor: the same handler called in this
-// process with the same event, same concurrency.
-func BenchmarkInProcessHello(b *testing.B) {
-	rt := app.Router(&lambdahttp.Options{Logger: discardLogger()})
-	ev, _ := json.Marshal(events.APIGatewayV2HTTPRequest{Version: "2.0", RouteKey: "GET /hello", RawPath: "/hello",
-		RequestContext: events.APIGatewayV2HTTPRequestContext{RequestID: "id", Stage: "$default",
-			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "GET", Path: "/hello"}}})
-	var lat latencies
-	b.SetParallelism(25)
-	start := time.Now()
-	b.RunParallel(func(pb *testing.PB) {
-		var mine []time.Duration
-		for pb.Next() {
-			t0 := time.Now()
-			rt.Invoke(context.Background(), ev)
-			mine = append(mine, time.Since(t0))
-		}
-		lat.add(mine)
-	})
-	lat.report(b, time.Since(start))
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.NewJSONHandler(io.Discard, nil)) }

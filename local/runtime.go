@@ -18,6 +18,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/affinity"
 )
 
 // maxPayload is Lambda's limit on a synchronous invocation's request and
@@ -63,6 +65,7 @@ type pool struct {
 	binary string
 	max    int
 	log    io.Writer
+	cpus   []int // the CPUs its processes are confined to; nil: any
 
 	queue chan *invocation // unbuffered: a send is a hand-over to a waiting process
 
@@ -75,8 +78,8 @@ type pool struct {
 	closed      bool
 }
 
-func newPool(fn *Function, binary string, max int, log io.Writer) *pool {
-	return &pool{fn: fn, binary: binary, max: max, log: log, queue: make(chan *invocation),
+func newPool(fn *Function, binary string, max int, log io.Writer, cpus []int) *pool {
+	return &pool{fn: fn, binary: binary, max: max, log: log, cpus: cpus, queue: make(chan *invocation),
 		procs: map[*process]bool{}, initFailed: make(chan struct{}), exited: make(chan struct{})}
 }
 
@@ -191,7 +194,11 @@ func (p *pool) start() error {
 	prefix := "[" + p.fn.LogicalID + "] "
 	cmd.Stdout = &prefixWriter{w: p.log, prefix: prefix}
 	cmd.Stderr = &prefixWriter{w: p.log, prefix: prefix}
-	if err := cmd.Start(); err != nil {
+	start := cmd.Start
+	if len(p.cpus) > 0 {
+		start = func() error { return affinity.Start(p.cpus, cmd.Start) }
+	}
+	if err := start(); err != nil {
 		ln.Close()
 		return fmt.Errorf("starting %s: %w", p.fn.LogicalID, err)
 	}

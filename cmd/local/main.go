@@ -1,7 +1,12 @@
 // Command local serves an HTTP API of a synthesized CDK app on localhost, as
 // API Gateway would, with the real Go handlers:
 //
-//	local [-cdk-out cdk.out] [-stack NAME] [-api ID] [-port 3000] [-stage dev] [-concurrency 4]
+//	local [-cdk-out cdk.out] [-stack NAME] [-api ID] [-port 3000] [-stage dev] [-concurrency 4] [-pin=false]
+//
+// On Linux with two or more CPUs it runs the gateway on the first half of
+// the CPUs it may use and the function processes on the other half (-pin):
+// sharing every CPU, the two sides evict each other's caches at every
+// request, and both get slower.
 //
 // It prints what it cannot emulate faithfully, one access log line per
 // request on standard output, and the functions' logs on standard error.
@@ -18,12 +23,15 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"syscall"
 	"time"
 
+	"github.com/httpapi-cdk/httpapi/internal/affinity"
 	"github.com/httpapi-cdk/httpapi/local"
 )
 
@@ -40,9 +48,10 @@ func run() error {
 	stack := flag.String("stack", "", "stack `name` (default: the only stack with an HTTP API)")
 	apiID := flag.String("api", "", "API logical id or name (default: the only HTTP API)")
 	host := flag.String("host", "127.0.0.1", "address to listen on")
-	port := flag.Int("port", 3000, "port to listen on")
+	port := flag.Int("port", 3000, "port to listen on (0: any free port)")
 	stages := flag.String("stage", "", "comma-separated stages to serve (default: all; $default at /, others at /NAME)")
 	concurrency := flag.Int("concurrency", 4, "most processes at once per function")
+	pin := flag.Bool("pin", true, "on Linux with 2+ CPUs, run the gateway on half of the CPUs and the functions on the other half")
 	flag.Parse()
 
 	var apis []*local.API
@@ -74,9 +83,25 @@ func run() error {
 	stdout, stderr := newBatchWriter(os.Stdout), newBatchWriter(os.Stderr)
 	defer stdout.Close()
 	defer stderr.Close()
-	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout})
+	var gatewayCPUs, functionCPUs []int
+	if *pin {
+		cpus, err := affinity.Allowed()
+		if err != nil && !errors.Is(err, affinity.ErrUnsupported) {
+			return err
+		}
+		gatewayCPUs, functionCPUs = affinity.Split(cpus)
+	}
+	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, FunctionCPUs: functionCPUs})
 	if err != nil {
 		return err
+	}
+	if len(gatewayCPUs) > 0 {
+		// After the builds, which may use every CPU.
+		if err := affinity.Process(gatewayCPUs); err != nil {
+			return err
+		}
+		runtime.GOMAXPROCS(len(gatewayCPUs))
+		fmt.Fprintf(os.Stderr, "local: gateway on CPUs %v, functions on CPUs %v (-pin=false to share them all)\n", gatewayCPUs, functionCPUs)
 	}
 	defer srv.Close()
 
@@ -85,8 +110,9 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	addr = ln.Addr().String() // the port chosen when -port is 0
 	for _, st := range api.Stages {
-		if len(only) > 0 && !contains(only, st.Name) {
+		if len(only) > 0 && !slices.Contains(only, st.Name) {
 			continue
 		}
 		prefix := "/" + st.Name
@@ -152,13 +178,4 @@ func (b *batchWriter) Close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.w.Flush()
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
