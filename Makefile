@@ -7,7 +7,7 @@ SHELL := /bin/bash
 TOOLS := $(CURDIR)/.tools/node_modules/.bin
 export PATH := $(TOOLS):$(PATH)
 
-.PHONY: all synth test tools modules lint fuzz bench local load clean
+.PHONY: all synth test tools modules lint fuzz bench bench-local local load clean
 
 all: synth test
 
@@ -69,6 +69,17 @@ fuzz:
 bench:
 	cd bench && for i in 1 2 3 4 5 6; do go test -run '^$$' -bench . -benchmem -count 1 | grep '^Benchmark'; done | tee bench.out
 	cd bench && awk -f ratios.awk bench.out
+
+# The local emulator against the floor: GET /hello on the reference app,
+# the handler called in process (floor), cmd/local in closed loop with 8
+# connections, and cmd/local at an offered 5,000 requests/s. Five rounds,
+# each starting cmd/local afresh; then each variant's median req/s, p50
+# and p99 as ratios to the floor. BENCHFLAGS adds flags, e.g.
+# BENCHFLAGS='-bench-local-flags=-pin=false'.
+BENCHFLAGS ?=
+bench-local:
+	for i in 1 2 3 4 5; do go test ./local -count=1 -run '^$$' -bench '^BenchmarkHello$$' -benchtime 25000x $(BENCHFLAGS) | grep '^Benchmark'; done | tee bench/local.out
+	awk -f bench/ratios.awk bench/local.out
 
 clean:
 	rm -rf cdk.out
