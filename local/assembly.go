@@ -401,8 +401,13 @@ func (t *template) addRoutes(api *API, matches func(apiID any) bool) {
 	}
 }
 
+// problem records what the emulator cannot serve faithfully, once: an
+// authorizer shared by several routes is one problem.
 func (api *API) problem(res, format string, args ...any) {
-	api.Problems = append(api.Problems, Problem{Resource: res, Message: fmt.Sprintf(format, args...)})
+	p := Problem{Resource: res, Message: fmt.Sprintf(format, args...)}
+	if !slices.Contains(api.Problems, p) {
+		api.Problems = append(api.Problems, p)
+	}
 }
 
 // integration resolves a route's integration and its function.
@@ -514,7 +519,7 @@ func (t *template) authorizer(id string, rt *Route, api *API, problem func(strin
 			a.Audience = ap.JwtConfiguration.Audience
 			a.Issuer, _ = ap.JwtConfiguration.Issuer.(string)
 		}
-		problem(id, "JWT signatures are not verified locally (that needs the issuer's keys); issuer, audience and expiry are checked")
+		problem(id, "JWT signatures are verified only against a local key set (-jwks, Options.JWTKeys): the issuer's keys are not fetched; issuer, audience, expiry and scopes are checked")
 	case "REQUEST":
 		fn, why := t.function(ref(ap.AuthorizerUri))
 		if fn == nil {

@@ -89,9 +89,11 @@ func (s *Server) authorize(q *request, a *Authorizer) *response {
 	return s.authorizeLambda(q, a, identity)
 }
 
-// authorizeJWT checks the token's issuer, audience and expiry and passes
-// its claims on. The signature is not verified: that needs the issuer's
-// keys, which a local run does not fetch.
+// authorizeJWT validates the token as API Gateway's JWT authorizer does:
+// its signature against Options.JWTKeys when given (without them, any
+// signature is accepted: the issuer's keys are not fetched), then issuer,
+// audience (or client_id without aud), expiry, not-before and issued-at,
+// and the route's scopes. It passes the claims on.
 func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *response {
 	token := strings.TrimSpace(strings.TrimPrefix(header, "Bearer "))
 	parts := strings.Split(token, ".")
@@ -102,6 +104,11 @@ func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *respons
 	}
 	if len(parts) != 3 {
 		return fail("the token is not a JWT")
+	}
+	if s.jwtKeys != nil {
+		if err := s.jwtKeys.verify(parts); err != nil {
+			return fail(err.Error())
+		}
 	}
 	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
 	if err != nil {
@@ -115,6 +122,7 @@ func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *respons
 		return fail(fmt.Sprintf("issuer %q is not %q", iss, a.Issuer))
 	}
 	if len(a.Audience) > 0 {
+		// aud when the token has one, else client_id.
 		var auds []string
 		switch v := claims["aud"].(type) {
 		case string:
@@ -125,16 +133,24 @@ func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *respons
 					auds = append(auds, s)
 				}
 			}
-		}
-		if cid, ok := claims["client_id"].(string); ok {
-			auds = append(auds, cid)
+		case nil:
+			if cid, ok := claims["client_id"].(string); ok {
+				auds = []string{cid}
+			}
 		}
 		if !slices.ContainsFunc(auds, func(x string) bool { return slices.Contains(a.Audience, x) }) {
 			return fail("no audience of the token is allowed")
 		}
 	}
-	if exp, ok := claims["exp"].(float64); ok && time.Now().Unix() >= int64(exp) {
+	now := time.Now().Unix()
+	if exp, ok := claims["exp"].(float64); ok && now >= int64(exp) {
 		return fail("the token has expired")
+	}
+	if nbf, ok := claims["nbf"].(float64); ok && now < int64(nbf) {
+		return fail("the token is not valid yet (nbf)")
+	}
+	if iat, ok := claims["iat"].(float64); ok && now < int64(iat) {
+		return fail("the token was issued in the future (iat)")
 	}
 	strClaims := make(map[string]string, len(claims))
 	for k, v := range claims {
@@ -146,8 +162,19 @@ func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *respons
 		}
 	}
 	var scopes []string
-	if sc, ok := claims["scope"].(string); ok && sc != "" {
+	sc, ok := claims["scope"]
+	if !ok {
+		sc = claims["scp"]
+	}
+	switch sc := sc.(type) {
+	case string:
 		scopes = strings.Fields(sc)
+	case []any:
+		for _, e := range sc {
+			if s, ok := e.(string); ok {
+				scopes = append(scopes, s)
+			}
+		}
 	}
 	// A route with scopes admits a token that carries at least one of them.
 	if len(q.route.Scopes) > 0 && !slices.ContainsFunc(q.route.Scopes, func(s string) bool { return slices.Contains(scopes, s) }) {

@@ -77,7 +77,7 @@ func TestAuthorizersEndToEnd(t *testing.T) {
 	for _, p := range f.api.Problems {
 		problems = append(problems, p.String())
 	}
-	if all := strings.Join(problems, "\n"); !strings.Contains(all, "route GET /report is answered with 500: IAM authorization") || !strings.Contains(all, "JWT signatures are not verified") {
+	if all := strings.Join(problems, "\n"); !strings.Contains(all, "route GET /report is answered with 500: IAM authorization") || !strings.Contains(all, "JWT signatures are verified only against a local key set") {
 		t.Errorf("problems:\n%s", all)
 	}
 	// A browser preflight passes the authorizers through the OPTIONS routes the construct added.

@@ -40,6 +40,12 @@ type Options struct {
 	// BuildDir is where functions are built for this machine.
 	// Default: a temporary directory removed by Close.
 	BuildDir string
+	// JWTKeys, when set, verifies the signature of every token a JWT
+	// authorizer sees against these keys, as API Gateway does against the
+	// issuer's jwks_uri: an RSA algorithm, a kid naming one of the keys, a
+	// valid signature. Default: signatures are not verified (the issuer's
+	// keys are not fetched); claims and scopes are checked either way.
+	JWTKeys *KeySet
 	// FunctionCPUs confines every function process to these CPUs, by
 	// number, from its first instruction on. Giving the functions CPUs of
 	// their own, and the gateway the others, keeps each side's caches warm:
@@ -61,6 +67,7 @@ type Server struct {
 	ownsDir   bool
 	apiID     string
 	authCache authCache
+	jwtKeys   *KeySet
 }
 
 // New builds the API's functions for this machine and returns a server
@@ -85,7 +92,7 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		}
 	}
 	s := &Server{api: api, routes: map[route.Key]*Route{}, stages: map[string]*Stage{}, pools: map[string]*pool{},
-		log: o.Log, accessLog: o.AccessLog, buildDir: o.BuildDir, apiID: apiID(api.LogicalID)}
+		log: o.Log, accessLog: o.AccessLog, buildDir: o.BuildDir, apiID: apiID(api.LogicalID), jwtKeys: o.JWTKeys}
 	keys := make([]route.Key, 0, len(api.Routes))
 	for i := range api.Routes {
 		r := &api.Routes[i]

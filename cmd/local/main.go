@@ -1,7 +1,11 @@
 // Command local serves an HTTP API of a synthesized CDK app on localhost, as
 // API Gateway would, with the real Go handlers:
 //
-//	local [-cdk-out cdk.out] [-stack NAME] [-api ID] [-port 3000] [-stage dev] [-concurrency 4] [-pin=false]
+//	local [-cdk-out cdk.out] [-stack NAME] [-api ID] [-port 3000] [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false]
+//
+// With -jwks, JWT authorizers verify token signatures against the RSA keys
+// of that JSON Web Key Set file, as API Gateway does with the issuer's
+// jwks_uri; without it they check claims and scopes only.
 //
 // On Linux with two or more CPUs it runs the gateway on the first half of
 // the CPUs it may use and the function processes on the other half (-pin):
@@ -51,9 +55,20 @@ func run() error {
 	port := flag.Int("port", 3000, "port to listen on (0: any free port)")
 	stages := flag.String("stage", "", "comma-separated stages to serve (default: all; $default at /, others at /NAME)")
 	concurrency := flag.Int("concurrency", 4, "most processes at once per function")
+	jwks := flag.String("jwks", "", "verify JWT signatures against the RSA keys of this JWKS `file`")
 	pin := flag.Bool("pin", true, "on Linux with 2+ CPUs, run the gateway on half of the CPUs and the functions on the other half")
 	flag.Parse()
 
+	var jwtKeys *local.KeySet
+	if *jwks != "" {
+		doc, err := os.ReadFile(*jwks)
+		if err != nil {
+			return fmt.Errorf("-jwks: %w", err)
+		}
+		if jwtKeys, err = local.ParseKeySet(doc); err != nil {
+			return fmt.Errorf("-jwks %s: %w", *jwks, err)
+		}
+	}
 	var apis []*local.API
 	var err error
 	if *templateFile != "" {
@@ -70,6 +85,9 @@ func run() error {
 	}
 	for _, p := range api.Problems {
 		fmt.Fprintln(os.Stderr, "local: not emulated faithfully:", p)
+	}
+	if jwtKeys != nil {
+		fmt.Fprintf(os.Stderr, "local: JWT signatures are verified against the %d RSA key(s) of %s\n", jwtKeys.Len(), *jwks)
 	}
 	var only []string
 	if *stages != "" {
@@ -91,7 +109,7 @@ func run() error {
 		}
 		gatewayCPUs, functionCPUs = affinity.Split(cpus)
 	}
-	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, FunctionCPUs: functionCPUs})
+	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, JWTKeys: jwtKeys, FunctionCPUs: functionCPUs})
 	if err != nil {
 		return err
 	}
