@@ -78,7 +78,7 @@ bench:
 # BENCHFLAGS='-bench-local-flags=-pin=false'.
 BENCHFLAGS ?=
 bench-local:
-	for i in 1 2 3 4 5; do go test ./local -count=1 -run '^$$' -bench '^BenchmarkHello$$' -benchtime 25000x $(BENCHFLAGS) | grep '^Benchmark'; done | tee bench/local.out
+	set -o pipefail; for i in 1 2 3 4 5; do go test ./local -count=1 -run '^$$' -bench '^BenchmarkHello$$' -benchtime 25000x $(BENCHFLAGS) | grep '^Benchmark' || exit 1; done | tee bench/local.out
 	awk -f bench/ratios.awk bench/local.out
 
 clean:

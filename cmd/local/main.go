@@ -1,7 +1,8 @@
 // Command local serves an HTTP API of a synthesized CDK app on localhost, as
 // API Gateway would, with the real Go handlers:
 //
-//	local [-cdk-out cdk.out] [-stack NAME] [-api ID] [-port 3000] [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false]
+//	local [-cdk-out cdk.out | -template FILE] [-stack NAME] [-api ID] [-host 127.0.0.1] [-port 3000]
+//	      [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false]
 //
 // With -jwks, JWT authorizers verify token signatures against the RSA keys
 // of that JSON Web Key Set file, as API Gateway does with the issuer's
@@ -105,7 +106,7 @@ func run() error {
 	if *pin {
 		cpus, err := affinity.Allowed()
 		if err != nil && !errors.Is(err, affinity.ErrUnsupported) {
-			return err
+			return fmt.Errorf("-pin: %w (-pin=false runs without it)", err)
 		}
 		gatewayCPUs, functionCPUs = affinity.Split(cpus)
 	}
@@ -113,15 +114,17 @@ func run() error {
 	if err != nil {
 		return err
 	}
+	defer srv.Close()
 	if len(gatewayCPUs) > 0 {
 		// After the builds, which may use every CPU.
 		if err := affinity.Process(gatewayCPUs); err != nil {
-			return err
+			return fmt.Errorf("-pin: %w (-pin=false runs without it)", err)
 		}
-		runtime.GOMAXPROCS(len(gatewayCPUs))
+		if os.Getenv("GOMAXPROCS") == "" {
+			runtime.GOMAXPROCS(len(gatewayCPUs))
+		}
 		fmt.Fprintf(os.Stderr, "local: gateway on CPUs %v, functions on CPUs %v (-pin=false to share them all)\n", gatewayCPUs, functionCPUs)
 	}
-	defer srv.Close()
 
 	addr := net.JoinHostPort(*host, strconv.Itoa(*port))
 	ln, err := net.Listen("tcp", addr)

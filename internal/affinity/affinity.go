@@ -4,11 +4,15 @@
 // reports ErrUnsupported and changes nothing.
 package affinity
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // ErrUnsupported is returned where the operating system offers no CPU
-// affinity (or this package does not implement it).
-var ErrUnsupported = errors.New("CPU affinity is not supported on this system")
+// affinity (or this package does not implement it). It wraps
+// [errors.ErrUnsupported].
+var ErrUnsupported = fmt.Errorf("CPU affinity is not supported on this system: %w", errors.ErrUnsupported)
 
 // Split divides cpus in two: the first half (at least one CPU) for the
 // gateway, the rest for the functions. With fewer than two CPUs there is

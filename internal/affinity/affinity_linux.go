@@ -9,14 +9,18 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// Allowed returns the CPUs this process may run on.
+// setSize is the number of CPUs a unix.CPUSet holds (CPU_SETSIZE).
+const setSize = 1024
+
+// Allowed returns the CPUs the calling thread may run on: at start, and
+// unless changed since, those of the whole process.
 func Allowed() ([]int, error) {
 	var set unix.CPUSet
 	if err := unix.SchedGetaffinity(0, &set); err != nil {
 		return nil, fmt.Errorf("reading CPU affinity: %w", err)
 	}
 	var cpus []int
-	for cpu := range len(set) * 64 {
+	for cpu := range setSize {
 		if set.IsSet(cpu) {
 			cpus = append(cpus, cpu)
 		}
@@ -27,8 +31,8 @@ func Allowed() ([]int, error) {
 func cpuSet(cpus []int) (*unix.CPUSet, error) {
 	var set unix.CPUSet
 	for _, cpu := range cpus {
-		if cpu < 0 || cpu >= len(set)*64 {
-			return nil, fmt.Errorf("CPU %d is out of range", cpu)
+		if cpu < 0 || cpu >= setSize {
+			return nil, fmt.Errorf("CPU %d is out of range (0 to %d)", cpu, setSize-1)
 		}
 		set.Set(cpu)
 	}
@@ -36,52 +40,57 @@ func cpuSet(cpus []int) (*unix.CPUSet, error) {
 }
 
 // Process confines every thread of this process to cpus. Threads started
-// later inherit it from the thread that starts them.
+// later inherit it from the thread that starts them; a thread started
+// while Process runs is found by the next pass over /proc/self/task.
 func Process(cpus []int) error {
 	set, err := cpuSet(cpus)
 	if err != nil {
 		return err
 	}
-	tasks, err := os.ReadDir("/proc/self/task")
-	if err != nil {
-		return fmt.Errorf("listing threads: %w", err)
-	}
-	for _, t := range tasks {
-		tid, err := strconv.Atoi(t.Name())
+	done := map[int]bool{}
+	for {
+		tasks, err := os.ReadDir("/proc/self/task")
 		if err != nil {
-			continue
+			return fmt.Errorf("listing threads: %w", err)
 		}
-		// A thread may exit between the listing and the call.
-		if err := unix.SchedSetaffinity(tid, set); err != nil && err != unix.ESRCH {
-			return fmt.Errorf("setting the CPU affinity of thread %d: %w", tid, err)
+		found := false
+		for _, t := range tasks {
+			tid, err := strconv.Atoi(t.Name())
+			if err != nil || done[tid] {
+				continue
+			}
+			found = true
+			done[tid] = true
+			// A thread may exit between the listing and the call.
+			if err := unix.SchedSetaffinity(tid, set); err != nil && err != unix.ESRCH {
+				return fmt.Errorf("setting the CPU affinity of thread %d: %w", tid, err)
+			}
+		}
+		if !found {
+			return nil
 		}
 	}
-	return nil
 }
 
-// Start runs start on a thread confined to cpus, so that a process it
-// forks inherits that confinement from its first instruction on, then
-// gives the thread back its former CPUs.
+// Start runs start on a new thread confined to cpus, so that a process it
+// forks inherits that confinement from its first instruction on. (On
+// Linux, os/exec forks from the calling thread; the Go runtime starts its
+// own threads from a template thread, never from a locked one.) The thread
+// is discarded afterwards, so no other code runs on it with those CPUs.
 func Start(cpus []int, start func() error) error {
 	set, err := cpuSet(cpus)
 	if err != nil {
 		return err
 	}
-	runtime.LockOSThread()
-	var old unix.CPUSet
-	if err := unix.SchedGetaffinity(0, &old); err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("reading CPU affinity: %w", err)
-	}
-	if err := unix.SchedSetaffinity(0, set); err != nil {
-		runtime.UnlockOSThread()
-		return fmt.Errorf("setting CPU affinity: %w", err)
-	}
-	startErr := start()
-	if err := unix.SchedSetaffinity(0, &old); err == nil {
-		runtime.UnlockOSThread()
-	}
-	// Otherwise the thread stays locked to this goroutine and ends with it,
-	// rather than run other goroutines on the functions' CPUs.
-	return startErr
+	result := make(chan error, 1)
+	go func() {
+		// Never unlocked: the thread ends with this goroutine.
+		runtime.LockOSThread()
+		if err := unix.SchedSetaffinity(0, set); err != nil {
+			result <- fmt.Errorf("setting CPU affinity: %w", err)
+			return
+		}
+		result <- start()
+	}()
+	return <-result
 }

@@ -29,7 +29,7 @@ func TestStartConfinesTheChild(t *testing.T) {
 	if got, want := strings.Join(strings.Fields(out.String()), " "), "Cpus_allowed_list: "+strconv.Itoa(last); got != want {
 		t.Errorf("child: %q, want %q", got, want)
 	}
-	// The starting thread got its CPUs back: this process still may use all.
+	// The calling thread kept its CPUs.
 	after, err := Allowed()
 	if err != nil {
 		t.Fatal(err)
@@ -42,7 +42,7 @@ func TestStartConfinesTheChild(t *testing.T) {
 func TestStartRefusesBadCPUs(t *testing.T) {
 	started := false
 	err := Start([]int{1 << 20}, func() error { started = true; return nil })
-	if err == nil || !strings.Contains(err.Error(), "CPU 1048576 is out of range") || started {
+	if err == nil || !strings.Contains(err.Error(), "CPU 1048576 is out of range (0 to 1023)") || started {
 		t.Errorf("Start with CPU 1<<20: err %v, started %v", err, started)
 	}
 }

@@ -2,7 +2,7 @@
 
 package affinity
 
-// Allowed returns the CPUs this process may run on.
+// Allowed returns the CPUs the calling thread may run on.
 func Allowed() ([]int, error) { return nil, ErrUnsupported }
 
 // Process confines every thread of this process to cpus.

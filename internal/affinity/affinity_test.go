@@ -1,6 +1,7 @@
 package affinity
 
 import (
+	"errors"
 	"slices"
 	"testing"
 )
@@ -27,5 +28,11 @@ func TestSplit(t *testing.T) {
 				t.Errorf("Split(%v): appending to the first half changed the second", tc.cpus)
 			}
 		}
+	}
+}
+
+func TestErrUnsupportedWrapsTheStandardOne(t *testing.T) {
+	if !errors.Is(ErrUnsupported, errors.ErrUnsupported) {
+		t.Error("ErrUnsupported does not wrap errors.ErrUnsupported")
 	}
 }
