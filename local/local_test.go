@@ -388,7 +388,7 @@ func TestFaults(t *testing.T) {
 			t.Fatalf("after a fault the emulator answers %d %s", r.status, r.body)
 		}
 	}
-	for _, kind := range []string{"panic", "error", "exit", "big", "hang"} {
+	for _, kind := range []string{"panic", "error", "exit", "big", "hang", "stream"} {
 		t.Run(kind, func(t *testing.T) {
 			start := time.Now()
 			r := do(t, f, "GET", "/fault/"+kind, nil)
@@ -400,6 +400,11 @@ func TestFaults(t *testing.T) {
 			}
 			healthy()
 		})
+	}
+	// A result that broke while it streamed is the function's error, with the
+	// error the runtime put in its trailers.
+	if log := f.log.String(); !strings.Contains(log, "errorString: echofn: the stream broke") {
+		t.Errorf("the log does not report the broken stream's error:\n%s", log)
 	}
 	// A result that is not JSON: payload 2.0 infers a 200 with it as the body
 	// (AWS passes it through unchecked); payload 1.0 has no inference: 500.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -349,6 +350,11 @@ func (pr *process) response(w http.ResponseWriter, r *http.Request) {
 	switch {
 	case err != nil:
 		inv.finish(result{outcome: outcomeCrash, detail: "reading the function's response: " + err.Error()})
+	case r.Trailer.Get("Lambda-Runtime-Function-Error-Type") != "":
+		// The runtime failed while it streamed the response, and says so
+		// in trailers (aws-lambda-go does): an error, not a short result.
+		payload, _ := base64.StdEncoding.DecodeString(r.Trailer.Get("Lambda-Runtime-Function-Error-Body"))
+		inv.finish(result{outcome: outcomeFunctionError, payload: payload, detail: errorDetail(payload, r.Trailer.Get("Lambda-Runtime-Function-Error-Type"))})
 	case len(body) > maxPayload:
 		inv.finish(result{outcome: outcomeTooLarge, detail: fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", maxPayload)})
 		w.WriteHeader(http.StatusRequestEntityTooLarge)
@@ -368,14 +374,24 @@ func (pr *process) invocationError(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	body, _ := io.ReadAll(io.LimitReader(r.Body, maxPayload))
+	inv.finish(result{outcome: outcomeFunctionError, payload: body, detail: errorDetail(body, "")})
+	w.WriteHeader(http.StatusAccepted)
+	w.Write([]byte(`{"status":"OK"}`))
+}
+
+// errorDetail is "type: message" of a Runtime API error payload, for logs
+// and $context.integrationErrorMessage; errType stands in for a payload
+// without one.
+func errorDetail(payload []byte, errType string) string {
 	var e struct {
 		ErrorMessage string `json:"errorMessage"`
 		ErrorType    string `json:"errorType"`
 	}
-	json.Unmarshal(body, &e)
-	inv.finish(result{outcome: outcomeFunctionError, payload: body, detail: strings.TrimSpace(e.ErrorType + ": " + e.ErrorMessage)})
-	w.WriteHeader(http.StatusAccepted)
-	w.Write([]byte(`{"status":"OK"}`))
+	json.Unmarshal(payload, &e)
+	if e.ErrorType == "" {
+		e.ErrorType = errType
+	}
+	return strings.TrimSpace(e.ErrorType + ": " + e.ErrorMessage)
 }
 
 func (pr *process) initError(w http.ResponseWriter, r *http.Request) {

@@ -1,14 +1,17 @@
 // Command echofn is the emulator tests' function. By default it answers
 // with its event as the JSON body; paths under /fault/ misbehave on
 // purpose, and POST /raw returns its request body verbatim as the Lambda
-// result, so tests can check how the gateway maps any result.
+// result, so tests can check how the gateway maps any result. Results are
+// streamed to the Runtime API, so that /fault/stream can fail mid-response.
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"io"
 	"os"
 	"strings"
 	"time"
@@ -58,4 +61,28 @@ func (echo) Invoke(_ context.Context, payload []byte) ([]byte, error) {
 	})
 }
 
-func main() { lambda.Start(echo{}) }
+// brokenStream is a result that fails after its first bytes: aws-lambda-go
+// then reports the error in the trailers of its response to the Runtime
+// API.
+type brokenStream struct{ sent bool }
+
+func (b *brokenStream) Read(p []byte) (int, error) {
+	if !b.sent {
+		b.sent = true
+		return copy(p, `{"statusCode":200,"body":"par`), nil
+	}
+	return 0, errors.New("echofn: the stream broke")
+}
+
+func main() {
+	lambda.Start(func(ctx context.Context, payload json.RawMessage) (io.Reader, error) {
+		if bytes.Contains(payload, []byte(`/fault/stream"`)) {
+			return &brokenStream{}, nil
+		}
+		out, err := echo{}.Invoke(ctx, payload)
+		if err != nil {
+			return nil, err
+		}
+		return bytes.NewReader(out), nil
+	})
+}
