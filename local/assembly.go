@@ -6,7 +6,13 @@
 // integrations (payload format, timeout), stages (variables), CORS, and for
 // each function its Go package (template metadata written by gofunction),
 // environment, memory and timeout. What it cannot serve faithfully is
-// reported by [Load] as a [Problem], never silently mis-served.
+// reported by [LoadAssembly] and [LoadTemplate] as a [Problem], never
+// silently mis-served.
+//
+// [New] runs the functions and returns the gateway, an [net/http.Handler].
+// JWT authorizers check signatures against a local [KeySet] when given one
+// ([Options].JWTKeys); function processes can have CPUs of their own
+// ([Options].FunctionCPUs).
 package local
 
 import (

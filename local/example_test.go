@@ -1,0 +1,47 @@
+package local_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net/http"
+
+	"github.com/httpapi-cdk/httpapi/local"
+)
+
+// Serve the only HTTP API of a synthesized app (`cdk synth` wrote cdk.out)
+// on port 3000, as cmd/local does.
+func ExampleNew() {
+	apis, err := local.LoadAssembly("cdk.out")
+	if err != nil {
+		log.Fatal(err)
+	}
+	api, err := local.Select(apis, "HttpApiReference", "")
+	if err != nil {
+		log.Fatal(err)
+	}
+	for _, p := range api.Problems {
+		log.Println("not emulated faithfully:", p)
+	}
+	srv, err := local.New(context.Background(), api, &local.Options{Concurrency: 2})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+	log.Fatal(http.ListenAndServe("127.0.0.1:3000", srv))
+}
+
+// Verify JWT signatures locally with the public keys of a JSON Web Key Set.
+func ExampleParseKeySet() {
+	keys, err := local.ParseKeySet([]byte(`{"keys": [
+		{"kty": "RSA", "kid": "dev-1", "alg": "RS256", "e": "AQAB",
+		 "n": "wD5ho6lLzjuKKnmdYQ8KzB4sNRftiMDnmYa9Ax5kmw_5zI6yP4yUv6Xe2hPW62PgDfgzODpmh2UFYbjk3JPnzWA4bGcwdB3eVGqJ7Jtk0nEaT3OPqBg5gfOJmUSiO7K9OeyEaDQ5MdlfY6PA1BaSYu5CEwx5gQeUJm4ALu-WvMX9GtT6ZubXrCSJdfR2uoTlDDx1zDTqZYxuLXPEtT0pHCHFxx2AwXeV38KGq8UeNnP8rCMt6Cj6BMh5rpTRt9dE6bTbXHYRqCQrxmnsaI0JJMBb9dcxzcaBwhTCaLaabmxkt8s8Uz9rrtdBgvN4xOBJhmvdIfv0Ew-0RhA_RaMw"},
+		{"kty": "EC", "kid": "not-for-api-gateway", "crv": "P-256", "x": "AA", "y": "AA"}
+	]}`))
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(keys.Len(), "RSA key")
+	_ = &local.Options{JWTKeys: keys}
+	// Output: 1 RSA key
+}
