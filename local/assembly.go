@@ -9,7 +9,7 @@
 // reported by [LoadAssembly] and [LoadTemplate] as a [Problem], never
 // silently mis-served.
 //
-// [New] runs the functions and returns the gateway, an [net/http.Handler].
+// [New] runs the functions and returns the gateway, an [http.Handler].
 // JWT authorizers check signatures against a local [KeySet] when given one
 // ([Options].JWTKeys); function processes can have CPUs of their own
 // ([Options].FunctionCPUs).
