@@ -42,8 +42,9 @@ const helloAnswer = `{"message":"Hello, world!"}`
 //   - floor: the handler's Invoke called in this process with the exact
 //     event the emulator sends (no HTTP, no Runtime API, no process);
 //   - emulator: the cmd/local command, as `make local` runs it but on the
-//     reference template's golden copy, in closed loop: each connection sends its next request when the last one is
-//     answered, which gives the most requests/s it serves;
+//     reference template's golden copy, in closed loop: each connection
+//     sends its next request when the last one is answered, which gives
+//     the most requests/s it serves;
 //   - emulator-rate: the same command in open loop: -bench-rate-conns
 //     connections offer -bench-rate requests/s between them. A request
 //     sent late because its connection still waited for the last answer
