@@ -58,8 +58,8 @@ lint:
 # Run each fuzz target for FUZZTIME (default 5m).
 FUZZTIME ?= 5m
 fuzz:
-	go test ./function/lambdahttp -run '^$$' -fuzz '^FuzzInvoke$$' -fuzztime $(FUZZTIME)
-	go test ./function/lambdahttp -run '^$$' -fuzz '^FuzzRequestFields$$' -fuzztime $(FUZZTIME)
+	go test ./lambdahttp -run '^$$' -fuzz '^FuzzInvoke$$' -fuzztime $(FUZZTIME)
+	go test ./lambdahttp -run '^$$' -fuzz '^FuzzRequestFields$$' -fuzztime $(FUZZTIME)
 
 # Benchmarks of the handler toolkit against the floor and against
 # aws-lambda-go-api-proxy (a separate module under bench/, so the proxy never

@@ -19,7 +19,7 @@ import (
 	"github.com/awslabs/aws-lambda-go-api-proxy/httpadapter"
 
 	"github.com/httpapi-cdk/httpapi/function/app"
-	"github.com/httpapi-cdk/httpapi/function/lambdahttp"
+	"github.com/httpapi-cdk/httpapi/lambdahttp"
 )
 
 // event returns a 2.0 event of about 1 KB shaped like a real capture.

@@ -22,7 +22,7 @@ import (
 	"time"
 
 	"github.com/httpapi-cdk/httpapi/function/app"
-	"github.com/httpapi-cdk/httpapi/function/lambdahttp"
+	"github.com/httpapi-cdk/httpapi/lambdahttp"
 )
 
 var (

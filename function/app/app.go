@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/httpapi-cdk/httpapi/function/lambdahttp"
+	"github.com/httpapi-cdk/httpapi/lambdahttp"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 

@@ -14,7 +14,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
-	"github.com/httpapi-cdk/httpapi/function/lambdahttp"
+	"github.com/httpapi-cdk/httpapi/lambdahttp"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 

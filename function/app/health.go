@@ -4,7 +4,7 @@ import (
 	"context"
 	"net/http"
 
-	"github.com/httpapi-cdk/httpapi/function/lambdahttp"
+	"github.com/httpapi-cdk/httpapi/lambdahttp"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 

@@ -7,7 +7,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
-	"github.com/httpapi-cdk/httpapi/function/lambdahttp"
+	"github.com/httpapi-cdk/httpapi/lambdahttp"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
