@@ -10,8 +10,12 @@
 package gofunction
 
 import (
+	"encoding/json"
 	"fmt"
+	"regexp"
+	"sort"
 	"time"
+	"unicode/utf8"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
@@ -20,6 +24,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/quota"
 )
 
 // Architecture is the instruction set the function runs on, named as GOARCH
@@ -60,7 +66,11 @@ type Props struct {
 	// Default: 10 s.
 	Timeout time.Duration
 
-	// Environment holds environment variables for the function.
+	// Environment holds environment variables for the function: names of
+	// a letter then letters, digits or '_', none of the names Lambda
+	// reserves (AWS_REGION, AWS_LAMBDA_FUNCTION_NAME, ...), at most 4 KB
+	// in all. Never put a secret here: it would be readable in the
+	// template, in cdk.out and in the function's configuration.
 	// Default: none.
 	Environment map[string]string
 
@@ -68,7 +78,7 @@ type Props struct {
 	// Default: awslogs.RetentionDays_ONE_MONTH.
 	LogRetention awslogs.RetentionDays
 
-	// Description is the function's description.
+	// Description is the function's description, at most 256 characters.
 	// Default: none.
 	Description string
 
@@ -203,19 +213,65 @@ func (p *Props) validate() error {
 	if p.Architecture != Arm64 && p.Architecture != AMD64 {
 		return fmt.Errorf("gofunction: Architecture %q is not supported: use gofunction.Arm64 or gofunction.AMD64", p.Architecture)
 	}
-	if p.MemorySize < 128 || p.MemorySize > 10240 {
-		return fmt.Errorf("gofunction: MemorySize %d is out of range: use 128 to 10240 (MiB)", p.MemorySize)
+	if p.MemorySize < quota.MinMemoryMB || p.MemorySize > quota.MaxMemoryMB {
+		return fmt.Errorf("gofunction: MemorySize %d is out of range: use %d to %d (MiB)", p.MemorySize, quota.MinMemoryMB, quota.MaxMemoryMB)
 	}
-	if p.Timeout < time.Second || p.Timeout > 15*time.Minute || p.Timeout%time.Second != 0 {
-		return fmt.Errorf("gofunction: Timeout %s is not allowed: use whole seconds from 1s to 15m", p.Timeout)
+	if p.Timeout < quota.MinFunctionTimeout || p.Timeout > quota.MaxFunctionTimeout || p.Timeout%time.Second != 0 {
+		return fmt.Errorf("gofunction: Timeout %s is not allowed: use whole seconds from %s to %s", p.Timeout, quota.MinFunctionTimeout, quota.MaxFunctionTimeout)
 	}
 	if p.LogRetention == awslogs.RetentionDays_INFINITE {
 		return fmt.Errorf("gofunction: LogRetention %q keeps logs forever: choose a finite awslogs.RetentionDays", p.LogRetention)
 	}
-	for k := range p.Environment {
-		if k == "" || k[0] >= '0' && k[0] <= '9' {
-			return fmt.Errorf("gofunction: Environment key %q is not a valid variable name", k)
+	if n := utf8.RuneCountInString(p.Description); n > quota.FunctionDescriptionChars && !isToken(p.Description) {
+		return fmt.Errorf("gofunction: Description %q is %d characters long: Lambda allows at most %d", abbreviate(p.Description), n, quota.FunctionDescriptionChars)
+	}
+	return validateEnvironment(p.Environment)
+}
+
+var environmentKeyPattern = regexp.MustCompile(`^` + quota.EnvironmentKeyPattern + `$`)
+
+// validateEnvironment checks the environment against what Lambda accepts:
+// key names, reserved keys, and the total size. Values that are CDK tokens
+// are resolved only at deployment and are left out of the size: the size
+// checked is then a lower bound.
+func validateEnvironment(env map[string]string) error {
+	keys := make([]string, 0, len(env))
+	for k := range env {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	known := map[string]string{}
+	for _, k := range keys {
+		if !environmentKeyPattern.MatchString(k) {
+			return fmt.Errorf("gofunction: Environment key %q is not allowed: Lambda accepts names of a letter then at least one letter, digit or '_' (%s)", k, quota.EnvironmentKeyPattern)
 		}
+		if quota.ReservedEnvironmentKey(k) {
+			return fmt.Errorf("gofunction: Environment key %q is reserved: Lambda sets it and refuses it in a function's configuration", k)
+		}
+		if !isToken(env[k]) {
+			known[k] = env[k]
+		}
+	}
+	// Lambda counts keys, values and their encoding; measure the compact
+	// JSON object CloudFormation sends (Environment.Variables).
+	b, err := json.Marshal(known)
+	if err != nil {
+		return fmt.Errorf("gofunction: Environment: %w", err)
+	}
+	if len(b) > quota.EnvironmentBytes {
+		return fmt.Errorf("gofunction: Environment is %d bytes (%d variables, measured as JSON): Lambda allows at most %d bytes in all; move large values to SSM Parameter Store or Secrets Manager",
+			len(b), len(env), quota.EnvironmentBytes)
 	}
 	return nil
 }
+
+// abbreviate shortens s for an error message.
+func abbreviate(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:37]) + "..."
+	}
+	return s
+}
+
+// isToken reports whether s is an unresolved CDK token.
+func isToken(s string) bool { return *awscdk.Token_IsUnresolved(jsii.String(s)) }

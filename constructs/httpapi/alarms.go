@@ -7,6 +7,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatch"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscloudwatchactions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
@@ -40,7 +41,8 @@ type AlarmOptions struct {
 // Alarms are CloudWatch alarms on an API and its functions.
 type Alarms interface {
 	constructs.Construct
-	// Alarms returns every alarm created.
+	// Alarms returns every alarm created. The alarms of functions added to
+	// the API after AddAlarms are created at synthesis.
 	Alarms() []awscloudwatch.Alarm
 	// Dashboard returns the dashboard, or nil.
 	Dashboard() awscloudwatch.Dashboard
@@ -48,8 +50,13 @@ type Alarms interface {
 
 type alarms struct {
 	constructs.Construct
+	opts      AlarmOptions
 	alarms    []awscloudwatch.Alarm
 	dashboard awscloudwatch.Dashboard
+	// fnErrors and fnDurations are the dashboard's function graphs, nil
+	// until the first function.
+	fnErrors, fnDurations awscloudwatch.GraphWidget
+	covered               int // functions of the API with alarms, a prefix of its Functions()
 }
 
 func (a *alarms) Alarms() []awscloudwatch.Alarm {
@@ -81,13 +88,16 @@ func (o *AlarmOptions) withDefaults() AlarmOptions {
 }
 
 func (o *AlarmOptions) validate() error {
-	for name, v := range map[string]float64{"ServerErrorRate": o.ServerErrorRate, "ClientErrorRate": o.ClientErrorRate, "DurationRatio": o.DurationRatio} {
-		if v <= 0 || v > 1 {
-			return fmt.Errorf("httpapi: AlarmOptions.%s %v is out of range: use a share above 0 and at most 1", name, v)
+	for _, f := range []struct {
+		name string
+		v    float64
+	}{{"ServerErrorRate", o.ServerErrorRate}, {"ClientErrorRate", o.ClientErrorRate}, {"DurationRatio", o.DurationRatio}} {
+		if !(f.v > 0 && f.v <= 1) { // also refuses NaN
+			return fmt.Errorf("httpapi: AlarmOptions.%s %v is out of range: use a share above 0 and at most 1", f.name, f.v)
 		}
 	}
 	if o.LatencyP99 <= 0 || o.LatencyP99 > MaxIntegrationTimeout {
-		return fmt.Errorf("httpapi: AlarmOptions.LatencyP99 %s is out of range: use up to 30s", o.LatencyP99)
+		return fmt.Errorf("httpapi: AlarmOptions.LatencyP99 %s is out of range: use up to %s", o.LatencyP99, MaxIntegrationTimeout)
 	}
 	if o.Period < time.Minute || o.Period > 24*time.Hour || o.Period%time.Minute != 0 {
 		return fmt.Errorf("httpapi: AlarmOptions.Period %s is not allowed: use whole minutes from 1m to 24h", o.Period)
@@ -96,76 +106,106 @@ func (o *AlarmOptions) validate() error {
 }
 
 // AddAlarms creates, for the API: 5xx rate, 4xx rate and p99 latency
-// alarms; for each function behind it at the time of the call: errors,
-// throttles, and p99 duration near its timeout. Missing data is not
-// breaching, so an idle API stays OK.
+// alarms; for each function behind it: errors, throttles, and p99 duration
+// near its timeout. Functions added with AddRoutes after AddAlarms get their
+// alarms at synthesis. Missing data is not breaching, so an idle API stays
+// OK. Without a Topic the alarms notify no one: synthesis warns
+// (httpapi:AlarmsWithoutAction).
 func (a *api) AddAlarms(id string, opts *AlarmOptions) Alarms {
 	o := opts.withDefaults()
 	if err := o.validate(); err != nil {
 		panic(err)
 	}
-	al := &alarms{}
+	al := &alarms{opts: o}
 	constructs.NewConstruct_Override(al, a, &id)
-	period := awscdk.Duration_Seconds(jsii.Number(o.Period.Seconds()))
-	sum := &awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Sum")}
-	requests := a.httpApi.MetricCount(sum)
-	add := func(id, description string, metric awscloudwatch.IMetric, threshold float64) {
-		alarm := awscloudwatch.NewAlarm(al, jsii.String(id), &awscloudwatch.AlarmProps{
-			Metric:             metric,
-			AlarmDescription:   jsii.String(description),
-			Threshold:          jsii.Number(threshold),
-			EvaluationPeriods:  jsii.Number(1),
-			ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
-			TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
-		})
-		if o.Topic != nil {
-			action := awscloudwatchactions.NewSnsAction(o.Topic)
-			alarm.AddAlarmAction(action)
-			alarm.AddOkAction(action)
-		}
-		al.alarms = append(al.alarms, alarm)
+	if o.Topic == nil {
+		awscdk.Annotations_Of(al).AddWarningV2(jsii.String("httpapi:AlarmsWithoutAction"), jsii.String(
+			"httpapi: AlarmOptions.Topic is not set: the alarms change state but notify no one; set a Topic, or add actions to Alarms()"))
 	}
+	sum := al.sum()
+	requests := a.httpApi.MetricCount(sum)
 	rate := func(label string, errors awscloudwatch.IMetric) awscloudwatch.IMetric {
 		return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
 			Expression:   jsii.String("IF(requests > 0, errors / requests, 0)"),
 			UsingMetrics: &map[string]awscloudwatch.IMetric{"errors": errors, "requests": requests},
-			Period:       period,
+			Period:       al.period(),
 			Label:        jsii.String(label),
 		})
 	}
-	add("ServerErrorRate", fmt.Sprintf("More than %.1f%% of requests answered 5xx", o.ServerErrorRate*100),
+	al.add("ServerErrorRate", fmt.Sprintf("More than %.1f%% of requests answered 5xx", o.ServerErrorRate*100),
 		rate("5xx rate", a.httpApi.MetricServerError(sum)), o.ServerErrorRate)
-	add("ClientErrorRate", fmt.Sprintf("More than %.1f%% of requests answered 4xx", o.ClientErrorRate*100),
+	al.add("ClientErrorRate", fmt.Sprintf("More than %.1f%% of requests answered 4xx", o.ClientErrorRate*100),
 		rate("4xx rate", a.httpApi.MetricClientError(sum)), o.ClientErrorRate)
-	latency := a.httpApi.MetricLatency(&awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("p99")})
-	add("LatencyP99", fmt.Sprintf("p99 latency above %s", o.LatencyP99), latency, float64(o.LatencyP99.Milliseconds()))
-
-	var fnErrors, fnDurations []awscloudwatch.IMetric
-	for i, fn := range a.table.functions {
-		n := fmt.Sprintf("Function%d", i+1)
-		errs := fn.MetricErrors(sum)
-		add(n+"Errors", "Errors of "+*fn.Node().Path(), errs, 0)
-		add(n+"Throttles", "Throttled invocations of "+*fn.Node().Path(), fn.MetricThrottles(sum), 0)
-		duration := fn.MetricDuration(&awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("p99")})
-		if t := functionTimeout(fn); t > 0 {
-			add(n+"DurationNearTimeout", fmt.Sprintf("p99 duration of %s above %.0f%% of its %s timeout", *fn.Node().Path(), o.DurationRatio*100, t),
-				duration, o.DurationRatio*float64(t.Milliseconds()))
-		}
-		fnErrors, fnDurations = append(fnErrors, errs), append(fnDurations, duration)
-	}
+	latency := a.httpApi.MetricLatency(&awscloudwatch.MetricOptions{Period: al.period(), Statistic: jsii.String("p99")})
+	al.add("LatencyP99", fmt.Sprintf("p99 latency above %s", o.LatencyP99), latency, float64(o.LatencyP99.Milliseconds()))
 
 	if o.Dashboard {
 		al.dashboard = awscloudwatch.NewDashboard(al, jsii.String("Dashboard"), nil)
-		graph := func(title string, left ...awscloudwatch.IMetric) awscloudwatch.IWidget {
-			return awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String(title), Left: &left, Width: jsii.Number(12)})
-		}
 		al.dashboard.AddWidgets(
 			graph("Requests and errors", requests, a.httpApi.MetricServerError(sum), a.httpApi.MetricClientError(sum)),
 			graph("API latency p99 (ms)", latency),
 		)
-		if len(fnErrors) > 0 {
-			al.dashboard.AddWidgets(graph("Function errors", fnErrors...), graph("Function duration p99 (ms)", fnDurations...))
-		}
 	}
+	al.coverFunctions(a.table.functions)
+	a.table.atSynthesis = append(a.table.atSynthesis, func() { al.coverFunctions(a.table.functions) })
 	return al
+}
+
+func (al *alarms) period() awscdk.Duration {
+	return awscdk.Duration_Seconds(jsii.Number(al.opts.Period.Seconds()))
+}
+
+func (al *alarms) sum() *awscloudwatch.MetricOptions {
+	return &awscloudwatch.MetricOptions{Period: al.period(), Statistic: jsii.String("Sum")}
+}
+
+// add creates an alarm that fires above threshold and notifies the topic.
+func (al *alarms) add(id, description string, metric awscloudwatch.IMetric, threshold float64) {
+	alarm := awscloudwatch.NewAlarm(al, jsii.String(id), &awscloudwatch.AlarmProps{
+		Metric:             metric,
+		AlarmDescription:   jsii.String(description),
+		Threshold:          jsii.Number(threshold),
+		EvaluationPeriods:  jsii.Number(1),
+		ComparisonOperator: awscloudwatch.ComparisonOperator_GREATER_THAN_THRESHOLD,
+		TreatMissingData:   awscloudwatch.TreatMissingData_NOT_BREACHING,
+	})
+	if al.opts.Topic != nil {
+		action := awscloudwatchactions.NewSnsAction(al.opts.Topic)
+		alarm.AddAlarmAction(action)
+		alarm.AddOkAction(action)
+	}
+	al.alarms = append(al.alarms, alarm)
+}
+
+// coverFunctions creates the alarms, and the dashboard graphs, of the
+// functions of fns that have none yet. fns only grows, so those are the
+// ones past al.covered.
+func (al *alarms) coverFunctions(fns []awslambda.IFunction) {
+	for i := al.covered; i < len(fns); i++ {
+		fn := fns[i]
+		n := fmt.Sprintf("Function%d", i+1)
+		errs := fn.MetricErrors(al.sum())
+		al.add(n+"Errors", "Errors of "+*fn.Node().Path(), errs, 0)
+		al.add(n+"Throttles", "Throttled invocations of "+*fn.Node().Path(), fn.MetricThrottles(al.sum()), 0)
+		duration := fn.MetricDuration(&awscloudwatch.MetricOptions{Period: al.period(), Statistic: jsii.String("p99")})
+		if t := functionTimeout(fn); t > 0 {
+			al.add(n+"DurationNearTimeout", fmt.Sprintf("p99 duration of %s above %.0f%% of its %s timeout", *fn.Node().Path(), al.opts.DurationRatio*100, t),
+				duration, al.opts.DurationRatio*float64(t.Milliseconds()))
+		}
+		if al.dashboard == nil {
+			continue
+		}
+		if al.fnErrors == nil {
+			al.fnErrors, al.fnDurations = graph("Function errors"), graph("Function duration p99 (ms)")
+			al.dashboard.AddWidgets(al.fnErrors, al.fnDurations)
+		}
+		al.fnErrors.AddLeftMetric(errs)
+		al.fnDurations.AddLeftMetric(duration)
+	}
+	al.covered = len(fns)
+}
+
+// graph is a half-width dashboard graph of metrics on the left axis.
+func graph(title string, left ...awscloudwatch.IMetric) awscloudwatch.GraphWidget {
+	return awscloudwatch.NewGraphWidget(&awscloudwatch.GraphWidgetProps{Title: jsii.String(title), Left: &left, Width: jsii.Number(12)})
 }

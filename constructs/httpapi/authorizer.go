@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/quota"
 )
 
 // Authorizer decides who may call a route: a *JWTAuthorizer,
@@ -31,11 +33,12 @@ type Authorizer interface {
 // JWTAuthorizer admits requests that carry a JSON Web Token from Issuer for
 // one of Audiences.
 type JWTAuthorizer struct {
-	// Name is the authorizer's name. Default: the construct id API Gateway's L2 gives.
+	// Name is the authorizer's name, at most 128 characters.
+	// Default: the construct id API Gateway's L2 gives.
 	Name string
-	// Issuer is the token issuer, an https URL. Required.
+	// Issuer is the token issuer, an https URL of at most 2048 characters. Required.
 	Issuer string
-	// Audiences are the accepted "aud" (or "client_id") values. Required.
+	// Audiences are the accepted "aud" (or "client_id") values, at most 50. Required.
 	Audiences []string
 	// IdentitySource is where the token is. Default: "$request.header.Authorization".
 	IdentitySource string
@@ -44,11 +47,12 @@ type JWTAuthorizer struct {
 // CognitoAuthorizer admits requests with a JWT from a Cognito user pool,
 // for one of its app clients.
 type CognitoAuthorizer struct {
-	// Name is the authorizer's name. Default: set by the L2.
+	// Name is the authorizer's name, at most 128 characters. Default: set by the L2.
 	Name string
 	// UserPool issues the tokens. Required.
 	UserPool awscognito.IUserPool
-	// Clients are the app clients whose tokens are accepted. Required.
+	// Clients are the app clients whose tokens are accepted, at most 50
+	// (each is an audience of the authorizer). Required.
 	Clients []awscognito.IUserPoolClient
 	// IdentitySource is where the token is. Default: "$request.header.Authorization".
 	IdentitySource string
@@ -57,10 +61,12 @@ type CognitoAuthorizer struct {
 // LambdaAuthorizer asks a Lambda function whether to admit a request. Its
 // invoke permission is scoped to this authorizer of this API.
 type LambdaAuthorizer struct {
-	// Name is the authorizer's name. Default: set by the L2.
+	// Name is the authorizer's name, at most 128 characters. Default: set by the L2.
 	Name string
 	// Function decides. It receives the payload 2.0 authorizer event, or
-	// payload 1.0 with PolicyResponses. Required.
+	// payload 1.0 with PolicyResponses. API Gateway waits for it at most
+	// 10 s: synthesis warns (httpapi:AuthorizerTimeout) when its timeout
+	// is longer. Required.
 	Function awslambda.IFunction
 	// IdentitySources are the request values the decision depends on, and
 	// the cache key; a request missing one is refused with 401.
@@ -116,13 +122,35 @@ func (a *JWTAuthorizer) validate() error {
 			return fmt.Errorf("httpapi: JWTAuthorizer.Issuer %q is not allowed: use an https URL like \"https://auth.example.com\"", a.Issuer)
 		}
 	}
+	if err := checkLength("JWTAuthorizer.Issuer", a.Issuer, 1, quota.IssuerChars); err != nil {
+		return err
+	}
 	if len(a.Audiences) == 0 {
 		return fmt.Errorf("httpapi: JWTAuthorizer.Audiences is required: list at least one audience (client id) the tokens must name")
+	}
+	if len(a.Audiences) > quota.AudiencesPerAuthorizer {
+		return fmt.Errorf("httpapi: JWTAuthorizer.Audiences: %d audiences exceed the HTTP API quota of %d audiences per authorizer", len(a.Audiences), quota.AudiencesPerAuthorizer)
+	}
+	for _, aud := range a.Audiences {
+		if aud == "" {
+			return fmt.Errorf("httpapi: JWTAuthorizer.Audiences %q has an empty audience: no token names one", a.Audiences)
+		}
+	}
+	if err := validateAuthorizerName("JWTAuthorizer.Name", a.Name); err != nil {
+		return err
 	}
 	if a.IdentitySource != "" {
 		return validateJWTSource("JWTAuthorizer.IdentitySource", a.IdentitySource)
 	}
 	return nil
+}
+
+// validateAuthorizerName checks an authorizer's optional name.
+func validateAuthorizerName(field, name string) error {
+	if name == "" {
+		return nil
+	}
+	return checkLength(field, name, 1, quota.AuthorizerNameChars)
 }
 
 func (a *JWTAuthorizer) routeAuthorizer(id string) awsapigatewayv2.IHttpRouteAuthorizer {
@@ -144,6 +172,12 @@ func (a *CognitoAuthorizer) validate() error {
 	}
 	if len(a.Clients) == 0 {
 		return fmt.Errorf("httpapi: CognitoAuthorizer.Clients is required: list the app clients whose tokens are accepted")
+	}
+	if len(a.Clients) > quota.AudiencesPerAuthorizer {
+		return fmt.Errorf("httpapi: CognitoAuthorizer.Clients: %d app clients exceed the HTTP API quota of %d audiences per authorizer", len(a.Clients), quota.AudiencesPerAuthorizer)
+	}
+	if err := validateAuthorizerName("CognitoAuthorizer.Name", a.Name); err != nil {
+		return err
 	}
 	if a.IdentitySource != "" {
 		return validateJWTSource("CognitoAuthorizer.IdentitySource", a.IdentitySource)
@@ -169,8 +203,11 @@ func (a *LambdaAuthorizer) validate() error {
 	if a.Function == nil {
 		return fmt.Errorf("httpapi: LambdaAuthorizer.Function is required")
 	}
-	if a.CacheTTL < 0 || a.CacheTTL > time.Hour || a.CacheTTL%time.Second != 0 {
-		return fmt.Errorf("httpapi: LambdaAuthorizer.CacheTTL %s is out of range: use whole seconds from 0 to 1h", a.CacheTTL)
+	if a.CacheTTL < 0 || a.CacheTTL > quota.MaxAuthorizerCacheTTL || a.CacheTTL%time.Second != 0 {
+		return fmt.Errorf("httpapi: LambdaAuthorizer.CacheTTL %s is out of range: use whole seconds from 0 to %s", a.CacheTTL, quota.MaxAuthorizerCacheTTL)
+	}
+	if err := validateAuthorizerName("LambdaAuthorizer.Name", a.Name); err != nil {
+		return err
 	}
 	for _, s := range a.IdentitySources {
 		if err := validateIdentitySource("LambdaAuthorizer.IdentitySources", s); err != nil {
@@ -208,6 +245,3 @@ func (a *NoAuthorizer) validate() error           { return nil }
 func (a *NoAuthorizer) routeAuthorizer(string) awsapigatewayv2.IHttpRouteAuthorizer {
 	return awsapigatewayv2.NewHttpNoneAuthorizer()
 }
-
-// isToken reports whether s is an unresolved CDK token.
-func isToken(s string) bool { return *awscdk.Token_IsUnresolved(jsii.String(s)) }

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/quota"
 )
 
 // Cors is API Gateway's CORS configuration. With it, API Gateway answers
@@ -78,8 +80,8 @@ func (c *Cors) validate() error {
 			return fmt.Errorf("httpapi: Cors headers: %q is not a header name (one name per entry, no spaces, commas or colons)", h)
 		}
 	}
-	if c.MaxAge < 0 || c.MaxAge > 24*time.Hour || c.MaxAge%time.Second != 0 {
-		return fmt.Errorf("httpapi: Cors.MaxAge %s is out of range: use whole seconds from 0 to 24h", c.MaxAge)
+	if c.MaxAge < 0 || c.MaxAge > quota.MaxCorsMaxAge || c.MaxAge%time.Second != 0 {
+		return fmt.Errorf("httpapi: Cors.MaxAge %s is out of range: use whole seconds from 0 to %s", c.MaxAge, quota.MaxCorsMaxAge)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"fmt"
 	"regexp"
+	"strings"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
@@ -12,11 +13,14 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/quota"
 )
 
 // DomainOptions configure a custom domain of an [API].
 type DomainOptions struct {
-	// Name is the domain name, such as "api.example.com". Required.
+	// Name is the domain name, such as "api.example.com", once per API.
+	// Required.
 	Name string
 
 	// Certificate is an ACM certificate for Name in the API's region.
@@ -29,7 +33,8 @@ type DomainOptions struct {
 	// Default: none; point your DNS at Domain.DomainName().RegionalDomainName().
 	HostedZone awsroute53.IHostedZone
 
-	// Mappings choose which stages the domain serves, and under which path.
+	// Mappings choose which stages the domain serves, and under which
+	// path: at most 200 multi-level mappings (keys with '/').
 	// Default: the $default stage at the root.
 	Mappings []DomainMapping
 
@@ -135,13 +140,25 @@ func (a *api) AddDomain(id string, opts *DomainOptions) Domain {
 	awscdk.NewCfnOutput(d, jsii.String("Url"), &awscdk.CfnOutputProps{
 		Value: d.url, Description: jsii.String("URL of the custom domain " + o.Name),
 	})
-	a.domains++
+	a.domains[o.Name] = id
 	return d
 }
 
 func (a *api) validateDomain(o *DomainOptions) error {
 	if !domainNamePattern.MatchString(o.Name) || len(o.Name) > 253 {
 		return fmt.Errorf("httpapi: DomainOptions.Name %q is not a domain name: use lower-case labels like \"api.example.com\"", o.Name)
+	}
+	if other, ok := a.domains[o.Name]; ok {
+		return fmt.Errorf("httpapi: DomainOptions.Name %q is already a domain of this API (AddDomain %q): a custom domain name exists once per account and region; add Mappings to that one", o.Name, other)
+	}
+	multiLevel := 0
+	for _, m := range o.Mappings {
+		if strings.Contains(m.Key, "/") {
+			multiLevel++
+		}
+	}
+	if multiLevel > quota.MappingsPerDomain {
+		return fmt.Errorf("httpapi: DomainOptions.Mappings: %d multi-level mappings (keys with '/') exceed the HTTP API quota of %d per domain", multiLevel, quota.MappingsPerDomain)
 	}
 	if o.Certificate == nil && o.HostedZone == nil {
 		return fmt.Errorf("httpapi: DomainOptions for %q needs a Certificate, or a HostedZone to create and validate one in", o.Name)

@@ -24,6 +24,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -38,10 +39,10 @@ const (
 )
 
 // MaxRoutes is the HTTP API quota of routes per API.
-const MaxRoutes = 300
+const MaxRoutes = quota.RoutesPerAPI
 
 // MaxIntegrationTimeout is the longest an HTTP API waits for an integration.
-const MaxIntegrationTimeout = 30 * time.Second
+const MaxIntegrationTimeout = quota.MaxIntegrationTimeout
 
 // Props configure an [API].
 type Props struct {
@@ -64,16 +65,17 @@ type Props struct {
 	// Default: none.
 	RouteOverrides map[route.Key]RouteOptions
 
-	// Name is the API's name.
+	// Name is the API's name, at most 128 characters.
 	// Default: the construct's id.
 	Name string
 
-	// Description is the API's description.
+	// Description is the API's description, at most 1024 characters.
 	// Default: none.
 	Description string
 
 	// Stages are named stages in addition to $default, each served under
-	// its name as the first path segment.
+	// its name as the first path segment: at most 9, the HTTP API quota of
+	// 10 stages per API less $default.
 	// Default: none.
 	Stages []StageOptions
 
@@ -92,7 +94,9 @@ type Props struct {
 
 	// DisableExecuteAPIEndpoint turns off the default
 	// https://{id}.execute-api.{region}.amazonaws.com endpoint, so that
-	// clients must come through a custom domain (AddDomain).
+	// clients must come through a custom domain (AddDomain). Without a
+	// domain the API cannot be called at all: synthesis warns
+	// (httpapi:NoEndpoint).
 	// Default: false.
 	DisableExecuteAPIEndpoint bool
 }
@@ -139,24 +143,24 @@ type api struct {
 	stages    []awsapigatewayv2.HttpStage
 	accessLog awslogs.ILogGroup
 	table     *routeTable
-	domains   int
+	domains   map[string]string // domain name to the id of its Domain construct
 }
 
 // New creates an HTTP API whose routes invoke props.Handler. It panics with
 // an error naming the offending prop if props are invalid.
 func New(scope constructs.Construct, id string, props *Props) API {
 	p := props.withDefaults()
+	if p.Name == "" {
+		p.Name = id
+	}
 	if err := p.validate(); err != nil {
 		panic(err)
 	}
 
-	a := &api{}
+	a := &api{domains: map[string]string{}}
 	constructs.NewConstruct_Override(a, scope, &id)
 
 	name := p.Name
-	if name == "" {
-		name = id
-	}
 	var description *string
 	if p.Description != "" {
 		description = jsii.String(p.Description)
@@ -191,6 +195,20 @@ func New(scope constructs.Construct, id string, props *Props) API {
 	a.table = newRouteTable(a, a.httpApi, a.httpApi, p.RouteOptions)
 	a.table.cors = p.Cors
 	a.table.stages = a.Stages
+	if p.Handler != nil && len(p.Routes) == 0 {
+		awscdk.Annotations_Of(a).AddWarningV2(jsii.String("httpapi:HandlerWithoutRoutes"), jsii.String(fmt.Sprintf(
+			"httpapi: Handler %s is set but Routes is empty: it serves nothing; list its routes in Routes, or add them with AddRoutes and leave Handler unset",
+			*p.Handler.Node().Path())))
+	}
+	if p.DisableExecuteAPIEndpoint {
+		// Domains are added after New: look at synthesis.
+		a.table.atSynthesis = append(a.table.atSynthesis, func() {
+			if len(a.domains) == 0 {
+				awscdk.Annotations_Of(a).AddWarningV2(jsii.String("httpapi:NoEndpoint"), jsii.String(
+					"httpapi: DisableExecuteAPIEndpoint is set and the API has no custom domain (AddDomain): no client can reach it"))
+			}
+		})
+	}
 	if len(p.Routes) > 0 {
 		var plain []route.Key
 		for _, k := range p.Routes {
@@ -277,7 +295,7 @@ func functionTimeout(fn awslambda.IFunction) time.Duration {
 		return 0
 	}
 	if cfn.Timeout() == nil {
-		return 3 * time.Second // Lambda's default
+		return quota.DefaultFunctionTimeout
 	}
 	if *awscdk.Token_IsUnresolved(cfn.Timeout()) {
 		return 0
@@ -298,6 +316,15 @@ func (p *Props) withDefaults() Props {
 func (p *Props) validate() error {
 	if len(p.Routes) > 0 && p.Handler == nil {
 		return fmt.Errorf("httpapi: Handler is required when Routes is set (got %d routes and no Handler)", len(p.Routes))
+	}
+	if err := checkLength("Name", p.Name, 1, quota.APINameChars); err != nil {
+		return err
+	}
+	if err := checkLength("Description", p.Description, 0, quota.DescriptionChars); err != nil {
+		return err
+	}
+	if n := len(p.Stages) + 1; n > quota.StagesPerAPI {
+		return fmt.Errorf("httpapi: Stages: %d stages with $default exceed the HTTP API quota of %d stages per API", n, quota.StagesPerAPI)
 	}
 	o := p.RouteOptions.withDefaults()
 	if err := o.validate(); err != nil {

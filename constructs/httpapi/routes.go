@@ -11,6 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -23,7 +24,7 @@ type RouteOptions struct {
 	PayloadFormat PayloadFormat
 
 	// IntegrationTimeout is how long API Gateway waits for the function
-	// before it answers 503: from 50 ms to 29 s, or 30 s. It must be longer than the
+	// before it answers 503: whole milliseconds from 50 ms to 29 s, or 30 s. It must be longer than the
 	// function's own timeout, so that a slow function ends with its own
 	// error rather than a gateway 503 while it keeps running.
 	// Default: 30 s.
@@ -35,7 +36,7 @@ type RouteOptions struct {
 	Authorizer Authorizer
 
 	// Scopes are the OAuth scopes a JWT must carry (JWT and Cognito
-	// authorizers only).
+	// authorizers only): at most 10, each of 1 to 64 characters.
 	// Default: none.
 	Scopes []string
 
@@ -94,17 +95,26 @@ func (o *RouteOptions) validate() error {
 	if o.PayloadFormat != PayloadFormatV2 && o.PayloadFormat != PayloadFormatV1 {
 		return fmt.Errorf("httpapi: PayloadFormat %q is not supported: use httpapi.PayloadFormatV2 (\"2.0\") or httpapi.PayloadFormatV1 (\"1.0\")", o.PayloadFormat)
 	}
-	if o.IntegrationTimeout < 50*time.Millisecond || o.IntegrationTimeout > MaxIntegrationTimeout || o.IntegrationTimeout%time.Millisecond != 0 ||
-		o.IntegrationTimeout > 29*time.Second && o.IntegrationTimeout < MaxIntegrationTimeout {
+	if o.IntegrationTimeout < quota.MinIntegrationTimeout || o.IntegrationTimeout > quota.MaxIntegrationTimeout || o.IntegrationTimeout%time.Millisecond != 0 ||
+		o.IntegrationTimeout > maxL2IntegrationTimeout && o.IntegrationTimeout < quota.MaxIntegrationTimeout {
 		// The CDK L2 refuses more than 29 s; 30 s is HTTP APIs' default,
 		// which the construct expresses by leaving the timeout unset.
-		return fmt.Errorf("httpapi: IntegrationTimeout %s is out of range: use whole milliseconds from 50ms to 29s, or 30s", o.IntegrationTimeout)
+		return fmt.Errorf("httpapi: IntegrationTimeout %s is out of range: use whole milliseconds from %s to %s, or %s",
+			o.IntegrationTimeout, quota.MinIntegrationTimeout, maxL2IntegrationTimeout, quota.MaxIntegrationTimeout)
 	}
 	if err := o.Authorizer.validate(); err != nil {
 		return err
 	}
 	if len(o.Scopes) > 0 && o.Authorizer.authorizationType() != "JWT" {
 		return fmt.Errorf("httpapi: Scopes %q need a JWT or Cognito authorizer, got authorization type %s", o.Scopes, o.Authorizer.authorizationType())
+	}
+	if len(o.Scopes) > quota.ScopesPerRoute {
+		return fmt.Errorf("httpapi: Scopes: %d scopes exceed the HTTP API quota of %d scopes per route", len(o.Scopes), quota.ScopesPerRoute)
+	}
+	for _, sc := range o.Scopes {
+		if err := checkLength("Scopes: scope", sc, 1, quota.ScopeChars); err != nil {
+			return err
+		}
 	}
 	if o.Throttle != (Throttle{}) {
 		if err := o.Throttle.validate("RouteOptions.Throttle"); err != nil {
@@ -113,6 +123,10 @@ func (o *RouteOptions) validate() error {
 	}
 	return nil
 }
+
+// maxL2IntegrationTimeout is the longest integration timeout the CDK L2
+// accepts (REST APIs' limit); longer ones are set as HTTP APIs' 30 s default.
+const maxL2IntegrationTimeout = 29 * time.Second
 
 // stageSettings reports whether o sets something stages must carry per route.
 func (o *RouteOptions) stageSettings() bool {
@@ -147,7 +161,10 @@ type routeTable struct {
 	functions    []awslambda.IFunction
 	integrations map[string]*lambdaIntegration
 	authorizers  map[Authorizer]awsapigatewayv2.IHttpRouteAuthorizer
-	done         bool
+	// atSynthesis run at synthesis, after the routes and permissions are
+	// complete, in the order added.
+	atSynthesis []func()
+	done        bool
 }
 
 func newRouteTable(owner, routeScope constructs.Construct, httpApi awsapigatewayv2.IHttpApi, defaults RouteOptions) *routeTable {
@@ -205,7 +222,38 @@ func (t *routeTable) authorizer(a Authorizer) awsapigatewayv2.IHttpRouteAuthoriz
 	}
 	l2 := a.routeAuthorizer(fmt.Sprintf("%sAuthorizer%d", kind, n))
 	t.authorizers[a] = l2
+	if la, ok := a.(*LambdaAuthorizer); ok {
+		if d := functionTimeout(la.Function); d > quota.AuthorizerTimeout {
+			awscdk.Annotations_Of(t.owner).AddWarningV2(jsii.String("httpapi:AuthorizerTimeout"), jsii.String(fmt.Sprintf(
+				"httpapi: LambdaAuthorizer.Function %s has a timeout of %s, but API Gateway waits at most %s for an authorizer: a slower decision fails the request; use a function timeout of at most %s",
+				*la.Function.Node().Path(), d, quota.AuthorizerTimeout, quota.AuthorizerTimeout)))
+		}
+	}
 	return l2
+}
+
+// authorizerResources returns how many authorizer resources the table has
+// or would have with a: one per JWT, Cognito or Lambda Authorizer value (IAM
+// and no authorization create none).
+func (t *routeTable) authorizerResources(a Authorizer) int {
+	n := 0
+	for other := range t.authorizers {
+		if hasResource(other) {
+			n++
+		}
+	}
+	if _, known := t.authorizers[a]; !known && hasResource(a) {
+		n++
+	}
+	return n
+}
+
+func hasResource(a Authorizer) bool {
+	switch a.authorizationType() {
+	case "JWT", "CUSTOM":
+		return true
+	}
+	return false
 }
 
 func (t *routeTable) validate(fn awslambda.IFunction, keys []route.Key, o *RouteOptions) error {
@@ -217,6 +265,10 @@ func (t *routeTable) validate(fn awslambda.IFunction, keys []route.Key, o *Route
 	}
 	if n := len(t.routes) + len(keys); n > MaxRoutes {
 		return fmt.Errorf("httpapi: Routes: %d routes exceed the HTTP API quota of %d routes per API", n, MaxRoutes)
+	}
+	if n := t.authorizerResources(o.Authorizer); n > quota.AuthorizersPerAPI {
+		return fmt.Errorf("httpapi: Authorizer: %d authorizers exceed the HTTP API quota of %d authorizers per API: "+
+			"each Authorizer value is one authorizer, so share one value among the routes it protects", n, quota.AuthorizersPerAPI)
 	}
 	if o.stageSettings() && t.stages == nil {
 		return fmt.Errorf("httpapi: RouteOptions.Throttle and DetailedMetrics need the API's stages: set them on the httpapi.API that owns the stages")
@@ -256,6 +308,9 @@ func (t *routeTable) Visit(node constructs.IConstruct) {
 	planner := permissionPlanner{table: t}
 	for i, fn := range t.functions {
 		planner.grant(fn, fmt.Sprintf("Invoke%d ", i+1))
+	}
+	for _, f := range t.atSynthesis {
+		f()
 	}
 }
 

@@ -5,12 +5,15 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigateway"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/quota"
 )
 
 // StageOptions configure a named stage.
@@ -20,7 +23,8 @@ type StageOptions struct {
 	Name string
 
 	// Variables are the stage variables the function receives as
-	// stageVariables: at most 100; names of letters, digits and '_'.
+	// stageVariables: at most 100; names of at most 64 letters, digits and
+	// '_'; values of at most 512 letters, digits and -._~:/?#&=,
 	// Default: none.
 	Variables map[string]string
 
@@ -29,7 +33,7 @@ type StageOptions struct {
 	// Default: false, every change is deployed automatically.
 	ManualDeploy bool
 
-	// Description is the stage's description.
+	// Description is the stage's description, at most 1024 characters.
 	// Default: none.
 	Description string
 
@@ -39,25 +43,40 @@ type StageOptions struct {
 }
 
 var (
-	stageNamePattern     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-	stageVarNamePattern  = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
-	stageVarValuePattern = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]{0,512}$`)
+	stageNamePattern     = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_-]{1,%d}$`, quota.StageNameChars))
+	stageVarNamePattern  = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_]{1,%d}$`, quota.StageVariableKeyChars))
+	stageVarValuePattern = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]*$`)
 )
 
 func (s *StageOptions) validate() error {
 	if !stageNamePattern.MatchString(s.Name) {
-		return fmt.Errorf("httpapi: Stages: stage name %q is not allowed: use 1 to 128 letters, digits, '-' or '_'", s.Name)
+		return fmt.Errorf("httpapi: Stages: stage name %q is not allowed: use 1 to %d letters, digits, '-' or '_'", s.Name, quota.StageNameChars)
 	}
-	if len(s.Variables) > 100 {
-		return fmt.Errorf("httpapi: Stages[%s].Variables: %d variables exceed the limit of 100 per stage", s.Name, len(s.Variables))
+	if len(s.Variables) > quota.StageVariablesPerStage {
+		return fmt.Errorf("httpapi: Stages[%s].Variables: %d variables exceed the limit of %d per stage", s.Name, len(s.Variables), quota.StageVariablesPerStage)
 	}
-	for k, v := range s.Variables {
+	names := make([]string, 0, len(s.Variables))
+	for k := range s.Variables {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	for _, k := range names {
+		v := s.Variables[k]
 		if !stageVarNamePattern.MatchString(k) {
-			return fmt.Errorf("httpapi: Stages[%s].Variables: name %q is not allowed: use 1 to 64 letters, digits or '_'", s.Name, k)
+			return fmt.Errorf("httpapi: Stages[%s].Variables: name %q is not allowed: use 1 to %d letters, digits or '_'", s.Name, k, quota.StageVariableKeyChars)
+		}
+		if isToken(v) {
+			continue
+		}
+		if n := utf8.RuneCountInString(v); n > quota.StageVariableValueChars {
+			return fmt.Errorf("httpapi: Stages[%s].Variables[%s]: value %q is %d characters long: use at most %d", s.Name, k, abbreviate(v), n, quota.StageVariableValueChars)
 		}
 		if !stageVarValuePattern.MatchString(v) {
-			return fmt.Errorf("httpapi: Stages[%s].Variables[%s]: value %q is not allowed: use at most 512 of letters, digits and -._~:/?#&=,", s.Name, k, v)
+			return fmt.Errorf("httpapi: Stages[%s].Variables[%s]: value %q is not allowed: use letters, digits and -._~:/?#&=,", s.Name, k, v)
 		}
+	}
+	if err := checkLength("Stages["+s.Name+"].Description", s.Description, 0, quota.DescriptionChars); err != nil {
+		return err
 	}
 	if s.Throttle != (Throttle{}) {
 		if err := s.Throttle.validate("Stages[" + s.Name + "].Throttle"); err != nil {
@@ -67,7 +86,9 @@ func (s *StageOptions) validate() error {
 	return nil
 }
 
-// Throttle is a steady-state request rate with a burst allowance.
+// Throttle is a steady-state request rate with a burst allowance. Both
+// must be above zero and at most the account's defaults (10000 requests per
+// second, a burst of 5000); RateLimit must be a finite number.
 type Throttle struct {
 	// RateLimit is the steady-state limit in requests per second.
 	RateLimit float64
@@ -83,11 +104,18 @@ func (t Throttle) withDefaults() Throttle {
 }
 
 func (t Throttle) validate(field string) error {
+	if err := checkFinite(field+".RateLimit", t.RateLimit); err != nil {
+		return err
+	}
+	if isNumberToken(t.RateLimit) {
+		return nil
+	}
 	if t.RateLimit <= 0 || t.BurstLimit <= 0 {
 		return fmt.Errorf("httpapi: %s needs both RateLimit and BurstLimit above zero, got RateLimit %v and BurstLimit %d", field, t.RateLimit, t.BurstLimit)
 	}
-	if t.BurstLimit > 5000 || t.RateLimit > 10000 {
-		return fmt.Errorf("httpapi: %s (RateLimit %v, BurstLimit %d) exceeds the account defaults of 10000 requests/s and a burst of 5000", field, t.RateLimit, t.BurstLimit)
+	if t.BurstLimit > quota.AccountThrottleBurst || t.RateLimit > quota.AccountThrottleRate {
+		return fmt.Errorf("httpapi: %s (RateLimit %v, BurstLimit %d) exceeds the account defaults of %d requests/s and a burst of %d",
+			field, t.RateLimit, t.BurstLimit, quota.AccountThrottleRate, quota.AccountThrottleBurst)
 	}
 	return nil
 }
@@ -104,7 +132,8 @@ type AccessLogs struct {
 	Retention awslogs.RetentionDays
 
 	// Fields are the access log's JSON fields: names mapped to
-	// $context variables. They must include "$context.requestId".
+	// $context variables. They must include "$context.requestId", and the
+	// format they make (one JSON object) may be at most 3 KB.
 	// Default: DefaultAccessLogFields.
 	Fields map[string]string
 }
@@ -154,6 +183,9 @@ func (l AccessLogs) validate() error {
 	}
 	if !hasID {
 		return fmt.Errorf("httpapi: AccessLogs.Fields must include \"$context.requestId\" so that log lines can be correlated with function logs")
+	}
+	if n := len(l.format()); n > quota.AccessLogFormatBytes {
+		return fmt.Errorf("httpapi: AccessLogs.Fields make a %d-byte access log format (%d fields): API Gateway allows at most %d bytes", n, len(l.Fields), quota.AccessLogFormatBytes)
 	}
 	return nil
 }

@@ -1,0 +1,44 @@
+package httpapi
+
+import (
+	"fmt"
+	"math"
+	"unicode/utf8"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// checkLength checks that s, the value of the prop field, has from min to
+// max characters. Tokens are resolved at deployment and are not checked.
+func checkLength(field, s string, min, max int) error {
+	n := utf8.RuneCountInString(s)
+	if n >= min && n <= max || isToken(s) {
+		return nil
+	}
+	return fmt.Errorf("httpapi: %s %q is %d characters long: use %d to %d", field, abbreviate(s), n, min, max)
+}
+
+// checkFinite refuses NaN and infinities, which no AWS property takes and
+// which JSON cannot carry to the CDK at all.
+func checkFinite(field string, v float64) error {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return fmt.Errorf("httpapi: %s %v is not a number: use a finite value", field, v)
+	}
+	return nil
+}
+
+// abbreviate shortens s for an error message.
+func abbreviate(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:37]) + "..."
+	}
+	return s
+}
+
+// isToken reports whether s is an unresolved CDK token.
+func isToken(s string) bool { return *awscdk.Token_IsUnresolved(jsii.String(s)) }
+
+// isNumberToken reports whether v is an unresolved CDK number token. v
+// must be finite (see checkFinite).
+func isNumberToken(v float64) bool { return *awscdk.Token_IsUnresolved(jsii.Number(v)) }
