@@ -3,6 +3,9 @@
 package stacks
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
 	"strings"
 	"time"
 
@@ -62,9 +65,17 @@ type Props struct {
 type AuthProps struct {
 	// Issuer and Audience configure the JWT default authorizer.
 	Issuer, Audience string
-	// AllowedTokens are the bearer tokens the Lambda authorizer admits.
-	AllowedTokens []string
+	// AllowedTokenSHA256 are the hex SHA-256 hashes of the bearer tokens
+	// the Lambda authorizer admits. Only the hashes reach the template and
+	// the function's environment; the tokens stay with their holders.
+	AllowedTokenSHA256 []string
 }
+
+// ReferenceTokenSHA256 is the SHA-256 of "reference-token", the demo
+// bearer token HttpApiProduction's Lambda authorizer admits (the emulator
+// tests send it). A real token must be random, so that its hash cannot be
+// reversed by guessing.
+const ReferenceTokenSHA256 = "43cde1bf2553c750536e06588f0137730f268536691d4966094acb4cb98ab5e7"
 
 // DomainProps name a custom domain in an existing Route 53 zone.
 type DomainProps struct {
@@ -122,10 +133,15 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 
 	var overrides map[route.Key]httpapi.RouteOptions
 	if p.Auth != nil {
+		for _, h := range p.Auth.AllowedTokenSHA256 {
+			if b, err := hex.DecodeString(h); err != nil || len(b) != sha256.Size {
+				panic(fmt.Errorf("stacks: AuthProps.AllowedTokenSHA256: %q is not a hex SHA-256 hash (64 hex digits): list hashes of the tokens, never the tokens", h))
+			}
+		}
 		ref.Authorizer = gofunction.New(stack, "Authorizer", &gofunction.Props{
 			Package:     AuthorizerPackage,
 			Timeout:     3 * time.Second,
-			Environment: map[string]string{"ALLOWED_TOKENS": strings.Join(p.Auth.AllowedTokens, ",")},
+			Environment: map[string]string{"ALLOWED_TOKEN_SHA256": strings.Join(p.Auth.AllowedTokenSHA256, ",")},
 			Description: "Reference Lambda authorizer of the httpapi construct library",
 			Tracing:     true,
 		})
@@ -235,7 +251,7 @@ func NewApp(a awscdk.App) []*Reference {
 		NewReference(a, "HttpApiReference", nil),
 		NewReference(a, "HttpApiReferenceV1", &Props{PayloadFormat: httpapi.PayloadFormatV1}),
 		NewReference(a, "HttpApiProduction", &Props{
-			Auth:   &AuthProps{Issuer: "https://auth.example.com", Audience: "reference-api", AllowedTokens: []string{"reference-token"}},
+			Auth:   &AuthProps{Issuer: "https://auth.example.com", Audience: "reference-api", AllowedTokenSHA256: []string{ReferenceTokenSHA256}},
 			Domain: &DomainProps{Name: "api.example.com", HostedZoneID: "Z0123456789EXAMPLE", ZoneName: "example.com"},
 			Alarms: true,
 		}),
