@@ -2,6 +2,8 @@ package test
 
 import (
 	"fmt"
+	"math"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -11,8 +13,10 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
@@ -352,7 +356,7 @@ func TestMoreInvalidConfigurations(t *testing.T) {
 		}, "httpapi: LambdaAuthorizer.Function is required"},
 		{"Lambda authorizer cache too long", func(s awscdk.Stack) {
 			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{Function: inlineFunction(s, "Auth", time.Second), CacheTTL: 2 * time.Hour}})
-		}, "httpapi: LambdaAuthorizer.CacheTTL 2h0m0s is out of range: use whole seconds from 0 to 1h"},
+		}, "httpapi: LambdaAuthorizer.CacheTTL 2h0m0s is out of range: use whole seconds from 0 to 1h0m0s"},
 		{"Cognito without clients", func(s awscdk.Stack) {
 			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.CognitoAuthorizer{}})
 		}, "httpapi: CognitoAuthorizer.UserPool is required"},
@@ -403,6 +407,62 @@ func TestMoreInvalidConfigurations(t *testing.T) {
 		{"alarm period", func(s awscdk.Stack) {
 			newAPI(s, httpapi.RouteOptions{}).AddAlarms("A", &httpapi.AlarmOptions{Period: 90 * time.Second})
 		}, "httpapi: AlarmOptions.Period 1m30s is not allowed: use whole minutes from 1m to 24h"},
+		// Limits AWS would only enforce at deployment.
+		{"more than 50 JWT audiences", func(s awscdk.Stack) {
+			var aud []string
+			for i := range 51 {
+				aud = append(aud, fmt.Sprintf("client%d", i))
+			}
+			newAPI(s, httpapi.RouteOptions{Authorizer: jwt("https://auth.example.com", aud...)})
+		}, "httpapi: JWTAuthorizer.Audiences: 51 audiences exceed the HTTP API quota of 50 audiences per authorizer"},
+		{"empty JWT audience", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: jwt("https://auth.example.com", "api", "")})
+		}, `httpapi: JWTAuthorizer.Audiences ["api" ""] has an empty audience: no token names one`},
+		{"JWT issuer too long", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: jwt("https://auth.example.com/"+strings.Repeat("i", 2030), "a")})
+		}, `httpapi: JWTAuthorizer.Issuer "https://auth.example.com/iiiiiiiiiiii..." is 2055 characters long: use 1 to 2048`},
+		{"JWT authorizer name too long", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.JWTAuthorizer{Name: strings.Repeat("n", 129), Issuer: "https://a.example", Audiences: []string{"a"}}})
+		}, `httpapi: JWTAuthorizer.Name "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn..." is 129 characters long: use 1 to 128`},
+		{"Lambda authorizer name too long", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{Name: strings.Repeat("n", 129), Function: inlineFunction(s, "Auth", time.Second)}})
+		}, `httpapi: LambdaAuthorizer.Name "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn..." is 129 characters long: use 1 to 128`},
+		{"more than 50 Cognito app clients", func(s awscdk.Stack) {
+			pool := awscognito.UserPool_FromUserPoolId(s, jsii.String("Pool"), jsii.String("eu-west-1_abc"))
+			var clients []awscognito.IUserPoolClient
+			for i := range 51 {
+				clients = append(clients, awscognito.UserPoolClient_FromUserPoolClientId(s, jsii.String(fmt.Sprintf("C%d", i)), jsii.String(fmt.Sprintf("client%d", i))))
+			}
+			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.CognitoAuthorizer{UserPool: pool, Clients: clients}})
+		}, "httpapi: CognitoAuthorizer.Clients: 51 app clients exceed the HTTP API quota of 50 audiences per authorizer"},
+		{"more than 10 authorizers", func(s awscdk.Stack) {
+			api := newAPI(s, httpapi.RouteOptions{})
+			fn := api.Functions()[0]
+			for i := range 11 {
+				// One Authorizer value per route: one authorizer each.
+				api.AddRoutes(fn, []route.Key{{Method: "GET", Path: fmt.Sprintf("/r%d", i)}}, &httpapi.RouteOptions{Authorizer: jwt("https://auth.example.com", "a")})
+			}
+		}, "httpapi: Authorizer: 11 authorizers exceed the HTTP API quota of 10 authorizers per API: each Authorizer value is one authorizer, so share one value among the routes it protects"},
+		{"the same domain twice", func(s awscdk.Stack) {
+			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
+			api := newAPI(s, httpapi.RouteOptions{})
+			api.AddDomain("D1", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert})
+			api.AddDomain("D2", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert})
+		}, `httpapi: DomainOptions.Name "api.example.com" is already a domain of this API (AddDomain "D1"): a custom domain name exists once per account and region; add Mappings to that one`},
+		{"more than 200 multi-level mappings", func(s awscdk.Stack) {
+			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
+			var mappings []httpapi.DomainMapping
+			for i := range 201 {
+				mappings = append(mappings, httpapi.DomainMapping{Stage: "$default", Key: fmt.Sprintf("v1/m%d", i)})
+			}
+			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert, Mappings: mappings})
+		}, "httpapi: DomainOptions.Mappings: 201 multi-level mappings (keys with '/') exceed the HTTP API quota of 200 per domain"},
+		{"NaN alarm rate", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{}).AddAlarms("A", &httpapi.AlarmOptions{ClientErrorRate: math.NaN()})
+		}, "httpapi: AlarmOptions.ClientErrorRate NaN is out of range: use a share above 0 and at most 1"},
+		{"infinite duration ratio", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{}).AddAlarms("A", &httpapi.AlarmOptions{DurationRatio: math.Inf(1)})
+		}, "httpapi: AlarmOptions.DurationRatio +Inf is out of range: use a share above 0 and at most 1"},
 		{"grant on an unknown route", func(s awscdk.Stack) {
 			role := awsiam.NewRole(s, jsii.String("R"), &awsiam.RoleProps{AssumedBy: awsiam.NewAccountRootPrincipal()})
 			newAPI(s, httpapi.RouteOptions{}).GrantInvoke(role, route.MustParse("GET /nope"))
@@ -439,4 +499,95 @@ func TestPreflightRoutesBeyondTheQuota(t *testing.T) {
 // newAPI creates an API with one route and the given default options.
 func newAPI(s awscdk.Stack, o httpapi.RouteOptions) httpapi.API {
 	return httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /a"), RouteOptions: o})
+}
+
+// TestWarnings: configurations that deploy but cannot work as meant are
+// warned about (annotations with an id), and their working counterparts are
+// not.
+func TestWarnings(t *testing.T) {
+	warns := func(s awscdk.Stack, id string) []string {
+		var out []string
+		for _, m := range *assertions.Annotations_FromStack(s).FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(".*\\[ack: "+id+"\\].*"))) {
+			out = append(out, *m.Id+": "+fmt.Sprint(m.Entry.Data))
+		}
+		return out
+	}
+	for _, tc := range []struct {
+		name, id string
+		run      func(s awscdk.Stack)
+		want     string // "" for no warning
+	}{
+		{"slow Lambda authorizer", "httpapi:AuthorizerTimeout", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{Function: inlineFunction(s, "Auth", 15*time.Second)}})
+		}, "/Test/Api: httpapi: LambdaAuthorizer.Function Test/Auth has a timeout of 15s, but API Gateway waits at most 10s for an authorizer: " +
+			"a slower decision fails the request; use a function timeout of at most 10s"},
+		{"Lambda authorizer within the wait", "httpapi:AuthorizerTimeout", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{Function: inlineFunction(s, "Auth", 10*time.Second)}})
+		}, ""},
+		{"no endpoint", "httpapi:NoEndpoint", func(s awscdk.Stack) {
+			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /"), DisableExecuteAPIEndpoint: true})
+		}, "/Test/Api: httpapi: DisableExecuteAPIEndpoint is set and the API has no custom domain (AddDomain): no client can reach it"},
+		{"no execute-api endpoint but a domain", "httpapi:NoEndpoint", func(s awscdk.Stack) {
+			api := httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /"), DisableExecuteAPIEndpoint: true})
+			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
+			api.AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert})
+		}, ""},
+		{"handler without routes", "httpapi:HandlerWithoutRoutes", func(s awscdk.Stack) {
+			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second)})
+		}, "/Test/Api: httpapi: Handler Test/Fn is set but Routes is empty: it serves nothing; list its routes in Routes, or add them with AddRoutes and leave Handler unset"},
+		{"alarms without action", "httpapi:AlarmsWithoutAction", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{}).AddAlarms("Alarms", nil)
+		}, "/Test/Api/Alarms: httpapi: AlarmOptions.Topic is not set: the alarms change state but notify no one; set a Topic, or add actions to Alarms()"},
+		{"alarms with a topic", "httpapi:AlarmsWithoutAction", func(s awscdk.Stack) {
+			newAPI(s, httpapi.RouteOptions{}).AddAlarms("Alarms", &httpapi.AlarmOptions{Topic: awssns.NewTopic(s, jsii.String("T"), nil)})
+		}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := newStack()
+			tc.run(s)
+			got := warns(s, tc.id)
+			var want []string
+			if tc.want != "" {
+				want = []string{tc.want + " [ack: " + tc.id + "]"}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("warnings %s:\n  %q\nwant\n  %q", tc.id, got, want)
+			}
+		})
+	}
+}
+
+// TestAlarmsCoverFunctionsAddedLater: AddAlarms before AddRoutes still
+// watches the function added afterwards, on its alarms and its dashboard.
+func TestAlarmsCoverFunctionsAddedLater(t *testing.T) {
+	s := newStack()
+	api := newAPI(s, httpapi.RouteOptions{})
+	alarms := api.AddAlarms("Alarms", &httpapi.AlarmOptions{Topic: awssns.NewTopic(s, jsii.String("T"), nil), Dashboard: true})
+	late := inlineFunction(s, "Late", 4*time.Second)
+	api.AddRoutes(late, keys("GET /late"), nil)
+	j := toJSON(s)
+	var descriptions []string
+	for _, a := range resources(j, "AWS::CloudWatch::Alarm") {
+		descriptions = append(descriptions, props(a)["AlarmDescription"].(string))
+	}
+	slices.Sort(descriptions)
+	want := []string{
+		"Errors of Test/Fn", "Errors of Test/Late", "More than 1.0% of requests answered 5xx", "More than 10.0% of requests answered 4xx",
+		"Throttled invocations of Test/Fn", "Throttled invocations of Test/Late", "p99 duration of Test/Fn above 80% of its 1s timeout",
+		"p99 duration of Test/Late above 80% of its 4s timeout", "p99 latency above 2s",
+	}
+	if !slices.Equal(descriptions, want) {
+		t.Errorf("alarms\n  %q\nwant\n  %q", descriptions, want)
+	}
+	if n := len(alarms.Alarms()); n != len(want) {
+		t.Errorf("Alarms() returns %d alarms after synthesis, want %d", n, len(want))
+	}
+	for _, d := range resources(j, "AWS::CloudWatch::Dashboard") {
+		body := joinText(props(d)["DashboardBody"])
+		for _, fn := range []string{"Fn", "Late"} {
+			if !regexp.MustCompile(`"FunctionName","\{` + fn + `[0-9A-F]{8}\}"`).MatchString(body) {
+				t.Errorf("the dashboard does not graph function %s: %s", fn, body)
+			}
+		}
+	}
 }

@@ -2,6 +2,7 @@ package test
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -17,6 +18,11 @@ import (
 	"github.com/httpapi-cdk/httpapi/route"
 	"github.com/httpapi-cdk/httpapi/stacks"
 )
+
+// testJWT is a valid JWT authorizer.
+func testJWT() *httpapi.JWTAuthorizer {
+	return &httpapi.JWTAuthorizer{Issuer: "https://auth.example.com", Audiences: []string{"api"}}
+}
 
 // inlineFunction is a function that needs no Go build, for construct tests.
 func inlineFunction(stack awscdk.Stack, id string, timeout time.Duration) awslambda.Function {
@@ -87,7 +93,7 @@ func TestInvalidHTTPAPIProps(t *testing.T) {
 		}, `httpapi: Cors.AllowOrigins is required: list origins like "https://example.com", or "*"`},
 		{"cors bad max age", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{Cors: &httpapi.Cors{AllowOrigins: []string{"*"}, MaxAge: 48 * time.Hour}}
-		}, "httpapi: Cors.MaxAge 48h0m0s is out of range: use whole seconds from 0 to 24h"},
+		}, "httpapi: Cors.MaxAge 48h0m0s is out of range: use whole seconds from 0 to 24h0m0s"},
 		{"cors bad method", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{Cors: &httpapi.Cors{AllowOrigins: []string{"*"}, AllowMethods: []string{"get"}}}
 		}, `httpapi: Cors.AllowMethods: method "get" is not one of *, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT`},
@@ -109,6 +115,72 @@ func TestInvalidHTTPAPIProps(t *testing.T) {
 		{"access logs without request id", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{AccessLogs: httpapi.AccessLogs{Fields: map[string]string{"status": "$context.status"}}}
 		}, `httpapi: AccessLogs.Fields must include "$context.requestId" so that log lines can be correlated with function logs`},
+		// Limits AWS would only enforce at deployment.
+		{"name too long", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Name: strings.Repeat("n", 129)}
+		}, `httpapi: Name "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn..." is 129 characters long: use 1 to 128`},
+		{"description too long", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Description: strings.Repeat("d", 1025)}
+		}, `httpapi: Description "ddddddddddddddddddddddddddddddddddddd..." is 1025 characters long: use 0 to 1024`},
+		{"too many stages", func(fn awslambda.IFunction) *httpapi.Props {
+			var stages []httpapi.StageOptions
+			for i := range 10 {
+				stages = append(stages, httpapi.StageOptions{Name: fmt.Sprintf("s%d", i)})
+			}
+			return &httpapi.Props{Stages: stages}
+		}, "httpapi: Stages: 11 stages with $default exceed the HTTP API quota of 10 stages per API"},
+		{"stage description too long", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Description: strings.Repeat("d", 1025)}}}
+		}, `httpapi: Stages[dev].Description "ddddddddddddddddddddddddddddddddddddd..." is 1025 characters long: use 0 to 1024`},
+		{"too many stage variables", func(fn awslambda.IFunction) *httpapi.Props {
+			vars := map[string]string{}
+			for i := range 101 {
+				vars[fmt.Sprintf("v%d", i)] = "x"
+			}
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Variables: vars}}}
+		}, "httpapi: Stages[dev].Variables: 101 variables exceed the limit of 100 per stage"},
+		{"stage variable name too long", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Variables: map[string]string{strings.Repeat("k", 65): "x"}}}}
+		}, `httpapi: Stages[dev].Variables: name "` + strings.Repeat("k", 65) + `" is not allowed: use 1 to 64 letters, digits or '_'`},
+		{"stage variable value too long", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Variables: map[string]string{"url": strings.Repeat("v", 513)}}}}
+		}, `httpapi: Stages[dev].Variables[url]: value "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv..." is 513 characters long: use at most 512`},
+		{"stage variable value with a space", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Variables: map[string]string{"greeting": "hello world"}}}}
+		}, `httpapi: Stages[dev].Variables[greeting]: value "hello world" is not allowed: use letters, digits and -._~:/?#&=,`},
+		{"NaN throttle", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Throttle: httpapi.Throttle{RateLimit: math.NaN(), BurstLimit: 10}}
+		}, "httpapi: Throttle.RateLimit NaN is not a number: use a finite value"},
+		{"infinite stage throttle", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Throttle: httpapi.Throttle{RateLimit: math.Inf(1), BurstLimit: 10}}}}
+		}, "httpapi: Stages[dev].Throttle.RateLimit +Inf is not a number: use a finite value"},
+		{"NaN route throttle", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"),
+				RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /a"): {Throttle: httpapi.Throttle{RateLimit: math.NaN(), BurstLimit: 1}}}}
+		}, `httpapi: RouteOverrides["GET /a"]: httpapi: RouteOptions.Throttle.RateLimit NaN is not a number: use a finite value`},
+		{"burst above the account's", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Throttle: httpapi.Throttle{RateLimit: 100, BurstLimit: 6000}}
+		}, "httpapi: Throttle (RateLimit 100, BurstLimit 6000) exceeds the account defaults of 10000 requests/s and a burst of 5000"},
+		{"access log format over 3 KB", func(fn awslambda.IFunction) *httpapi.Props {
+			fields := map[string]string{"requestId": "$context.requestId"}
+			for i := range 100 {
+				fields[fmt.Sprintf("header%02d", i)] = "$context.identity.userAgent"
+			}
+			return &httpapi.Props{AccessLogs: httpapi.AccessLogs{Fields: fields}}
+		}, "httpapi: AccessLogs.Fields make a 4134-byte access log format (101 fields): API Gateway allows at most 3072 bytes"},
+		{"more than 10 scopes", func(fn awslambda.IFunction) *httpapi.Props {
+			var scopes []string
+			for i := range 11 {
+				scopes = append(scopes, fmt.Sprintf("scope%d", i))
+			}
+			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"), RouteOptions: httpapi.RouteOptions{Authorizer: testJWT(), Scopes: scopes}}
+		}, "httpapi: Scopes: 11 scopes exceed the HTTP API quota of 10 scopes per route"},
+		{"scope too long", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"), RouteOptions: httpapi.RouteOptions{Authorizer: testJWT(), Scopes: []string{strings.Repeat("s", 65)}}}
+		}, `httpapi: Scopes: scope "sssssssssssssssssssssssssssssssssssss..." is 65 characters long: use 1 to 64`},
+		{"empty scope", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"), RouteOptions: httpapi.RouteOptions{Authorizer: testJWT(), Scopes: []string{"read", ""}}}
+		}, `httpapi: Scopes: scope "" is 0 characters long: use 1 to 64`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			stack := newStack()
@@ -149,9 +221,29 @@ func TestInvalidGoFunctionProps(t *testing.T) {
 		{"no package", gofunction.Props{}, `gofunction: Package is required: the directory of a Go main package, like "./function"`},
 		{"architecture", gofunction.Props{Package: "x", Architecture: "386"}, `gofunction: Architecture "386" is not supported: use gofunction.Arm64 or gofunction.AMD64`},
 		{"memory", gofunction.Props{Package: "x", MemorySize: 64}, "gofunction: MemorySize 64 is out of range: use 128 to 10240 (MiB)"},
-		{"timeout", gofunction.Props{Package: "x", Timeout: 1500 * time.Millisecond}, "gofunction: Timeout 1.5s is not allowed: use whole seconds from 1s to 15m"},
+		{"timeout", gofunction.Props{Package: "x", Timeout: 1500 * time.Millisecond}, "gofunction: Timeout 1.5s is not allowed: use whole seconds from 1s to 15m0s"},
 		{"retention", gofunction.Props{Package: "x", LogRetention: awslogs.RetentionDays_INFINITE}, `gofunction: LogRetention "INFINITE" keeps logs forever: choose a finite awslogs.RetentionDays`},
 		{"not a main package", gofunction.Props{Package: "github.com/httpapi-cdk/httpapi/route"}, `gofunction: Package "github.com/httpapi-cdk/httpapi/route" is package route, not a main package`},
+		// Limits Lambda would only enforce at deployment; the package is
+		// valid, so the check comes before any build.
+		{"memory above the maximum", gofunction.Props{Package: stacks.FunctionPackage, MemorySize: 10241}, "gofunction: MemorySize 10241 is out of range: use 128 to 10240 (MiB)"},
+		{"timeout above 15 minutes", gofunction.Props{Package: stacks.FunctionPackage, Timeout: 901 * time.Second}, "gofunction: Timeout 15m1s is not allowed: use whole seconds from 1s to 15m0s"},
+		{"description too long", gofunction.Props{Package: stacks.FunctionPackage, Description: strings.Repeat("d", 257)},
+			`gofunction: Description "ddddddddddddddddddddddddddddddddddddd..." is 257 characters long: Lambda allows at most 256`},
+		{"environment key with a dash", gofunction.Props{Package: stacks.FunctionPackage, Environment: map[string]string{"LOG-LEVEL": "debug"}},
+			`gofunction: Environment key "LOG-LEVEL" is not allowed: Lambda accepts names of a letter then at least one letter, digit or '_' ([a-zA-Z]([a-zA-Z0-9_])+)`},
+		{"environment key of one letter", gofunction.Props{Package: stacks.FunctionPackage, Environment: map[string]string{"X": "1"}},
+			`gofunction: Environment key "X" is not allowed: Lambda accepts names of a letter then at least one letter, digit or '_' ([a-zA-Z]([a-zA-Z0-9_])+)`},
+		{"environment key starting with an underscore", gofunction.Props{Package: stacks.FunctionPackage, Environment: map[string]string{"_HANDLER": "x"}},
+			`gofunction: Environment key "_HANDLER" is not allowed: Lambda accepts names of a letter then at least one letter, digit or '_' ([a-zA-Z]([a-zA-Z0-9_])+)`},
+		{"reserved AWS_REGION", gofunction.Props{Package: stacks.FunctionPackage, Environment: map[string]string{"AWS_REGION": "eu-west-1"}},
+			`gofunction: Environment key "AWS_REGION" is reserved: Lambda sets it and refuses it in a function's configuration`},
+		{"reserved AWS_LAMBDA_FUNCTION_NAME", gofunction.Props{Package: stacks.FunctionPackage, Environment: map[string]string{"AWS_LAMBDA_FUNCTION_NAME": "f"}},
+			`gofunction: Environment key "AWS_LAMBDA_FUNCTION_NAME" is reserved: Lambda sets it and refuses it in a function's configuration`},
+		{"reserved AWS_ACCESS_KEY_ID", gofunction.Props{Package: stacks.FunctionPackage, Environment: map[string]string{"AWS_ACCESS_KEY_ID": "AKIA"}},
+			`gofunction: Environment key "AWS_ACCESS_KEY_ID" is reserved: Lambda sets it and refuses it in a function's configuration`},
+		{"environment over 4 KB", gofunction.Props{Package: stacks.FunctionPackage, Environment: map[string]string{"A1": strings.Repeat("a", 2100), "B1": strings.Repeat("b", 2100)}},
+			"gofunction: Environment is 4217 bytes (2 variables, measured as JSON): Lambda allows at most 4096 bytes in all; move large values to SSM Parameter Store or Secrets Manager"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := panicMessage(func() { gofunction.New(newStack(), "Fn", &tc.props) })
