@@ -299,3 +299,29 @@ func TestGoFunctionDefaultsAndOverrides(t *testing.T) {
 		t.Errorf("arm64 and amd64 functions share an asset: %v", seen)
 	}
 }
+
+// TestLimitsSkipTokens: values known only at deployment (CDK tokens) are
+// not held against the limits, whatever their placeholder looks like.
+func TestLimitsSkipTokens(t *testing.T) {
+	stack := newStack()
+	imported := func(name string) string { return *awscdk.Fn_ImportValue(jsii.String(name)) }
+	rate := *awscdk.Token_AsNumber(awscdk.Fn_ImportValue(jsii.String("Rate")))
+	msg := panicMessage(func() {
+		httpapi.New(stack, "Api", &httpapi.Props{
+			Handler: inlineFunction(stack, "Fn", 10*time.Second), Routes: keys("GET /a"),
+			Description: imported("Description"),
+			Stages: []httpapi.StageOptions{{Name: "dev", Variables: map[string]string{"table": imported("Table")},
+				Throttle: httpapi.Throttle{RateLimit: rate, BurstLimit: 10}}},
+		})
+	})
+	if msg != "" {
+		t.Fatalf("tokens refused: %s", msg)
+	}
+	assert(t, func() {
+		assertions.Template_FromStack(stack, nil).HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), map[string]any{
+			"StageName":            "dev",
+			"StageVariables":       map[string]any{"table": map[string]any{"Fn::ImportValue": "Table"}},
+			"DefaultRouteSettings": assertions.Match_ObjectLike(&map[string]any{"ThrottlingRateLimit": map[string]any{"Fn::ImportValue": "Rate"}}),
+		})
+	})
+}
