@@ -252,8 +252,9 @@ func validateEnvironment(env map[string]string) error {
 			known[k] = env[k]
 		}
 	}
-	// Lambda counts keys, values and their encoding; measure the compact
-	// JSON object CloudFormation sends (Environment.Variables).
+	// Lambda documents "4 KB for all environment variables" without saying
+	// how it counts; measure the compact JSON object of Environment.Variables
+	// (keys, values, quotes and separators), the stricter reading.
 	b, err := json.Marshal(known)
 	if err != nil {
 		return fmt.Errorf("gofunction: Environment: %w", err)

@@ -107,13 +107,11 @@ func (t Throttle) validate(field string) error {
 	if err := checkFinite(field+".RateLimit", t.RateLimit); err != nil {
 		return err
 	}
-	if isNumberToken(t.RateLimit) {
-		return nil
-	}
-	if t.RateLimit <= 0 || t.BurstLimit <= 0 {
+	rateKnown := !isNumberToken(t.RateLimit) // a token is checked at deployment
+	if rateKnown && t.RateLimit <= 0 || t.BurstLimit <= 0 {
 		return fmt.Errorf("httpapi: %s needs both RateLimit and BurstLimit above zero, got RateLimit %v and BurstLimit %d", field, t.RateLimit, t.BurstLimit)
 	}
-	if t.BurstLimit > quota.AccountThrottleBurst || t.RateLimit > quota.AccountThrottleRate {
+	if t.BurstLimit > quota.AccountThrottleBurst || rateKnown && t.RateLimit > quota.AccountThrottleRate {
 		return fmt.Errorf("httpapi: %s (RateLimit %v, BurstLimit %d) exceeds the account defaults of %d requests/s and a burst of %d",
 			field, t.RateLimit, t.BurstLimit, quota.AccountThrottleRate, quota.AccountThrottleBurst)
 	}
