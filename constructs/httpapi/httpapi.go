@@ -247,17 +247,9 @@ func (a *api) GrantInvoke(grantee awsiam.IGrantable, keys ...route.Key) awsiam.G
 		if !a.table.routed[k] {
 			panic(fmt.Errorf("httpapi: GrantInvoke: route %q is not a route of this API", k.String()))
 		}
-		method, path := k.Method, k.Wildcard()
-		if method == "ANY" {
-			method = "*"
-		}
-		name := "*/" + method + path
-		if k.IsDefault() {
-			name = "*/*"
-		}
 		arns = append(arns, stack.FormatArn(&awscdk.ArnComponents{
 			Service: jsii.String("execute-api"), Resource: a.httpApi.ApiId(),
-			ResourceName: jsii.String(name), ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME,
+			ResourceName: jsii.String(k.InvokeResource("*")), ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME,
 		}))
 	}
 	return awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{
