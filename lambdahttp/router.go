@@ -25,6 +25,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/httpapi-cdk/httpapi/mediatype"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -295,7 +296,7 @@ func encode(req *Request, resp *Response, compressMin int) []byte {
 	}
 	// Text travels as a JSON string, which must be UTF-8: text in another
 	// charset goes base64-encoded like binary.
-	b64 := len(body) > 0 && (gz || !IsText(contentType) || !utf8.Valid(body))
+	b64 := len(body) > 0 && (gz || !mediatype.ResponseIsText(contentType) || !utf8.Valid(body))
 	var s string
 	if b64 {
 		s = base64Std.EncodeToString(body)

@@ -171,6 +171,9 @@ func TestResponseEncoding(t *testing.T) {
 		Route{Key: route.MustParse("GET /svg"), Handler: func(context.Context, *Request) (*Response, error) {
 			return Binary(200, "image/svg+xml", []byte("<svg/>")), nil
 		}},
+		Route{Key: route.MustParse("GET /form"), Handler: func(context.Context, *Request) (*Response, error) {
+			return Binary(200, "application/x-www-form-urlencoded", []byte("a=1&b=2")), nil
+		}},
 		Route{Key: route.MustParse("GET /latin1"), Handler: func(context.Context, *Request) (*Response, error) {
 			return Binary(200, "text/csv; charset=iso-8859-1", []byte("caf\xe9")), nil
 		}},
@@ -197,6 +200,7 @@ func TestResponseEncoding(t *testing.T) {
 		{"/text", 200, "héllo", false, "text/plain; charset=utf-8", nil},
 		{"/png", 200, base64.StdEncoding.EncodeToString(png), true, "image/png", nil},
 		{"/svg", 200, "<svg/>", false, "image/svg+xml", nil},
+		{"/form", 200, "a=1&b=2", false, "application/x-www-form-urlencoded", nil}, // a string in a response, unlike API Gateway's request events
 		{"/latin1", 200, base64.StdEncoding.EncodeToString([]byte("caf\xe9")), true, "text/csv; charset=iso-8859-1", nil},
 		{"/none", 200, "eA==", true, "", nil},
 		{"/empty", 204, "", false, "", nil},
