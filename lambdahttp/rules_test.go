@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -415,5 +416,33 @@ func TestNewRouterRejects(t *testing.T) {
 	}
 	if _, err := NewRouter(nil, Route{Key: route.Key{Method: "GET", Path: "a"}, Handler: echoView}); err == nil {
 		t.Error("invalid key accepted")
+	}
+}
+
+// TestResponsePayloadLimit checks the router against Lambda's payload
+// quota at the byte: a response that encodes to quota.PayloadBytes goes
+// out, one byte more becomes a 500.
+func TestResponsePayloadLimit(t *testing.T) {
+	size := 1
+	rt := quietRouter(t, nil, Route{Key: route.MustParse("GET /n"), Handler: func(context.Context, *Request) (*Response, error) {
+		return Text(200, strings.Repeat("x", size)), nil
+	}})
+	event := mustJSON(t, v2Event("GET", "/n", "GET /n"))
+	out, err := rt.Invoke(context.Background(), event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	overhead := len(out) - size
+	for _, tc := range []struct {
+		size, status int
+	}{
+		{quota.PayloadBytes - overhead, 200},
+		{quota.PayloadBytes - overhead + 1, 500},
+	} {
+		size = tc.size
+		res := invoke(t, rt, event)
+		if res.Status != tc.status {
+			t.Errorf("body of %d bytes (response of %d bytes): status %d, want %d", tc.size, tc.size+overhead, res.Status, tc.status)
+		}
 	}
 }

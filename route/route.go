@@ -25,6 +25,18 @@ const DefaultKey = "$default"
 // same path names explicitly.
 var Methods = []string{"ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
 
+// HTTPMethods returns the HTTP methods a route key may name: [Methods]
+// without ANY, in the same order. A route with the ANY method takes them all.
+func HTTPMethods() []string {
+	out := make([]string, 0, len(Methods))
+	for _, m := range Methods {
+		if m != "ANY" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // Key is a route key: a method and a path template. The zero Key is the
 // $default route.
 type Key struct {

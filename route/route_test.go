@@ -219,3 +219,14 @@ func TestExecuteAPIResources(t *testing.T) {
 		}
 	}
 }
+
+func TestHTTPMethods(t *testing.T) {
+	got := HTTPMethods()
+	if want := []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}; !slices.Equal(got, want) {
+		t.Errorf("HTTPMethods() = %q, want %q", got, want)
+	}
+	got[0] = "X"
+	if Methods[1] != "DELETE" {
+		t.Error("HTTPMethods returned Methods' own array")
+	}
+}

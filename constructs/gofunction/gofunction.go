@@ -20,6 +20,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3assets"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/quota"
 )
 
 // Architecture is the instruction set the function runs on, named as GOARCH
@@ -203,11 +205,11 @@ func (p *Props) validate() error {
 	if p.Architecture != Arm64 && p.Architecture != AMD64 {
 		return fmt.Errorf("gofunction: Architecture %q is not supported: use gofunction.Arm64 or gofunction.AMD64", p.Architecture)
 	}
-	if p.MemorySize < 128 || p.MemorySize > 10240 {
-		return fmt.Errorf("gofunction: MemorySize %d is out of range: use 128 to 10240 (MiB)", p.MemorySize)
+	if p.MemorySize < quota.MinMemoryMB || p.MemorySize > quota.MaxMemoryMB {
+		return fmt.Errorf("gofunction: MemorySize %d is out of range: use %d to %d (MiB)", p.MemorySize, quota.MinMemoryMB, quota.MaxMemoryMB)
 	}
-	if p.Timeout < time.Second || p.Timeout > 15*time.Minute || p.Timeout%time.Second != 0 {
-		return fmt.Errorf("gofunction: Timeout %s is not allowed: use whole seconds from 1s to 15m", p.Timeout)
+	if p.Timeout < time.Second || p.Timeout > quota.MaxFunctionTimeout || p.Timeout%time.Second != 0 {
+		return fmt.Errorf("gofunction: Timeout %s is not allowed: use whole seconds from 1s to %dm", p.Timeout, int(quota.MaxFunctionTimeout.Minutes()))
 	}
 	if p.LogRetention == awslogs.RetentionDays_INFINITE {
 		return fmt.Errorf("gofunction: LogRetention %q keeps logs forever: choose a finite awslogs.RetentionDays", p.LogRetention)

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/route"
 )
 
 // Cors is API Gateway's CORS configuration. With it, API Gateway answers
@@ -44,7 +46,9 @@ type Cors struct {
 	MaxAge time.Duration
 }
 
-var corsMethods = []string{"*", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
+// corsMethods are the values Cors.AllowMethods accepts: "*" and the HTTP
+// methods of route keys.
+var corsMethods = append([]string{"*"}, route.HTTPMethods()...)
 
 func (c *Cors) validate() error {
 	if c == nil {

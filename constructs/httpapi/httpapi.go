@@ -24,6 +24,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -37,11 +38,12 @@ const (
 	PayloadFormatV1 PayloadFormat = "1.0"
 )
 
-// MaxRoutes is the HTTP API quota of routes per API.
-const MaxRoutes = 300
+// MaxRoutes is the HTTP API quota of routes per API, [quota.RoutesPerAPI].
+const MaxRoutes = quota.RoutesPerAPI
 
-// MaxIntegrationTimeout is the longest an HTTP API waits for an integration.
-const MaxIntegrationTimeout = 30 * time.Second
+// MaxIntegrationTimeout is the longest an HTTP API waits for an
+// integration, [quota.MaxIntegrationTimeout].
+const MaxIntegrationTimeout = quota.MaxIntegrationTimeout
 
 // Props configure an [API].
 type Props struct {
@@ -269,7 +271,7 @@ func functionTimeout(fn awslambda.IFunction) time.Duration {
 		return 0
 	}
 	if cfn.Timeout() == nil {
-		return 3 * time.Second // Lambda's default
+		return quota.DefaultFunctionTimeout
 	}
 	if *awscdk.Token_IsUnresolved(cfn.Timeout()) {
 		return 0

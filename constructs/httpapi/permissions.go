@@ -9,13 +9,15 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
-// Lambda caps a function's resource-based policy at 20 KB. The planner
-// keeps the estimated size of the statements it adds under
-// PolicyBudgetBytes, leaving room for statements others add.
-const PolicyBudgetBytes = 16 * 1024
+// Lambda caps a function's resource-based policy at 20 KB
+// (quota.ResourcePolicyBytes). The planner keeps the estimated size of the
+// statements it adds under PolicyBudgetBytes, leaving 4 KB for statements
+// others add.
+const PolicyBudgetBytes = quota.ResourcePolicyBytes - 4*1024
 
 // statementOverheadBytes is a conservative estimate of one policy
 // statement's size without its SourceArn resource pattern: the statement id

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -23,7 +24,8 @@ type RouteOptions struct {
 	PayloadFormat PayloadFormat
 
 	// IntegrationTimeout is how long API Gateway waits for the function
-	// before it answers 503: from 50 ms to 29 s, or 30 s. It must be longer than the
+	// before it answers 503: from 50 ms to 29 s, or 30 s (quota.MinIntegrationTimeout
+	// to quota.MaxIntegrationTimeout; the CDK refuses 29 to 30 s). It must be longer than the
 	// function's own timeout, so that a slow function ends with its own
 	// error rather than a gateway 503 while it keeps running.
 	// Default: 30 s.
@@ -48,6 +50,11 @@ type RouteOptions struct {
 	// Default: false.
 	DetailedMetrics bool
 }
+
+// cdkMaxIntegrationTimeout is the longest integration timeout the CDK's
+// HttpIntegration accepts; HTTP APIs' own maximum, quota.MaxIntegrationTimeout,
+// is expressed by leaving the timeout unset.
+const cdkMaxIntegrationTimeout = 29 * time.Second
 
 // merge returns o with its zero fields taken from base.
 func (o *RouteOptions) merge(base RouteOptions) RouteOptions {
@@ -82,7 +89,7 @@ func (o RouteOptions) withDefaults() RouteOptions {
 		out.PayloadFormat = PayloadFormatV2
 	}
 	if out.IntegrationTimeout == 0 {
-		out.IntegrationTimeout = MaxIntegrationTimeout
+		out.IntegrationTimeout = quota.MaxIntegrationTimeout
 	}
 	if out.Authorizer == nil {
 		out.Authorizer = &NoAuthorizer{}
@@ -94,11 +101,12 @@ func (o *RouteOptions) validate() error {
 	if o.PayloadFormat != PayloadFormatV2 && o.PayloadFormat != PayloadFormatV1 {
 		return fmt.Errorf("httpapi: PayloadFormat %q is not supported: use httpapi.PayloadFormatV2 (\"2.0\") or httpapi.PayloadFormatV1 (\"1.0\")", o.PayloadFormat)
 	}
-	if o.IntegrationTimeout < 50*time.Millisecond || o.IntegrationTimeout > MaxIntegrationTimeout || o.IntegrationTimeout%time.Millisecond != 0 ||
-		o.IntegrationTimeout > 29*time.Second && o.IntegrationTimeout < MaxIntegrationTimeout {
+	if o.IntegrationTimeout < quota.MinIntegrationTimeout || o.IntegrationTimeout > quota.MaxIntegrationTimeout || o.IntegrationTimeout%time.Millisecond != 0 ||
+		o.IntegrationTimeout > cdkMaxIntegrationTimeout && o.IntegrationTimeout < quota.MaxIntegrationTimeout {
 		// The CDK L2 refuses more than 29 s; 30 s is HTTP APIs' default,
 		// which the construct expresses by leaving the timeout unset.
-		return fmt.Errorf("httpapi: IntegrationTimeout %s is out of range: use whole milliseconds from 50ms to 29s, or 30s", o.IntegrationTimeout)
+		return fmt.Errorf("httpapi: IntegrationTimeout %s is out of range: use whole milliseconds from %s to %s, or %s",
+			o.IntegrationTimeout, quota.MinIntegrationTimeout, cdkMaxIntegrationTimeout, quota.MaxIntegrationTimeout)
 	}
 	if err := o.Authorizer.validate(); err != nil {
 		return err
@@ -215,8 +223,8 @@ func (t *routeTable) validate(fn awslambda.IFunction, keys []route.Key, o *Route
 	if err := o.validate(); err != nil {
 		return err
 	}
-	if n := len(t.routes) + len(keys); n > MaxRoutes {
-		return fmt.Errorf("httpapi: Routes: %d routes exceed the HTTP API quota of %d routes per API", n, MaxRoutes)
+	if n := len(t.routes) + len(keys); n > quota.RoutesPerAPI {
+		return fmt.Errorf("httpapi: Routes: %d routes exceed the HTTP API quota of %d routes per API", n, quota.RoutesPerAPI)
 	}
 	if o.stageSettings() && t.stages == nil {
 		return fmt.Errorf("httpapi: RouteOptions.Throttle and DetailedMetrics need the API's stages: set them on the httpapi.API that owns the stages")
@@ -290,11 +298,11 @@ func (t *routeTable) addPreflightRoutes() {
 			}
 		}
 	}
-	if n := len(t.routes) + len(needed); n > MaxRoutes {
+	if n := len(t.routes) + len(needed); n > quota.RoutesPerAPI {
 		// An error annotation, not a panic: this runs inside a jsii callback,
 		// and a Go panic there leaves the kernel waiting on the callback.
 		awscdk.Annotations_Of(t.owner).AddError(jsii.String(fmt.Sprintf(
-			"httpapi: Routes: %d routes, with %d OPTIONS routes added for CORS preflights, exceed the HTTP API quota of %d routes per API", n, len(needed), MaxRoutes)))
+			"httpapi: Routes: %d routes, with %d OPTIONS routes added for CORS preflights, exceed the HTTP API quota of %d routes per API", n, len(needed), quota.RoutesPerAPI)))
 		return
 	}
 	for i, k := range needed {

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/quota"
 )
 
 // StageOptions configure a named stage.
@@ -40,23 +42,23 @@ type StageOptions struct {
 
 var (
 	stageNamePattern     = regexp.MustCompile(`^[A-Za-z0-9_-]{1,128}$`)
-	stageVarNamePattern  = regexp.MustCompile(`^[A-Za-z0-9_]{1,64}$`)
-	stageVarValuePattern = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]{0,512}$`)
+	stageVarNamePattern  = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9_]{1,%d}$`, quota.StageVariableKeyChars))
+	stageVarValuePattern = regexp.MustCompile(fmt.Sprintf(`^[A-Za-z0-9\-._~:/?#&=,]{0,%d}$`, quota.StageVariableValueChars))
 )
 
 func (s *StageOptions) validate() error {
 	if !stageNamePattern.MatchString(s.Name) {
 		return fmt.Errorf("httpapi: Stages: stage name %q is not allowed: use 1 to 128 letters, digits, '-' or '_'", s.Name)
 	}
-	if len(s.Variables) > 100 {
-		return fmt.Errorf("httpapi: Stages[%s].Variables: %d variables exceed the limit of 100 per stage", s.Name, len(s.Variables))
+	if len(s.Variables) > quota.StageVariablesPerStage {
+		return fmt.Errorf("httpapi: Stages[%s].Variables: %d variables exceed the limit of %d per stage", s.Name, len(s.Variables), quota.StageVariablesPerStage)
 	}
 	for k, v := range s.Variables {
 		if !stageVarNamePattern.MatchString(k) {
-			return fmt.Errorf("httpapi: Stages[%s].Variables: name %q is not allowed: use 1 to 64 letters, digits or '_'", s.Name, k)
+			return fmt.Errorf("httpapi: Stages[%s].Variables: name %q is not allowed: use 1 to %d letters, digits or '_'", s.Name, k, quota.StageVariableKeyChars)
 		}
 		if !stageVarValuePattern.MatchString(v) {
-			return fmt.Errorf("httpapi: Stages[%s].Variables[%s]: value %q is not allowed: use at most 512 of letters, digits and -._~:/?#&=,", s.Name, k, v)
+			return fmt.Errorf("httpapi: Stages[%s].Variables[%s]: value %q is not allowed: use at most %d of letters, digits and -._~:/?#&=,", s.Name, k, v, quota.StageVariableValueChars)
 		}
 	}
 	if s.Throttle != (Throttle{}) {
