@@ -2,6 +2,7 @@ package test
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -439,4 +440,40 @@ func TestPreflightRoutesBeyondTheQuota(t *testing.T) {
 // newAPI creates an API with one route and the given default options.
 func newAPI(s awscdk.Stack, o httpapi.RouteOptions) httpapi.API {
 	return httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /a"), RouteOptions: o})
+}
+
+// TestGrantInvokeWarnsWithoutIAM: API Gateway checks execute-api:Invoke
+// only on IAM-authorized routes, so a grant on any other route changes
+// nothing and GrantInvoke says so; the grant itself is unchanged.
+func TestGrantInvokeWarnsWithoutIAM(t *testing.T) {
+	stack := newStack()
+	api := httpapi.New(stack, "Api", &httpapi.Props{
+		Handler: inlineFunction(stack, "Fn", time.Second), Routes: keys("GET /public", "GET /signed", "$default"),
+		RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /signed"): {Authorizer: &httpapi.IAMAuthorizer{}}},
+	})
+	role := awsiam.NewRole(stack, jsii.String("R"), &awsiam.RoleProps{AssumedBy: awsiam.NewAccountRootPrincipal()})
+	api.GrantInvoke(role, keys("GET /public", "GET /signed", "$default")...)
+	ann := assertions.Annotations_FromStack(stack)
+	for _, k := range []string{"GET /public", "$default"} {
+		assert(t, func() {
+			ann.HasWarning(jsii.String("/Test/Api"), assertions.Match_StringLikeRegexp(jsii.String(
+				`.*GrantInvoke: route "`+regexp.QuoteMeta(k)+`" has authorization type NONE, not an IAMAuthorizer.*httpapi:GrantInvokeNotIAM.*`)))
+		})
+	}
+	if n := len(*ann.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(".*GrantInvoke: route.*")))); n != 2 {
+		t.Errorf("%d GrantInvoke warnings, want 2 (none for the IAM-authorized GET /signed)", n)
+	}
+	var granted []string
+	for _, p := range resources(toJSON(stack), "AWS::IAM::Policy") {
+		for _, st := range props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			for _, r := range st.(map[string]any)["Resource"].([]any) {
+				s := joinText(r)
+				granted = append(granted, s[strings.LastIndex(s, "}")+1:])
+			}
+		}
+	}
+	slices.Sort(granted)
+	if want := []string{"/*/*", "/*/GET/public", "/*/GET/signed"}; !slices.Equal(granted, want) {
+		t.Errorf("granted resources %q, want %q", granted, want)
+	}
 }

@@ -200,6 +200,17 @@ func (t *routeTable) addRoute(fn awslambda.IFunction, k route.Key, o RouteOption
 	return r
 }
 
+// authorizationType returns the authorization type of route k of the
+// table: "NONE", "JWT", "CUSTOM" or "AWS_IAM".
+func (t *routeTable) authorizationType(k route.Key) string {
+	for _, r := range t.routes {
+		if r.Key == k {
+			return r.Options.Authorizer.authorizationType()
+		}
+	}
+	return ""
+}
+
 func (t *routeTable) authorizer(a Authorizer) awsapigatewayv2.IHttpRouteAuthorizer {
 	if l2, ok := t.authorizers[a]; ok {
 		return l2
