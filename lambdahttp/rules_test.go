@@ -411,6 +411,9 @@ func TestNewRouterRejects(t *testing.T) {
 	if _, err := NewRouter(nil, Route{Key: route.MustParse("GET /a"), Handler: echoView}, Route{Key: route.MustParse("GET /a"), Handler: echoView}); err == nil || !strings.Contains(err.Error(), "appears twice") {
 		t.Errorf("duplicate: %v", err)
 	}
+	if _, err := NewRouter(nil, Route{Key: route.MustParse("GET /todos/{id}"), Handler: echoView}, Route{Key: route.MustParse("GET /todos/{todoId}"), Handler: echoView}); err == nil || !strings.Contains(err.Error(), "differ only in variable names") {
+		t.Errorf("ambiguous: %v", err)
+	}
 	if _, err := NewRouter(nil, Route{Key: route.MustParse("GET /a")}); err == nil || !strings.Contains(err.Error(), "nil handler") {
 		t.Errorf("nil handler: %v", err)
 	}

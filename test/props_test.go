@@ -55,6 +55,9 @@ func TestInvalidHTTPAPIProps(t *testing.T) {
 		{"duplicate route", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{Handler: fn, Routes: keys("GET /a", "GET /a")}
 		}, `httpapi: Routes: route "GET /a" is added twice: each route key may appear once per API`},
+		{"routes that differ only in variable names", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Handler: fn, Routes: keys("GET /todos/{id}", "GET /todos/{todoId}")}
+		}, `httpapi: Routes: route keys "GET /todos/{id}" and "GET /todos/{todoId}" differ only in variable names: API Gateway cannot tell them apart; name the variables alike`},
 		{"too many routes", func(fn awslambda.IFunction) *httpapi.Props {
 			var ks []route.Key
 			for i := range quota.RoutesPerAPI + 1 {

@@ -156,12 +156,15 @@ type routeTable struct {
 	integrations map[string]*lambdaIntegration
 	authorizers  map[Authorizer]awsapigatewayv2.IHttpRouteAuthorizer
 	done         bool
+	apiID        string // httpApi's id: a token or a literal (see register)
+	importName   string // the export httpApi's id imports, if it is an Fn::ImportValue
 }
 
 func newRouteTable(owner, routeScope constructs.Construct, httpApi awsapigatewayv2.IHttpApi, defaults RouteOptions) *routeTable {
 	t := &routeTable{owner: owner, routeScope: routeScope, httpApi: httpApi, defaults: defaults, routed: map[route.Key]bool{},
 		integrations: map[string]*lambdaIntegration{}, authorizers: map[Authorizer]awsapigatewayv2.IHttpRouteAuthorizer{}}
 	awscdk.Aspects_Of(owner).Add(t, nil)
+	t.register()
 	return t
 }
 
@@ -253,6 +256,18 @@ func (t *routeTable) validate(fn awslambda.IFunction, keys []route.Key, o *Route
 			return fmt.Errorf("httpapi: Routes: route %q has a %s authorizer, but with Cors set browser preflight requests carry no credentials: give OPTIONS routes &httpapi.NoAuthorizer{}", k.String(), o.Authorizer.authorizationType())
 		}
 	}
+	// Keys API Gateway cannot tell apart, in this table or in another that
+	// adds routes to the same API.
+	all := make([]route.Key, 0, len(t.routes)+len(keys))
+	for _, r := range t.routes {
+		all = append(all, r.Key)
+	}
+	if _, err := route.NewTable(append(all, keys...)); err != nil {
+		return fmt.Errorf("httpapi: Routes: %w", err)
+	}
+	if err := t.checkShared(keys); err != nil {
+		return err
+	}
 	if t := functionTimeout(fn); t > 0 && t >= o.IntegrationTimeout {
 		return fmt.Errorf("httpapi: function %s has a timeout of %s, not shorter than IntegrationTimeout %s: "+
 			"API Gateway would answer 503 while the function keeps running; use a function timeout of at most %s",
@@ -303,7 +318,7 @@ func (t *routeTable) addPreflightRoutes() {
 		}
 		for _, p := range paths {
 			k := route.Key{Method: "OPTIONS", Path: p}
-			if !t.routed[k] && !slices.Contains(needed, k) {
+			if !t.routesAmbiguous(k) && !slices.Contains(needed, k) {
 				needed = append(needed, k)
 				from = append(from, r)
 			}
@@ -332,6 +347,20 @@ func (t *routeTable) addPreflightRoutes() {
 		awscdk.Annotations_Of(t.owner).AddInfo(jsii.String(fmt.Sprintf(
 			"added unauthenticated route %q so that CORS preflight requests reach %s past the authorizer of %q", k.String(), *r.Function.Node().Path(), r.Key.String())))
 	}
+}
+
+// routesAmbiguous reports whether this table, or another that adds routes
+// to the same API, has a route API Gateway cannot tell apart from k.
+func (t *routeTable) routesAmbiguous(k route.Key) bool {
+	tables := append([]*routeTable{t}, t.sharing()...)
+	for _, o := range tables {
+		for _, r := range o.routes {
+			if r.Key.Ambiguous(k) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // applyStageSettings writes per-route throttling and detailed metrics into
