@@ -123,7 +123,9 @@ type API interface {
 	// were first added.
 	Functions() []awslambda.IFunction
 	// AddRoutes routes each key to fn, with opts over Props.RouteOptions.
-	// It panics if a key is invalid or already routed, or if opts are invalid.
+	// It panics if a key is invalid, if opts are invalid, or if a key is
+	// already routed on this API, by this or another construct, or differs
+	// from a routed key only in variable names (route.Key.Ambiguous).
 	AddRoutes(fn awslambda.IFunction, keys []route.Key, opts *RouteOptions) []Route
 	// GrantInvoke allows grantee to call the given routes on every stage:
 	// execute-api:Invoke on each route's resource as IAM evaluates it

@@ -431,7 +431,9 @@ type routes struct {
 }
 
 // NewRoutes adds props.Routes to props.API. It panics with an error naming
-// the offending prop if props are invalid.
+// the offending prop if props are invalid, or if a route is already added to
+// the same API by another construct of the app (API or Routes), or differs
+// from one only in variable names.
 func NewRoutes(scope constructs.Construct, id string, props *RoutesProps) Routes {
 	if props == nil || props.API == nil {
 		panic(fmt.Errorf("httpapi: RoutesProps.API is required: the HTTP API to add routes to"))
