@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+
+	"github.com/httpapi-cdk/httpapi/mediatype"
 )
 
 var base64Std = base64.StdEncoding
@@ -82,41 +84,18 @@ func (r *Response) header(name string) (string, bool) {
 	return "", false
 }
 
-// IsText reports whether a body of this content type is text, which API
-// Gateway passes as a string; any other body is base64-encoded. A missing
-// content type counts as binary.
-func IsText(contentType string) bool {
-	mt := mediaType(contentType)
-	switch {
-	case strings.HasPrefix(mt, "text/"),
-		mt == "application/json", mt == "application/xml", mt == "application/javascript",
-		mt == "application/x-www-form-urlencoded", mt == "image/svg+xml",
-		strings.HasSuffix(mt, "+json"), strings.HasSuffix(mt, "+xml"):
-		return true
-	}
-	return false
-}
-
-// mediaType returns the media type of a Content-Type value, lower-case,
-// without parameters. It does what mime.ParseMediaType does for this
-// purpose without its allocations, on every response.
-func mediaType(contentType string) string {
-	mt, _, _ := strings.Cut(contentType, ";")
-	mt = strings.TrimSpace(mt)
-	for i := 0; i < len(mt); i++ {
-		if c := mt[i]; c >= 'A' && c <= 'Z' {
-			return strings.ToLower(mt)
-		}
-	}
-	return mt
-}
+// IsText reports whether the toolkit sends a response body of this content
+// type as a string rather than base64-encoded. It is
+// [mediatype.ResponseIsText]; API Gateway's rule for request bodies, which
+// base64-encodes form data, is [mediatype.RequestIsText].
+func IsText(contentType string) bool { return mediatype.ResponseIsText(contentType) }
 
 // compressible reports whether gzip is likely to shrink a body of this type.
 func compressible(contentType string) bool {
-	if IsText(contentType) {
+	if mediatype.ResponseIsText(contentType) {
 		return true
 	}
-	mt := mediaType(contentType)
+	mt := mediatype.Of(contentType)
 	return mt == "application/octet-stream" || mt == "application/wasm"
 }
 

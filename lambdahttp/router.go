@@ -25,12 +25,15 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/httpapi-cdk/httpapi/mediatype"
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
-// MaxResponseBytes is Lambda's limit on a synchronous invocation's response.
-// A larger response would fail the invocation; the router answers 500 instead.
-const MaxResponseBytes = 6 * 1024 * 1024
+// MaxResponseBytes is Lambda's limit on a synchronous invocation's response,
+// [quota.PayloadBytes]. A larger response would fail the invocation; the
+// router answers 500 instead.
+const MaxResponseBytes = quota.PayloadBytes
 
 // HandlerFunc handles one request. A returned error becomes an error
 // response: an *[Error] keeps its status and message, any other error
@@ -222,9 +225,12 @@ func isPreflight(req *Request) bool {
 	return req.Method == http.MethodOptions && req.Header("origin") != "" && req.Header("access-control-request-method") != ""
 }
 
+// allowAny is the Allow header of a path that has an ANY route.
+var allowAny = strings.Join(route.HTTPMethods(), ", ")
+
 func allowHeader(methods []string) string {
 	if slices.Contains(methods, "ANY") {
-		return "DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT"
+		return allowAny
 	}
 	return strings.Join(methods, ", ")
 }
@@ -295,7 +301,7 @@ func encode(req *Request, resp *Response, compressMin int) []byte {
 	}
 	// Text travels as a JSON string, which must be UTF-8: text in another
 	// charset goes base64-encoded like binary.
-	b64 := len(body) > 0 && (gz || !IsText(contentType) || !utf8.Valid(body))
+	b64 := len(body) > 0 && (gz || !mediatype.ResponseIsText(contentType) || !utf8.Valid(body))
 	var s string
 	if b64 {
 		s = base64Std.EncodeToString(body)

@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -171,6 +172,9 @@ func TestResponseEncoding(t *testing.T) {
 		Route{Key: route.MustParse("GET /svg"), Handler: func(context.Context, *Request) (*Response, error) {
 			return Binary(200, "image/svg+xml", []byte("<svg/>")), nil
 		}},
+		Route{Key: route.MustParse("GET /form"), Handler: func(context.Context, *Request) (*Response, error) {
+			return Binary(200, "application/x-www-form-urlencoded", []byte("a=1&b=2")), nil
+		}},
 		Route{Key: route.MustParse("GET /latin1"), Handler: func(context.Context, *Request) (*Response, error) {
 			return Binary(200, "text/csv; charset=iso-8859-1", []byte("caf\xe9")), nil
 		}},
@@ -197,6 +201,7 @@ func TestResponseEncoding(t *testing.T) {
 		{"/text", 200, "héllo", false, "text/plain; charset=utf-8", nil},
 		{"/png", 200, base64.StdEncoding.EncodeToString(png), true, "image/png", nil},
 		{"/svg", 200, "<svg/>", false, "image/svg+xml", nil},
+		{"/form", 200, "a=1&b=2", false, "application/x-www-form-urlencoded", nil}, // a string in a response, unlike API Gateway's request events
 		{"/latin1", 200, base64.StdEncoding.EncodeToString([]byte("caf\xe9")), true, "text/csv; charset=iso-8859-1", nil},
 		{"/none", 200, "eA==", true, "", nil},
 		{"/empty", 204, "", false, "", nil},
@@ -406,10 +411,41 @@ func TestNewRouterRejects(t *testing.T) {
 	if _, err := NewRouter(nil, Route{Key: route.MustParse("GET /a"), Handler: echoView}, Route{Key: route.MustParse("GET /a"), Handler: echoView}); err == nil || !strings.Contains(err.Error(), "appears twice") {
 		t.Errorf("duplicate: %v", err)
 	}
+	if _, err := NewRouter(nil, Route{Key: route.MustParse("GET /todos/{id}"), Handler: echoView}, Route{Key: route.MustParse("GET /todos/{todoId}"), Handler: echoView}); err == nil || !strings.Contains(err.Error(), "differ only in variable names") {
+		t.Errorf("ambiguous: %v", err)
+	}
 	if _, err := NewRouter(nil, Route{Key: route.MustParse("GET /a")}); err == nil || !strings.Contains(err.Error(), "nil handler") {
 		t.Errorf("nil handler: %v", err)
 	}
 	if _, err := NewRouter(nil, Route{Key: route.Key{Method: "GET", Path: "a"}, Handler: echoView}); err == nil {
 		t.Error("invalid key accepted")
+	}
+}
+
+// TestResponsePayloadLimit checks the router against Lambda's payload
+// quota at the byte: a response that encodes to quota.PayloadBytes goes
+// out, one byte more becomes a 500.
+func TestResponsePayloadLimit(t *testing.T) {
+	size := 1
+	rt := quietRouter(t, nil, Route{Key: route.MustParse("GET /n"), Handler: func(context.Context, *Request) (*Response, error) {
+		return Text(200, strings.Repeat("x", size)), nil
+	}})
+	event := mustJSON(t, v2Event("GET", "/n", "GET /n"))
+	out, err := rt.Invoke(context.Background(), event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	overhead := len(out) - size
+	for _, tc := range []struct {
+		size, status int
+	}{
+		{quota.PayloadBytes - overhead, 200},
+		{quota.PayloadBytes - overhead + 1, 500},
+	} {
+		size = tc.size
+		res := invoke(t, rt, event)
+		if res.Status != tc.status {
+			t.Errorf("body of %d bytes (response of %d bytes): status %d, want %d", tc.size, tc.size+overhead, res.Status, tc.status)
+		}
 	}
 }

@@ -26,6 +26,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -442,7 +443,7 @@ func (t *template) integration(id string, rt *Route, api *API, problem func(stri
 		rt.Unsupported = fmt.Sprintf("%q is not a valid value. PayloadFormatVersion must be \"1.0\" or \"2.0\"", ip.PayloadFormatVersion)
 		return
 	}
-	rt.Timeout = 30 * time.Second
+	rt.Timeout = quota.MaxIntegrationTimeout
 	if ip.TimeoutInMillis > 0 {
 		rt.Timeout = time.Duration(ip.TimeoutInMillis) * time.Millisecond
 	}
@@ -480,7 +481,7 @@ func (t *template) function(id string) (*Function, string) {
 		fn.MemorySize = 128
 	}
 	if fn.Timeout == 0 {
-		fn.Timeout = 3 * time.Second
+		fn.Timeout = quota.DefaultFunctionTimeout
 	}
 	for k, v := range fp.Environment.Variables {
 		if s, ok := v.(string); ok {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/httpapi-cdk/httpapi/quota"
 )
 
 func randRead(b []byte) { rand.Read(b) }
@@ -196,7 +198,7 @@ func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *
 		if err != nil {
 			return internalError()
 		}
-		res, ok := s.pools[a.Function].invoke(event, time.Now().Add(10*time.Second))
+		res, ok := s.pools[a.Function].invoke(event, time.Now().Add(quota.AuthorizerTimeout))
 		if !ok || res.outcome != outcomeOK {
 			resp := internalError()
 			resp.authErr = "the authorizer failed: " + res.detail

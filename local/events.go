@@ -2,7 +2,6 @@ package local
 
 import (
 	"encoding/base64"
-	"mime"
 	"net"
 	"net/http"
 	"net/url"
@@ -11,6 +10,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/httpapi-cdk/httpapi/mediatype"
 )
 
 // request is what the gateway knows of one client request.
@@ -77,22 +78,11 @@ const accountID = "123456789012"
 // clfTime formats t as API Gateway's requestContext.time.
 func clfTime(t time.Time) string { return t.UTC().Format("02/Jan/2006:15:04:05 -0700") }
 
-// textBody reports whether API Gateway passes a request body of this
-// content type as text (isBase64Encoded false); everything else, including
-// no content type and form data, is base64-encoded.
-func textBody(contentType string) bool {
-	mt, _, err := mime.ParseMediaType(contentType)
-	if err != nil {
-		return false
-	}
-	return strings.HasPrefix(mt, "text/") || mt == "application/json" || mt == "application/xml" || mt == "application/javascript"
-}
-
 func (q *request) encodeBody() (string, bool) {
 	if len(q.body) == 0 {
 		return "", false
 	}
-	if textBody(q.r.Header.Get("Content-Type")) {
+	if mediatype.RequestIsText(q.r.Header.Get("Content-Type")) {
 		return string(q.body), false
 	}
 	return base64.StdEncoding.EncodeToString(q.body), true

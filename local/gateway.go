@@ -18,11 +18,12 @@ import (
 	"time"
 
 	"github.com/httpapi-cdk/httpapi/internal/affinity"
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
-// MaxRequestBytes is the HTTP API payload quota.
-const MaxRequestBytes = 10 * 1024 * 1024
+// MaxRequestBytes is the HTTP API payload quota, [quota.RequestBytes].
+const MaxRequestBytes = quota.RequestBytes
 
 // Options configure a [Server].
 type Options struct {
@@ -284,7 +285,7 @@ func (s *Server) serve(q *request) *response {
 	if err != nil {
 		return internalError()
 	}
-	if len(event) > maxPayload {
+	if len(event) > quota.PayloadBytes {
 		resp := tooLarge()
 		resp.errMsg = "the event exceeds Lambda's 6 MB invocation payload limit"
 		return resp

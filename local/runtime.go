@@ -21,11 +21,8 @@ import (
 	"time"
 
 	"github.com/httpapi-cdk/httpapi/internal/affinity"
+	"github.com/httpapi-cdk/httpapi/quota"
 )
-
-// maxPayload is Lambda's limit on a synchronous invocation's request and
-// response payloads.
-const maxPayload = 6 * 1024 * 1024
 
 // outcome classifies how an invocation ended.
 type outcome int
@@ -346,7 +343,7 @@ func (pr *process) response(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"errorMessage":"unknown request id","errorType":"InvalidRequestID"}`, http.StatusBadRequest)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, maxPayload+1))
+	body, err := io.ReadAll(io.LimitReader(r.Body, quota.PayloadBytes+1))
 	switch {
 	case err != nil:
 		inv.finish(result{outcome: outcomeCrash, detail: "reading the function's response: " + err.Error()})
@@ -355,8 +352,8 @@ func (pr *process) response(w http.ResponseWriter, r *http.Request) {
 		// in trailers (aws-lambda-go does): an error, not a short result.
 		payload, _ := base64.StdEncoding.DecodeString(r.Trailer.Get("Lambda-Runtime-Function-Error-Body"))
 		inv.finish(result{outcome: outcomeFunctionError, payload: payload, detail: errorDetail(payload, r.Trailer.Get("Lambda-Runtime-Function-Error-Type"))})
-	case len(body) > maxPayload:
-		inv.finish(result{outcome: outcomeTooLarge, detail: fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", maxPayload)})
+	case len(body) > quota.PayloadBytes:
+		inv.finish(result{outcome: outcomeTooLarge, detail: fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", quota.PayloadBytes)})
 		w.WriteHeader(http.StatusRequestEntityTooLarge)
 		w.Write([]byte(`{"errorMessage":"Exceeded maximum allowed payload size","errorType":"RequestEntityTooLarge"}`))
 		return
@@ -373,7 +370,7 @@ func (pr *process) invocationError(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, `{"errorMessage":"unknown request id","errorType":"InvalidRequestID"}`, http.StatusBadRequest)
 		return
 	}
-	body, _ := io.ReadAll(io.LimitReader(r.Body, maxPayload))
+	body, _ := io.ReadAll(io.LimitReader(r.Body, quota.PayloadBytes))
 	inv.finish(result{outcome: outcomeFunctionError, payload: body, detail: errorDetail(body, "")})
 	w.WriteHeader(http.StatusAccepted)
 	w.Write([]byte(`{"status":"OK"}`))

@@ -25,6 +25,18 @@ const DefaultKey = "$default"
 // same path names explicitly.
 var Methods = []string{"ANY", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
 
+// HTTPMethods returns the HTTP methods a route key may name: [Methods]
+// without ANY, in the same order. A route with the ANY method takes them all.
+func HTTPMethods() []string {
+	out := make([]string, 0, len(Methods))
+	for _, m := range Methods {
+		if m != "ANY" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
 // Key is a route key: a method and a path template. The zero Key is the
 // $default route.
 type Key struct {
@@ -171,6 +183,39 @@ func (k Key) Variables() []string {
 		}
 	}
 	return names
+}
+
+// Ambiguous reports whether API Gateway cannot tell k and o apart: the same
+// method and the same path once variable names are ignored, such as
+// "GET /todos/{id}" and "GET /todos/{todoId}", or "ANY /{proxy+}" and
+// "ANY /{rest+}". Equal keys are ambiguous too. A variable and a greedy
+// variable at the same place are not.
+func (k Key) Ambiguous(o Key) bool { return k.shape() == o.shape() }
+
+// shape returns k with its variables' names erased: "GET /todos/{}" for
+// "GET /todos/{id}", "ANY /{+}" for "ANY /{proxy+}".
+func (k Key) shape() string {
+	if k.IsDefault() {
+		return DefaultKey
+	}
+	var b strings.Builder
+	b.WriteString(k.Method)
+	b.WriteString(" ")
+	if k.Path == "/" {
+		b.WriteString("/")
+	}
+	for _, s := range splitPath(k.Path) {
+		b.WriteString("/")
+		switch _, kind := parseSegment(s); kind {
+		case literal:
+			b.WriteString(s)
+		case variable:
+			b.WriteString("{}")
+		case greedy:
+			b.WriteString("{+}")
+		}
+	}
+	return b.String()
 }
 
 // Wildcard returns k's path with every variable replaced by "*", the form an

@@ -149,3 +149,84 @@ func TestNewTableRejects(t *testing.T) {
 		t.Error("invalid key accepted")
 	}
 }
+
+func TestNewTableRejectsAmbiguous(t *testing.T) {
+	for _, tc := range []struct{ a, b string }{
+		{"GET /todos/{id}", "GET /todos/{todoId}"},
+		{"ANY /{proxy+}", "ANY /{rest+}"},
+		{"GET /files/{dir}/{name+}", "GET /files/{folder}/{path+}"},
+	} {
+		_, err := NewTable([]Key{MustParse(tc.a), MustParse("GET /other"), MustParse(tc.b)})
+		if err == nil {
+			t.Errorf("%s and %s: NewTable accepted both", tc.a, tc.b)
+			continue
+		}
+		for _, want := range []string{`"` + tc.a + `"`, `"` + tc.b + `"`, "differ only in variable names"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("%s and %s: error %q does not contain %s", tc.a, tc.b, err, want)
+			}
+		}
+	}
+	// Routes API Gateway tells apart: another method, a literal against a
+	// variable, a variable against a greedy variable, another length.
+	mustTable(t, "GET /todos/{id}", "POST /todos/{todoId}", "GET /todos/new", "GET /todos/{id+}", "GET /todos/{id}/tags", "ANY /todos/{x}", "$default")
+}
+
+func TestAmbiguous(t *testing.T) {
+	for _, tc := range []struct {
+		a, b string
+		want bool
+	}{
+		{"GET /a/{x}", "GET /a/{y}", true},
+		{"GET /a/{x}", "GET /a/{x}", true},
+		{"GET /", "GET /", true},
+		{"$default", "$default", true},
+		{"GET /a/{x}", "PUT /a/{y}", false},
+		{"GET /a/{x}", "GET /a/{x+}", false},
+		{"GET /a/{x}", "GET /a/b", false},
+		{"GET /", "GET /{proxy+}", false},
+		{"$default", "ANY /{proxy+}", false},
+	} {
+		if got := MustParse(tc.a).Ambiguous(MustParse(tc.b)); got != tc.want {
+			t.Errorf("%s.Ambiguous(%s) = %v, want %v", tc.a, tc.b, got, tc.want)
+		}
+	}
+}
+
+// TestExecuteAPIResources shows the two execute-api resource names of a
+// route side by side: they agree except for $default, whose source ARN
+// names the route while IAM evaluates the request's own method and path.
+func TestExecuteAPIResources(t *testing.T) {
+	for _, tc := range []struct {
+		key, stage     string
+		source, invoke string
+	}{
+		{"GET /items/{id}", "*", "*/GET/items/*", "*/GET/items/*"},
+		{"GET /items/{id}", "prod", "prod/GET/items/*", "prod/GET/items/*"},
+		{"ANY /x", "*", "*/*/x", "*/*/x"},
+		{"GET /", "*", "*/GET/", "*/GET/"},
+		{"ANY /{proxy+}", "*", "*/*/*", "*/*/*"},
+		{"GET /files/{proxy+}", "$default", "$default/GET/files/*", "$default/GET/files/*"},
+		{"$default", "*", "*/$default", "*/*"},
+		{"$default", "prod", "prod/$default", "prod/*"},
+	} {
+		k := MustParse(tc.key)
+		if got := k.SourceARNResource(tc.stage); got != tc.source {
+			t.Errorf("%s.SourceARNResource(%q) = %q, want %q", tc.key, tc.stage, got, tc.source)
+		}
+		if got := k.InvokeResource(tc.stage); got != tc.invoke {
+			t.Errorf("%s.InvokeResource(%q) = %q, want %q", tc.key, tc.stage, got, tc.invoke)
+		}
+	}
+}
+
+func TestHTTPMethods(t *testing.T) {
+	got := HTTPMethods()
+	if want := []string{"DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}; !slices.Equal(got, want) {
+		t.Errorf("HTTPMethods() = %q, want %q", got, want)
+	}
+	got[0] = "X"
+	if Methods[1] != "DELETE" {
+		t.Error("HTTPMethods returned Methods' own array")
+	}
+}

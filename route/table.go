@@ -39,19 +39,23 @@ type segment struct {
 	kind segmentKind
 }
 
-// NewTable validates keys and builds a table. It rejects invalid and
-// duplicate keys.
+// NewTable validates keys and builds a table. It rejects invalid keys, a
+// key given twice, and keys API Gateway cannot tell apart because they
+// differ only in variable names ([Key.Ambiguous]).
 func NewTable(keys []Key) (*Table, error) {
 	t := &Table{keys: slices.Clone(keys)}
-	seen := make(map[Key]bool, len(keys))
+	shapes := make(map[string]Key, len(keys))
 	for _, k := range keys {
 		if err := k.Validate(); err != nil {
 			return nil, err
 		}
-		if seen[k] {
-			return nil, fmt.Errorf("route key %q appears twice", k.String())
+		if o, ok := shapes[k.shape()]; ok {
+			if o == k {
+				return nil, fmt.Errorf("route key %q appears twice", k.String())
+			}
+			return nil, fmt.Errorf("route keys %q and %q differ only in variable names: API Gateway cannot tell them apart; name the variables alike", o.String(), k.String())
 		}
-		seen[k] = true
+		shapes[k.shape()] = k
 		if k.IsDefault() {
 			t.hasDefault = true
 			continue

@@ -591,3 +591,111 @@ func TestAlarmsCoverFunctionsAddedLater(t *testing.T) {
 		}
 	}
 }
+
+// TestGrantInvokeWarnsWithoutIAM: API Gateway checks execute-api:Invoke
+// only on IAM-authorized routes, so a grant on any other route changes
+// nothing and GrantInvoke says so; the grant itself is unchanged.
+func TestGrantInvokeWarnsWithoutIAM(t *testing.T) {
+	stack := newStack()
+	api := httpapi.New(stack, "Api", &httpapi.Props{
+		Handler: inlineFunction(stack, "Fn", time.Second), Routes: keys("GET /public", "GET /signed", "$default"),
+		RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /signed"): {Authorizer: &httpapi.IAMAuthorizer{}}},
+	})
+	role := awsiam.NewRole(stack, jsii.String("R"), &awsiam.RoleProps{AssumedBy: awsiam.NewAccountRootPrincipal()})
+	api.GrantInvoke(role, keys("GET /public", "GET /signed", "$default")...)
+	ann := assertions.Annotations_FromStack(stack)
+	for _, k := range []string{"GET /public", "$default"} {
+		assert(t, func() {
+			ann.HasWarning(jsii.String("/Test/Api"), assertions.Match_StringLikeRegexp(jsii.String(
+				`.*GrantInvoke: route "`+regexp.QuoteMeta(k)+`" has authorization type NONE, not an IAMAuthorizer.*httpapi:GrantInvokeNotIAM.*`)))
+		})
+	}
+	if n := len(*ann.FindWarning(jsii.String("*"), assertions.Match_StringLikeRegexp(jsii.String(".*GrantInvoke: route.*")))); n != 2 {
+		t.Errorf("%d GrantInvoke warnings, want 2 (none for the IAM-authorized GET /signed)", n)
+	}
+	var granted []string
+	for _, p := range resources(toJSON(stack), "AWS::IAM::Policy") {
+		for _, st := range props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+			for _, r := range st.(map[string]any)["Resource"].([]any) {
+				s := joinText(r)
+				granted = append(granted, s[strings.LastIndex(s, "}")+1:])
+			}
+		}
+	}
+	slices.Sort(granted)
+	if want := []string{"/*/*", "/*/GET/public", "/*/GET/signed"}; !slices.Equal(granted, want) {
+		t.Errorf("granted resources %q, want %q", granted, want)
+	}
+}
+
+// TestRoutesAcrossConstructs: the constructs that add routes to one HTTP API
+// (the API and Routes, in any stack) refuse together a key added twice and
+// keys API Gateway cannot tell apart, however they name the API: by its id
+// token (API.HttpApi()), through an export and its import, or by a literal
+// id. Routes of different APIs do not collide.
+func TestRoutesAcrossConstructs(t *testing.T) {
+	type setup struct {
+		app             awscdk.App
+		shared, service awscdk.Stack
+		api             httpapi.API
+	}
+	newSetup := func() *setup {
+		s := &setup{app: newApp()}
+		s.shared = awscdk.NewStack(s.app, jsii.String("Shared"), nil)
+		s.api = httpapi.New(s.shared, "Api", &httpapi.Props{Handler: inlineFunction(s.shared, "Fn", time.Second), Routes: keys("GET /todos/{id}")})
+		awscdk.NewCfnOutput(s.shared, jsii.String("HttpApiId"), &awscdk.CfnOutputProps{Value: s.api.HttpApi().ApiId(), ExportName: jsii.String("Shared-HttpApiId")})
+		s.service = awscdk.NewStack(s.app, jsii.String("Service"), nil)
+		return s
+	}
+	imported := func(s *setup, id string) awsapigatewayv2.IHttpApi {
+		return awsapigatewayv2.HttpApi_FromHttpApiAttributes(s.service, jsii.String(id), &awsapigatewayv2.HttpApiAttributes{
+			HttpApiId: awscdk.Fn_ImportValue(jsii.String("Shared-HttpApiId"))})
+	}
+	addRoutes := func(s *setup, id string, api awsapigatewayv2.IHttpApi, ks ...string) {
+		httpapi.NewRoutes(s.service, id, &httpapi.RoutesProps{API: api, Handler: inlineFunction(s.service, id+"Fn", time.Second), Routes: keys(ks...)})
+	}
+	for _, tc := range []struct {
+		name string
+		run  func(s *setup)
+		want string
+	}{
+		{"same key through HttpApi()", func(s *setup) {
+			addRoutes(s, "Routes", s.api.HttpApi(), "GET /todos/{id}")
+		}, `httpapi: Routes: route "GET /todos/{id}" is added to one HTTP API twice, by Shared/Api and by Service/Routes: each route key may appear once per API`},
+		{"ambiguous key through an export", func(s *setup) {
+			addRoutes(s, "Routes", imported(s, "Imported"), "GET /todos/{todoId}")
+		}, `httpapi: Routes: route "GET /todos/{id}" of Shared/Api and route "GET /todos/{todoId}" of Service/Routes, on one HTTP API, differ only in variable names: API Gateway cannot tell them apart; name the variables alike`},
+		{"API.AddRoutes after Routes", func(s *setup) {
+			addRoutes(s, "Routes", s.api.HttpApi(), "ANY /files/{proxy+}")
+			s.api.AddRoutes(inlineFunction(s.shared, "Other", time.Second), keys("ANY /files/{rest+}"), nil)
+		}, `httpapi: Routes: route "ANY /files/{proxy+}" of Service/Routes and route "ANY /files/{rest+}" of Shared/Api, on one HTTP API, differ only in variable names: API Gateway cannot tell them apart; name the variables alike`},
+		{"two Routes importing one export", func(s *setup) {
+			addRoutes(s, "A", imported(s, "ImportA"), "GET /b")
+			addRoutes(s, "B", imported(s, "ImportB"), "GET /b")
+		}, `httpapi: Routes: route "GET /b" is added to one HTTP API twice, by Service/A and by Service/B: each route key may appear once per API`},
+		{"two Routes with one literal id", func(s *setup) {
+			for _, id := range []string{"A", "B"} {
+				api := awsapigatewayv2.HttpApi_FromHttpApiAttributes(s.service, jsii.String("Import"+id), &awsapigatewayv2.HttpApiAttributes{HttpApiId: jsii.String("abc123")})
+				addRoutes(s, id, api, "GET /b")
+			}
+		}, `httpapi: Routes: route "GET /b" is added to one HTTP API twice, by Service/A and by Service/B: each route key may appear once per API`},
+		{"another API", func(s *setup) {
+			other := httpapi.New(s.service, "Other", &httpapi.Props{Handler: inlineFunction(s.service, "Fn", time.Second), Routes: keys("GET /x")})
+			addRoutes(s, "Routes", other.HttpApi(), "GET /todos/{id}")
+			lit := awsapigatewayv2.HttpApi_FromHttpApiAttributes(s.service, jsii.String("LiteralApi"), &awsapigatewayv2.HttpApiAttributes{HttpApiId: jsii.String("abc123")})
+			addRoutes(s, "Literal", lit, "GET /todos/{id}")
+		}, ""},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := panicMessage(func() { tc.run(newSetup()) }); got != tc.want {
+				t.Errorf("panicked with\n  %q\nwant\n  %q", got, tc.want)
+			}
+		})
+	}
+	// The same import in another app is another API.
+	a, b := newSetup(), newSetup()
+	addRoutes(a, "Routes", imported(a, "Imported"), "GET /b")
+	if got := panicMessage(func() { addRoutes(b, "Routes", imported(b, "Imported"), "GET /b") }); got != "" {
+		t.Errorf("routes of another app collided: %s", got)
+	}
+}

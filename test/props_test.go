@@ -15,6 +15,7 @@ import (
 
 	"github.com/httpapi-cdk/httpapi/constructs/gofunction"
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 	"github.com/httpapi-cdk/httpapi/stacks"
 )
@@ -60,9 +61,12 @@ func TestInvalidHTTPAPIProps(t *testing.T) {
 		{"duplicate route", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{Handler: fn, Routes: keys("GET /a", "GET /a")}
 		}, `httpapi: Routes: route "GET /a" is added twice: each route key may appear once per API`},
+		{"routes that differ only in variable names", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Handler: fn, Routes: keys("GET /todos/{id}", "GET /todos/{todoId}")}
+		}, `httpapi: Routes: route keys "GET /todos/{id}" and "GET /todos/{todoId}" differ only in variable names: API Gateway cannot tell them apart; name the variables alike`},
 		{"too many routes", func(fn awslambda.IFunction) *httpapi.Props {
 			var ks []route.Key
-			for i := range 301 {
+			for i := range quota.RoutesPerAPI + 1 {
 				ks = append(ks, route.Key{Method: "GET", Path: fmt.Sprintf("/r%d", i)})
 			}
 			return &httpapi.Props{Handler: fn, Routes: ks}
@@ -71,11 +75,11 @@ func TestInvalidHTTPAPIProps(t *testing.T) {
 			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"), RouteOptions: httpapi.RouteOptions{PayloadFormat: "3.0"}}
 		}, `httpapi: PayloadFormat "3.0" is not supported: use httpapi.PayloadFormatV2 ("2.0") or httpapi.PayloadFormatV1 ("1.0")`},
 		{"integration timeout too long", func(fn awslambda.IFunction) *httpapi.Props {
-			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"), RouteOptions: httpapi.RouteOptions{IntegrationTimeout: 31 * time.Second}}
-		}, "httpapi: IntegrationTimeout 31s is out of range: use whole milliseconds from 50ms to 29s, or 30s"},
+			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"), RouteOptions: httpapi.RouteOptions{IntegrationTimeout: quota.MaxIntegrationTimeout + time.Millisecond}}
+		}, "httpapi: IntegrationTimeout 30.001s is out of range: use whole milliseconds from 50ms to 29s, or 30s"},
 		{"integration timeout too short", func(fn awslambda.IFunction) *httpapi.Props {
-			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"), RouteOptions: httpapi.RouteOptions{IntegrationTimeout: 10 * time.Millisecond}}
-		}, "httpapi: IntegrationTimeout 10ms is out of range: use whole milliseconds from 50ms to 29s, or 30s"},
+			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"), RouteOptions: httpapi.RouteOptions{IntegrationTimeout: quota.MinIntegrationTimeout - time.Millisecond}}
+		}, "httpapi: IntegrationTimeout 49ms is out of range: use whole milliseconds from 50ms to 29s, or 30s"},
 		{"integration timeout the L2 refuses", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"), RouteOptions: httpapi.RouteOptions{IntegrationTimeout: 29500 * time.Millisecond}}
 		}, "httpapi: IntegrationTimeout 29.5s is out of range: use whole milliseconds from 50ms to 29s, or 30s"},
@@ -220,14 +224,14 @@ func TestInvalidGoFunctionProps(t *testing.T) {
 	}{
 		{"no package", gofunction.Props{}, `gofunction: Package is required: the directory of a Go main package, like "./function"`},
 		{"architecture", gofunction.Props{Package: "x", Architecture: "386"}, `gofunction: Architecture "386" is not supported: use gofunction.Arm64 or gofunction.AMD64`},
-		{"memory", gofunction.Props{Package: "x", MemorySize: 64}, "gofunction: MemorySize 64 is out of range: use 128 to 10240 (MiB)"},
-		{"timeout", gofunction.Props{Package: "x", Timeout: 1500 * time.Millisecond}, "gofunction: Timeout 1.5s is not allowed: use whole seconds from 1s to 15m0s"},
+		{"memory", gofunction.Props{Package: "x", MemorySize: quota.MaxMemoryMB + 1}, "gofunction: MemorySize 10241 is out of range: use 128 to 10240 (MiB)"},
+		{"timeout", gofunction.Props{Package: "x", Timeout: 1500 * time.Millisecond}, "gofunction: Timeout 1.5s is not allowed: use whole seconds from 1s to 15m"},
 		{"retention", gofunction.Props{Package: "x", LogRetention: awslogs.RetentionDays_INFINITE}, `gofunction: LogRetention "INFINITE" keeps logs forever: choose a finite awslogs.RetentionDays`},
 		{"not a main package", gofunction.Props{Package: "github.com/httpapi-cdk/httpapi/route"}, `gofunction: Package "github.com/httpapi-cdk/httpapi/route" is package route, not a main package`},
 		// Limits Lambda would only enforce at deployment; the package is
 		// valid, so the check comes before any build.
 		{"memory above the maximum", gofunction.Props{Package: stacks.FunctionPackage, MemorySize: 10241}, "gofunction: MemorySize 10241 is out of range: use 128 to 10240 (MiB)"},
-		{"timeout above 15 minutes", gofunction.Props{Package: stacks.FunctionPackage, Timeout: 901 * time.Second}, "gofunction: Timeout 15m1s is not allowed: use whole seconds from 1s to 15m0s"},
+		{"timeout above 15 minutes", gofunction.Props{Package: stacks.FunctionPackage, Timeout: 901 * time.Second}, "gofunction: Timeout 15m1s is not allowed: use whole seconds from 1s to 15m"},
 		{"description too long", gofunction.Props{Package: stacks.FunctionPackage, Description: strings.Repeat("d", 257)},
 			`gofunction: Description "ddddddddddddddddddddddddddddddddddddd..." is 257 characters long: Lambda allows at most 256`},
 		{"environment key with a dash", gofunction.Props{Package: stacks.FunctionPackage, Environment: map[string]string{"LOG-LEVEL": "debug"}},

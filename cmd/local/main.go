@@ -38,6 +38,7 @@ import (
 
 	"github.com/httpapi-cdk/httpapi/internal/affinity"
 	"github.com/httpapi-cdk/httpapi/local"
+	"github.com/httpapi-cdk/httpapi/quota"
 )
 
 func main() {
@@ -145,7 +146,7 @@ func run() error {
 	for _, r := range api.Routes {
 		fmt.Fprintf(os.Stderr, "local:   %-28s -> %s (payload %s)\n", r.Key, r.Function, r.PayloadFormat)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: 10240 + 4096}
+	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: quota.RequestLineAndHeadersBytes + 4096}
 	go func() {
 		<-ctx.Done()
 		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)

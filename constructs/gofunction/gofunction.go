@@ -217,7 +217,7 @@ func (p *Props) validate() error {
 		return fmt.Errorf("gofunction: MemorySize %d is out of range: use %d to %d (MiB)", p.MemorySize, quota.MinMemoryMB, quota.MaxMemoryMB)
 	}
 	if p.Timeout < quota.MinFunctionTimeout || p.Timeout > quota.MaxFunctionTimeout || p.Timeout%time.Second != 0 {
-		return fmt.Errorf("gofunction: Timeout %s is not allowed: use whole seconds from %s to %s", p.Timeout, quota.MinFunctionTimeout, quota.MaxFunctionTimeout)
+		return fmt.Errorf("gofunction: Timeout %s is not allowed: use whole seconds from %s to %dm", p.Timeout, quota.MinFunctionTimeout, int(quota.MaxFunctionTimeout.Minutes()))
 	}
 	if p.LogRetention == awslogs.RetentionDays_INFINITE {
 		return fmt.Errorf("gofunction: LogRetention %q keeps logs forever: choose a finite awslogs.RetentionDays", p.LogRetention)

@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/quota"
 )
 
 // AlarmOptions configure the alarms of [API.AddAlarms].
@@ -96,8 +98,8 @@ func (o *AlarmOptions) validate() error {
 			return fmt.Errorf("httpapi: AlarmOptions.%s %v is out of range: use a share above 0 and at most 1", f.name, f.v)
 		}
 	}
-	if o.LatencyP99 <= 0 || o.LatencyP99 > MaxIntegrationTimeout {
-		return fmt.Errorf("httpapi: AlarmOptions.LatencyP99 %s is out of range: use up to %s", o.LatencyP99, MaxIntegrationTimeout)
+	if o.LatencyP99 <= 0 || o.LatencyP99 > quota.MaxIntegrationTimeout {
+		return fmt.Errorf("httpapi: AlarmOptions.LatencyP99 %s is out of range: use up to %s", o.LatencyP99, quota.MaxIntegrationTimeout)
 	}
 	if o.Period < time.Minute || o.Period > 24*time.Hour || o.Period%time.Minute != 0 {
 		return fmt.Errorf("httpapi: AlarmOptions.Period %s is not allowed: use whole minutes from 1m to 24h", o.Period)

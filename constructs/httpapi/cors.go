@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/httpapi-cdk/httpapi/quota"
+	"github.com/httpapi-cdk/httpapi/route"
 )
 
 // Cors is API Gateway's CORS configuration. With it, API Gateway answers
@@ -46,7 +47,9 @@ type Cors struct {
 	MaxAge time.Duration
 }
 
-var corsMethods = []string{"*", "DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"}
+// corsMethods are the values Cors.AllowMethods accepts: "*" and the HTTP
+// methods of route keys.
+var corsMethods = append([]string{"*"}, route.HTTPMethods()...)
 
 func (c *Cors) validate() error {
 	if c == nil {

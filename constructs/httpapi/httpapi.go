@@ -38,10 +38,11 @@ const (
 	PayloadFormatV1 PayloadFormat = "1.0"
 )
 
-// MaxRoutes is the HTTP API quota of routes per API.
+// MaxRoutes is the HTTP API quota of routes per API, [quota.RoutesPerAPI].
 const MaxRoutes = quota.RoutesPerAPI
 
-// MaxIntegrationTimeout is the longest an HTTP API waits for an integration.
+// MaxIntegrationTimeout is the longest an HTTP API waits for an
+// integration, [quota.MaxIntegrationTimeout].
 const MaxIntegrationTimeout = quota.MaxIntegrationTimeout
 
 // Props configure an [API].
@@ -125,11 +126,17 @@ type API interface {
 	// were first added.
 	Functions() []awslambda.IFunction
 	// AddRoutes routes each key to fn, with opts over Props.RouteOptions.
-	// It panics if a key is invalid or already routed, or if opts are invalid.
+	// It panics if a key is invalid, if opts are invalid, or if a key is
+	// already routed on this API, by this or another construct, or differs
+	// from a routed key only in variable names (route.Key.Ambiguous).
 	AddRoutes(fn awslambda.IFunction, keys []route.Key, opts *RouteOptions) []Route
-	// GrantInvoke allows grantee to call the given routes (those with an
-	// IAMAuthorizer) on every stage: execute-api:Invoke on each route's
-	// method and path.
+	// GrantInvoke allows grantee to call the given routes on every stage:
+	// execute-api:Invoke on each route's resource as IAM evaluates it
+	// (route.Key.InvokeResource; every method and path for $default). API
+	// Gateway checks the permission only on routes with an IAMAuthorizer:
+	// for any other route the grant changes nothing, and GrantInvoke adds a
+	// warning (httpapi:GrantInvokeNotIAM) to the API. It panics if a key is
+	// not a route of this API.
 	GrantInvoke(grantee awsiam.IGrantable, keys ...route.Key) awsiam.Grant
 	// AddDomain serves the API on a custom domain name.
 	AddDomain(id string, opts *DomainOptions) Domain
@@ -265,17 +272,14 @@ func (a *api) GrantInvoke(grantee awsiam.IGrantable, keys ...route.Key) awsiam.G
 		if !a.table.routed[k] {
 			panic(fmt.Errorf("httpapi: GrantInvoke: route %q is not a route of this API", k.String()))
 		}
-		method, path := k.Method, k.Wildcard()
-		if method == "ANY" {
-			method = "*"
-		}
-		name := "*/" + method + path
-		if k.IsDefault() {
-			name = "*/*"
+		if kind := a.table.authorizationType(k); kind != "AWS_IAM" {
+			awscdk.Annotations_Of(a).AddWarningV2(jsii.String("httpapi:GrantInvokeNotIAM"), jsii.String(fmt.Sprintf(
+				"GrantInvoke: route %q has authorization type %s, not an IAMAuthorizer: API Gateway does not check execute-api:Invoke on it, so this grant changes nothing; give the route &httpapi.IAMAuthorizer{}",
+				k.String(), kind)))
 		}
 		arns = append(arns, stack.FormatArn(&awscdk.ArnComponents{
 			Service: jsii.String("execute-api"), Resource: a.httpApi.ApiId(),
-			ResourceName: jsii.String(name), ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME,
+			ResourceName: jsii.String(k.InvokeResource("*")), ArnFormat: awscdk.ArnFormat_SLASH_RESOURCE_NAME,
 		}))
 	}
 	return awsiam.Grant_AddToPrincipal(&awsiam.GrantOnPrincipalOptions{

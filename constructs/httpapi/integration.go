@@ -8,6 +8,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/quota"
 )
 
 // lambdaIntegration is a Lambda proxy integration that, unlike the L2
@@ -48,7 +50,7 @@ func (i *lambdaIntegration) Bind(_ *awsapigatewayv2.HttpRouteIntegrationBindOpti
 	// The L2 rejects timeouts above 29 s (the REST API limit), but HTTP APIs
 	// allow 30 s, which is also CloudFormation's default for them: leave
 	// TimeoutInMillis unset for 30 s.
-	if i.options.IntegrationTimeout < MaxIntegrationTimeout {
+	if i.options.IntegrationTimeout < quota.MaxIntegrationTimeout {
 		c.Timeout = awscdk.Duration_Millis(jsii.Number(float64(i.options.IntegrationTimeout.Milliseconds())))
 	}
 	return c

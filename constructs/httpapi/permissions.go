@@ -8,12 +8,16 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/quota"
+	"github.com/httpapi-cdk/httpapi/route"
 )
 
-// Lambda caps a function's resource-based policy at 20 KB. The planner
-// keeps the estimated size of the statements it adds under
-// PolicyBudgetBytes, leaving room for statements others add.
-const PolicyBudgetBytes = 16 * 1024
+// Lambda caps a function's resource-based policy at 20 KB
+// (quota.ResourcePolicyBytes). The planner keeps the estimated size of the
+// statements it adds under PolicyBudgetBytes, leaving 4 KB for statements
+// others add.
+const PolicyBudgetBytes = quota.ResourcePolicyBytes - 4*1024
 
 // statementOverheadBytes is a conservative estimate of one policy
 // statement's size without its SourceArn resource pattern: the statement id
@@ -29,15 +33,18 @@ const (
 	scopeAPI          // one for the whole API: apiId/*/*
 )
 
+// wholeAPI is the execute-api resource name of every route on every stage.
+const wholeAPI = "*/*"
+
 // permissionPlanner grants API Gateway lambda:InvokeFunction on each
 // function behind a route table. It runs at synthesis (from the table's
 // aspect), when every route is known. For each function it uses the narrowest scope whose
 // statements fit PolicyBudgetBytes, and warns when it had to widen.
 //
-// Source ARNs name this API, any stage, and the route's method and path,
-// with path variables as wildcards so that real request paths match: route
-// "GET /items/{id}" gives "apiId/*/GET/items/*"; ANY gives "*" as method;
-// the $default route gives "apiId/*/$default".
+// Source ARNs name this API, any stage, and the route as
+// [route.Key.SourceARNResource] names it: route "GET /items/{id}" gives
+// "apiId/*/GET/items/*"; ANY gives "*" as method; the $default route gives
+// "apiId/*/$default".
 type permissionPlanner struct {
 	table *routeTable
 }
@@ -53,24 +60,20 @@ func (p *permissionPlanner) resourceNames(fn awslambda.IFunction, scope int) []s
 		var name string
 		switch {
 		case r.Key.IsDefault():
-			name = "*/$default"
+			name = r.Key.SourceARNResource("*")
 		case scope == scopeAPI:
-			name = "*/*"
+			name = wholeAPI
 		case scope == scopePath:
-			name = "*/*" + r.Key.Wildcard()
+			name = route.Key{Method: "ANY", Path: r.Key.Path}.SourceARNResource("*")
 		default:
-			method := r.Key.Method
-			if method == "ANY" {
-				method = "*"
-			}
-			name = "*/" + method + r.Key.Wildcard()
+			name = r.Key.SourceARNResource("*")
 		}
 		if !slices.Contains(names, name) {
 			names = append(names, name)
 		}
 	}
-	if scope == scopeAPI && slices.Contains(names, "*/*") {
-		return []string{"*/*"} // covers $default too
+	if scope == scopeAPI && slices.Contains(names, wholeAPI) {
+		return []string{wholeAPI} // covers $default too
 	}
 	return names
 }

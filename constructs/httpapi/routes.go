@@ -24,7 +24,8 @@ type RouteOptions struct {
 	PayloadFormat PayloadFormat
 
 	// IntegrationTimeout is how long API Gateway waits for the function
-	// before it answers 503: whole milliseconds from 50 ms to 29 s, or 30 s. It must be longer than the
+	// before it answers 503: whole milliseconds from 50 ms to 29 s, or 30 s (quota.MinIntegrationTimeout
+	// to quota.MaxIntegrationTimeout; the CDK refuses 29 to 30 s). It must be longer than the
 	// function's own timeout, so that a slow function ends with its own
 	// error rather than a gateway 503 while it keeps running.
 	// Default: 30 s.
@@ -49,6 +50,11 @@ type RouteOptions struct {
 	// Default: false.
 	DetailedMetrics bool
 }
+
+// cdkMaxIntegrationTimeout is the longest integration timeout the CDK's
+// HttpIntegration accepts; HTTP APIs' own maximum, quota.MaxIntegrationTimeout,
+// is expressed by leaving the timeout unset.
+const cdkMaxIntegrationTimeout = 29 * time.Second
 
 // merge returns o with its zero fields taken from base.
 func (o *RouteOptions) merge(base RouteOptions) RouteOptions {
@@ -83,7 +89,7 @@ func (o RouteOptions) withDefaults() RouteOptions {
 		out.PayloadFormat = PayloadFormatV2
 	}
 	if out.IntegrationTimeout == 0 {
-		out.IntegrationTimeout = MaxIntegrationTimeout
+		out.IntegrationTimeout = quota.MaxIntegrationTimeout
 	}
 	if out.Authorizer == nil {
 		out.Authorizer = &NoAuthorizer{}
@@ -96,11 +102,11 @@ func (o *RouteOptions) validate() error {
 		return fmt.Errorf("httpapi: PayloadFormat %q is not supported: use httpapi.PayloadFormatV2 (\"2.0\") or httpapi.PayloadFormatV1 (\"1.0\")", o.PayloadFormat)
 	}
 	if o.IntegrationTimeout < quota.MinIntegrationTimeout || o.IntegrationTimeout > quota.MaxIntegrationTimeout || o.IntegrationTimeout%time.Millisecond != 0 ||
-		o.IntegrationTimeout > maxL2IntegrationTimeout && o.IntegrationTimeout < quota.MaxIntegrationTimeout {
+		o.IntegrationTimeout > cdkMaxIntegrationTimeout && o.IntegrationTimeout < quota.MaxIntegrationTimeout {
 		// The CDK L2 refuses more than 29 s; 30 s is HTTP APIs' default,
 		// which the construct expresses by leaving the timeout unset.
 		return fmt.Errorf("httpapi: IntegrationTimeout %s is out of range: use whole milliseconds from %s to %s, or %s",
-			o.IntegrationTimeout, quota.MinIntegrationTimeout, maxL2IntegrationTimeout, quota.MaxIntegrationTimeout)
+			o.IntegrationTimeout, quota.MinIntegrationTimeout, cdkMaxIntegrationTimeout, quota.MaxIntegrationTimeout)
 	}
 	if err := o.Authorizer.validate(); err != nil {
 		return err
@@ -123,10 +129,6 @@ func (o *RouteOptions) validate() error {
 	}
 	return nil
 }
-
-// maxL2IntegrationTimeout is the longest integration timeout the CDK L2
-// accepts (REST APIs' limit); longer ones are set as HTTP APIs' 30 s default.
-const maxL2IntegrationTimeout = 29 * time.Second
 
 // stageSettings reports whether o sets something stages must carry per route.
 func (o *RouteOptions) stageSettings() bool {
@@ -165,12 +167,15 @@ type routeTable struct {
 	// complete, in the order added.
 	atSynthesis []func()
 	done        bool
+	apiID       string // httpApi's id: a token or a literal (see register)
+	importName  string // the export httpApi's id imports, if it is an Fn::ImportValue
 }
 
 func newRouteTable(owner, routeScope constructs.Construct, httpApi awsapigatewayv2.IHttpApi, defaults RouteOptions) *routeTable {
 	t := &routeTable{owner: owner, routeScope: routeScope, httpApi: httpApi, defaults: defaults, routed: map[route.Key]bool{},
 		integrations: map[string]*lambdaIntegration{}, authorizers: map[Authorizer]awsapigatewayv2.IHttpRouteAuthorizer{}}
 	awscdk.Aspects_Of(owner).Add(t, nil)
+	t.register()
 	return t
 }
 
@@ -207,6 +212,17 @@ func (t *routeTable) addRoute(fn awslambda.IFunction, k route.Key, o RouteOption
 	r := Route{Key: k, Function: fn, Options: o, HttpRoute: awsapigatewayv2.NewHttpRoute(t.routeScope, jsii.String(id), props)}
 	t.routes = append(t.routes, r)
 	return r
+}
+
+// authorizationType returns the authorization type of route k of the
+// table: "NONE", "JWT", "CUSTOM" or "AWS_IAM".
+func (t *routeTable) authorizationType(k route.Key) string {
+	for _, r := range t.routes {
+		if r.Key == k {
+			return r.Options.Authorizer.authorizationType()
+		}
+	}
+	return ""
 }
 
 func (t *routeTable) authorizer(a Authorizer) awsapigatewayv2.IHttpRouteAuthorizer {
@@ -263,8 +279,8 @@ func (t *routeTable) validate(fn awslambda.IFunction, keys []route.Key, o *Route
 	if err := o.validate(); err != nil {
 		return err
 	}
-	if n := len(t.routes) + len(keys); n > MaxRoutes {
-		return fmt.Errorf("httpapi: Routes: %d routes exceed the HTTP API quota of %d routes per API", n, MaxRoutes)
+	if n := len(t.routes) + len(keys); n > quota.RoutesPerAPI {
+		return fmt.Errorf("httpapi: Routes: %d routes exceed the HTTP API quota of %d routes per API", n, quota.RoutesPerAPI)
 	}
 	if n := t.authorizerResources(o.Authorizer); n > quota.AuthorizersPerAPI {
 		return fmt.Errorf("httpapi: Authorizer: %d authorizers exceed the HTTP API quota of %d authorizers per API: "+
@@ -285,6 +301,18 @@ func (t *routeTable) validate(fn awslambda.IFunction, keys []route.Key, o *Route
 		if t.cors != nil && k.Method == "OPTIONS" && o.Authorizer.authorizationType() != "NONE" {
 			return fmt.Errorf("httpapi: Routes: route %q has a %s authorizer, but with Cors set browser preflight requests carry no credentials: give OPTIONS routes &httpapi.NoAuthorizer{}", k.String(), o.Authorizer.authorizationType())
 		}
+	}
+	// Keys API Gateway cannot tell apart, in this table or in another that
+	// adds routes to the same API.
+	all := make([]route.Key, 0, len(t.routes)+len(keys))
+	for _, r := range t.routes {
+		all = append(all, r.Key)
+	}
+	if _, err := route.NewTable(append(all, keys...)); err != nil {
+		return fmt.Errorf("httpapi: Routes: %w", err)
+	}
+	if err := t.checkShared(keys); err != nil {
+		return err
 	}
 	if t := functionTimeout(fn); t > 0 && t >= o.IntegrationTimeout {
 		return fmt.Errorf("httpapi: function %s has a timeout of %s, not shorter than IntegrationTimeout %s: "+
@@ -339,17 +367,17 @@ func (t *routeTable) addPreflightRoutes() {
 		}
 		for _, p := range paths {
 			k := route.Key{Method: "OPTIONS", Path: p}
-			if !t.routed[k] && !slices.Contains(needed, k) {
+			if !t.routesAmbiguous(k) && !slices.Contains(needed, k) {
 				needed = append(needed, k)
 				from = append(from, r)
 			}
 		}
 	}
-	if n := len(t.routes) + len(needed); n > MaxRoutes {
+	if n := len(t.routes) + len(needed); n > quota.RoutesPerAPI {
 		// An error annotation, not a panic: this runs inside a jsii callback,
 		// and a Go panic there leaves the kernel waiting on the callback.
 		awscdk.Annotations_Of(t.owner).AddError(jsii.String(fmt.Sprintf(
-			"httpapi: Routes: %d routes, with %d OPTIONS routes added for CORS preflights, exceed the HTTP API quota of %d routes per API", n, len(needed), MaxRoutes)))
+			"httpapi: Routes: %d routes, with %d OPTIONS routes added for CORS preflights, exceed the HTTP API quota of %d routes per API", n, len(needed), quota.RoutesPerAPI)))
 		return
 	}
 	for i, k := range needed {
@@ -368,6 +396,20 @@ func (t *routeTable) addPreflightRoutes() {
 		awscdk.Annotations_Of(t.owner).AddInfo(jsii.String(fmt.Sprintf(
 			"added unauthenticated route %q so that CORS preflight requests reach %s past the authorizer of %q", k.String(), *r.Function.Node().Path(), r.Key.String())))
 	}
+}
+
+// routesAmbiguous reports whether this table, or another that adds routes
+// to the same API, has a route API Gateway cannot tell apart from k.
+func (t *routeTable) routesAmbiguous(k route.Key) bool {
+	tables := append([]*routeTable{t}, t.sharing()...)
+	for _, o := range tables {
+		for _, r := range o.routes {
+			if r.Key.Ambiguous(k) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // applyStageSettings writes per-route throttling and detailed metrics into
@@ -438,7 +480,9 @@ type routes struct {
 }
 
 // NewRoutes adds props.Routes to props.API. It panics with an error naming
-// the offending prop if props are invalid.
+// the offending prop if props are invalid, or if a route is already added to
+// the same API by another construct of the app (API or Routes), or differs
+// from one only in variable names.
 func NewRoutes(scope constructs.Construct, id string, props *RoutesProps) Routes {
 	if props == nil || props.API == nil {
 		panic(fmt.Errorf("httpapi: RoutesProps.API is required: the HTTP API to add routes to"))
