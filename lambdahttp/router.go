@@ -25,12 +25,13 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
 // MaxResponseBytes is Lambda's limit on a synchronous invocation's response.
 // A larger response would fail the invocation; the router answers 500 instead.
-const MaxResponseBytes = 6 * 1024 * 1024
+const MaxResponseBytes = quota.PayloadBytes
 
 // HandlerFunc handles one request. A returned error becomes an error
 // response: an *[Error] keeps its status and message, any other error
