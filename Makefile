@@ -60,6 +60,7 @@ FUZZTIME ?= 5m
 fuzz:
 	go test ./lambdahttp -run '^$$' -fuzz '^FuzzInvoke$$' -fuzztime $(FUZZTIME)
 	go test ./lambdahttp -run '^$$' -fuzz '^FuzzRequestFields$$' -fuzztime $(FUZZTIME)
+	go test ./lambdahttp -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME)
 
 # Benchmarks of the handler toolkit against the floor and against
 # aws-lambda-go-api-proxy (a separate module under bench/, so the proxy never
