@@ -330,6 +330,7 @@ func canonicalHeaderKey(k string) string {
 type responseWriter struct {
 	header http.Header
 	flat   map[string]string // the headers as encode wants them
+	resp   Response          // what response returns, to spare an allocation
 	body   bytes.Buffer
 	status int
 	head   bool // HEAD request: the body is discarded, as net/http does
@@ -345,6 +346,7 @@ func (w *responseWriter) release() {
 	clear(w.header)
 	clear(w.flat)
 	w.status, w.head, w.over = 0, false, false
+	w.resp = Response{}
 	if w.body.Cap() > maxPooledBody {
 		w.body = bytes.Buffer{}
 	}
@@ -430,7 +432,8 @@ func (w *responseWriter) response() (*Response, error) {
 		// turns sniffing off, as it does there.
 		w.flat["Content-Type"] = http.DetectContentType(body)
 	}
-	resp := &Response{Status: status, Headers: w.flat, Body: body}
+	resp := &w.resp
+	*resp = Response{Status: status, Headers: w.flat, Body: body}
 	for k, vs := range w.header {
 		switch {
 		case len(vs) == 0:
