@@ -47,8 +47,8 @@ type Bridge struct {
 
 // BridgeOptions configure a [Bridge].
 type BridgeOptions struct {
-	// Logger receives a line for each panic, oversized response and
-	// malformed event.
+	// Logger receives a line for each panic in the handler and each
+	// response API Gateway would not accept (oversized, invalid status).
 	// Default: JSON lines on standard output, as Lambda's JSON log format expects.
 	Logger *slog.Logger
 }
