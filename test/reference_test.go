@@ -110,7 +110,7 @@ func TestReferenceRoutesAreTheHandlersTable(t *testing.T) {
 		if *s.StackName() == "HttpApiProduction" {
 			// CORS with an authorized $default route: preflights get their own public routes.
 			want = append(want, "OPTIONS /", "OPTIONS /{proxy+}", "GET /health") // + the health function's table
-			for _, k := range app.NotesRoutes() { // + the net/http function's ServeMux
+			for _, k := range app.NotesRoutes() {                                // + the net/http function's ServeMux
 				want = append(want, k.String())
 			}
 		}
