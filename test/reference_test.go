@@ -110,7 +110,8 @@ func TestReferenceRoutesAreTheHandlersTable(t *testing.T) {
 		if *s.StackName() == "HttpApiProduction" {
 			// CORS with an authorized $default route: preflights get their own public routes.
 			want = append(want, "OPTIONS /", "OPTIONS /{proxy+}", "GET /health") // + the health function's table
-			for _, k := range app.NotesRoutes() {                                // + the net/http function's ServeMux
+			// + the net/http function's ServeMux keys
+			for _, k := range app.NotesRoutes() {
 				want = append(want, k.String())
 			}
 		}
