@@ -60,11 +60,12 @@ FUZZTIME ?= 5m
 fuzz:
 	go test ./lambdahttp -run '^$$' -fuzz '^FuzzInvoke$$' -fuzztime $(FUZZTIME)
 	go test ./lambdahttp -run '^$$' -fuzz '^FuzzRequestFields$$' -fuzztime $(FUZZTIME)
+	go test ./lambdahttp -run '^$$' -fuzz '^FuzzServeHTTP$$' -fuzztime $(FUZZTIME)
 
-# Benchmarks of the handler toolkit against the floor and against
+# Benchmarks of the handler toolkit and the net/http bridge against the floor and
 # aws-lambda-go-api-proxy (a separate module under bench/, so the proxy never
 # becomes a dependency of the library).
-# Six interleaved rounds, so that floor, toolkit and proxy share the
+# Six interleaved rounds, so that floor, toolkit, proxy and nethttp share the
 # machine's drift; then each variant's median as a ratio to the floor.
 bench:
 	cd bench && for i in 1 2 3 4 5 6; do go test -run '^$$' -bench . -benchmem -count 1 | grep '^Benchmark'; done | tee bench.out

@@ -1,6 +1,8 @@
 // Package bench compares the lambdahttp toolkit, per request, with the floor
-// (decode the event, build the response, encode it, nothing else) and with
-// aws-lambda-go-api-proxy over a net/http mux doing the same work. It is a
+// (decode the event, build the response, encode it, nothing else), with
+// aws-lambda-go-api-proxy over a net/http mux doing the same work, and with
+// lambdahttp's own net/http bridge (Bridge and ServeMux) over the same
+// handlers. It is a
 // module of its own so the proxy never becomes a dependency of the library.
 //
 //	go test -run '^$' -bench . -benchmem -count 6 | tee bench.out
@@ -93,9 +95,14 @@ func floorRaw(h func(context.Context, events.APIGatewayV2HTTPRequest) (events.AP
 	}
 }
 
-// proxyMux serves the same two routes with net/http.
-func proxyMux() *httpadapter.HandlerAdapterV2 {
-	mux := http.NewServeMux()
+// handleFuncer is what http.ServeMux and lambdahttp.ServeMux have in common.
+type handleFuncer interface {
+	HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request))
+}
+
+// netHTTPRoutes registers the two routes as net/http handlers, the same for
+// the proxy and the bridge.
+func netHTTPRoutes(mux handleFuncer) {
 	mux.HandleFunc("GET /hello", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(message{Message: "Hello, world!"})
@@ -113,7 +120,23 @@ func proxyMux() *httpadapter.HandlerAdapterV2 {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(app.EchoResponse{Message: msg, Length: len(msg)})
 	})
+}
+
+// proxyMux serves the two routes with aws-lambda-go-api-proxy over an
+// http.ServeMux.
+func proxyMux() *httpadapter.HandlerAdapterV2 {
+	mux := http.NewServeMux()
+	netHTTPRoutes(mux)
 	return httpadapter.NewV2(mux)
+}
+
+// bridge serves the two routes with lambdahttp's ServeMux through its
+// Bridge, logging to a writer that discards.
+func bridge() func([]byte) []byte {
+	mux := lambdahttp.NewServeMux()
+	netHTTPRoutes(mux)
+	b := lambdahttp.NewBridge(mux, &lambdahttp.BridgeOptions{Logger: slog.New(slog.NewJSONHandler(discard{}, nil))})
+	return func(p []byte) []byte { out, _ := b.Invoke(context.Background(), p); return out }
 }
 
 func proxyRaw(a *httpadapter.HandlerAdapterV2) func([]byte) []byte {
@@ -160,6 +183,7 @@ func BenchmarkGet(b *testing.B) {
 		run(b, getEvent, func(p []byte) []byte { out, _ := rt.Invoke(context.Background(), p); return out })
 	})
 	b.Run("proxy", func(b *testing.B) { run(b, getEvent, proxyRaw(proxyMux())) })
+	b.Run("nethttp", func(b *testing.B) { run(b, getEvent, bridge()) })
 }
 
 func BenchmarkPost(b *testing.B) {
@@ -169,6 +193,7 @@ func BenchmarkPost(b *testing.B) {
 		run(b, postEvent, func(p []byte) []byte { out, _ := rt.Invoke(context.Background(), p); return out })
 	})
 	b.Run("proxy", func(b *testing.B) { run(b, postEvent, proxyRaw(proxyMux())) })
+	b.Run("nethttp", func(b *testing.B) { run(b, postEvent, bridge()) })
 }
 
 // BenchmarkLambdaHandler measures through lambda.NewHandler, what
@@ -190,7 +215,7 @@ func BenchmarkLambdaHandler(b *testing.B) {
 	b.Run("post/toolkit", func(b *testing.B) { run(b, postEvent, viaLambda(lambda.NewHandler(toolkit()))) })
 }
 
-// TestSameAnswers keeps the comparison honest: all three produce the same
+// TestSameAnswers keeps the comparison honest: all four produce the same
 // status and body for each request.
 func TestSameAnswers(t *testing.T) {
 	rt := toolkit()
@@ -198,7 +223,7 @@ func TestSameAnswers(t *testing.T) {
 		payload []byte
 		floor   func([]byte) []byte
 	}{"get": {getEvent, floorRaw(floorGet)}, "post": {postEvent, floorRaw(floorPost)}} {
-		outs := map[string][]byte{"floor": tc.floor(tc.payload), "proxy": proxyRaw(proxyMux())(tc.payload)}
+		outs := map[string][]byte{"floor": tc.floor(tc.payload), "proxy": proxyRaw(proxyMux())(tc.payload), "nethttp": bridge()(tc.payload)}
 		outs["toolkit"], _ = rt.Invoke(context.Background(), tc.payload)
 		var want events.APIGatewayV2HTTPResponse
 		json.Unmarshal(outs["floor"], &want)

@@ -5,7 +5,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"io"
 	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
 	"testing"
 	"unicode/utf8"
 
@@ -132,4 +137,72 @@ func FuzzRequestFields(f *testing.F) {
 func parseQueryForV1(raw string) (map[string][]string, error) {
 	r := &Request{rawQuery: raw}
 	return r.Query(), nil
+}
+
+// fuzzMux exercises the bridge and the ServeMux: route keys and path
+// matching with variables and greedy segments, every part of the request,
+// cookies both ways, binary and sniffed bodies, panics and oversized
+// responses.
+func fuzzMux() *ServeMux {
+	mux := NewServeMux()
+	mux.HandleFunc("GET /items/{id}", serveView)
+	mux.HandleFunc("/files/{path...}", serveView)
+	mux.HandleFunc("POST /json", func(w http.ResponseWriter, r *http.Request) {
+		var v map[string]any
+		if err := json.NewDecoder(r.Body).Decode(&v); err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(v)
+	})
+	mux.HandleFunc("GET /cookie", func(w http.ResponseWriter, r *http.Request) {
+		for _, c := range r.Cookies() {
+			http.SetCookie(w, &http.Cookie{Name: c.Name, Value: c.Value, Path: r.URL.Path})
+		}
+		w.Header().Set("Content-Type", r.Header.Get("Accept"))
+		w.Header().Set("X-Q", r.URL.Query().Get("q"))
+		io.WriteString(w, r.URL.RawQuery)
+	})
+	mux.HandleFunc("GET /status/{code}", func(w http.ResponseWriter, r *http.Request) {
+		code, _ := strconv.Atoi(r.PathValue("code"))
+		w.WriteHeader(code) // panics outside 100-999, as net/http does
+		w.Write([]byte(r.PathValue("code")))
+	})
+	mux.HandleFunc("GET /big/{n}", func(w http.ResponseWriter, r *http.Request) {
+		n, _ := strconv.Atoi(r.PathValue("n"))
+		w.Write(make([]byte, min(max(n, 0), MaxResponseBytes+1)))
+	})
+	mux.HandleFunc("GET /panic", func(http.ResponseWriter, *http.Request) { panic("fuzz") })
+	mux.HandleFunc("$default", serveView)
+	return mux
+}
+
+// FuzzServeHTTP feeds events, the fixture events first, to a ServeMux
+// through the bridge: whatever the event, Invoke answers with a response
+// API Gateway accepts.
+func FuzzServeHTTP(f *testing.F) {
+	files, err := filepath.Glob(filepath.Join("testdata", "events", "*.json"))
+	if err != nil || len(files) == 0 {
+		f.Fatalf("no fixture events: %v", err)
+	}
+	for _, file := range files {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"version":"2.0","routeKey":"$default","rawPath":"/dev/files/a/b","rawQueryString":"q=1&q=2","cookies":["a=1","b"],"headers":{"accept":"image/png"},"requestContext":{"http":{"method":"GET"},"requestId":"r","stage":"dev"}}`))
+	f.Add([]byte(`{"version":"2.0","routeKey":"GET /status/{code}","rawPath":"/status/700","pathParameters":{"code":"700"},"requestContext":{"http":{"method":"GET"},"requestId":"r","stage":"$default"}}`))
+	f.Add([]byte(`{"httpMethod":"POST","path":"/json","body":"eyJhIjpbMSwyXX0=","isBase64Encoded":true,"multiValueHeaders":{"Cookie":["a=1; b=2"]},"requestContext":{"requestId":"r","stage":"$default"}}`))
+	f.Add([]byte(`{"version":"2.0","routeKey":"$default","rawPath":"/cookie","rawQueryString":"q=%zz","cookies":["c=x"],"headers":{"accept":"text/plain"},"requestContext":{"http":{"method":"GET"},"requestId":"r","stage":"$default"}}`))
+	b := NewBridge(fuzzMux(), &BridgeOptions{Logger: slog.New(slog.DiscardHandler)})
+	f.Fuzz(func(t *testing.T, event []byte) {
+		out, err := b.Invoke(context.Background(), event)
+		if err != nil {
+			t.Fatalf("Invoke returned an error: %v", err)
+		}
+		checkResponse(t, out)
+	})
 }

@@ -102,92 +102,103 @@ func mustJSON(t *testing.T, v any) []byte {
 	return b
 }
 
+// fixtureRoutes are the routes the fixture events name.
+var fixtureRoutes = []string{
+	"POST /test1/api/users/{userId}/orders", "POST /test11/api/users/{userId}/avatar", "POST /test9/api/users/{userId}/orders",
+	"POST /test13/api/users/{username}/orders/{orderName}", "POST /test12/api/search", "ANY /nodejs-apig-function-1G3XMPLZXVXYI",
+	"POST /lambda", "POST /iam", "POST /cognito", "POST /no-auth", "GET /", "ANY /my/path", "ANY /{proxy+}",
+}
+
+// myPathQuery is the query of the fixtures for /my/path.
+var myPathQuery = url.Values{"parameter1": {"value1", "value2"}, "parameter2": {"value"}}
+
+// fixtureCase is what a handler should see of a fixture event.
+type fixtureCase struct {
+	file string
+	want view
+}
+
+// fixtureCases covers every file in testdata/events.
+var fixtureCases = []fixtureCase{
+	{"awslambdadotnet-V2_SimpleGetRequest.json", view{Version: "2.0", Method: "POST", Path: "/test9/api/users/123/orders",
+		RouteKey: "POST /test9/api/users/{userId}/orders", RequestID: "JCJJxhz4PHcEJgQ=", Stage: "$default",
+		Params: map[string]string{"userId": "123"}, Query: url.Values{"status": {"pending"}, "tag": {"important", "urgent"}},
+		Cookies: []string{"session=abc123", "theme=dark"}, SourceIP: "IP_ADDRESS", UserAgent: "TestAgent"}},
+	{"awslambdadotnet-V2_UrlEncodedQueryString.json", view{Version: "2.0", Method: "POST", Path: "/test12/api/search",
+		RouteKey: "POST /test12/api/search", RequestID: "JCJP4iwYPHcEJgQ=", Stage: "$default",
+		Query: url.Values{"q": {"Hello World"}, "tag": {"C# Programming", ".NET Core"}}, SourceIP: "IP_ADDRESS"}},
+	{"awslambdadotnet-V2_SpecialCharactersInPath.json", view{Version: "2.0", Method: "POST", Path: "/test13/api/users/**** Doe/orders/Summer Sale 2023",
+		RouteKey: "POST /test13/api/users/{username}/orders/{orderName}", RequestID: "JCJSViW5PHcESow=", Stage: "$default",
+		Params: map[string]string{"username": "**** Doe", "orderName": "Summer Sale 2023"}, SourceIP: "IP_ADDRESS"}},
+	{"awslambdadotnet-V2_BinaryContent.json", view{Version: "2.0", Method: "POST", Path: "/test11/api/users/123/avatar",
+		RouteKey: "POST /test11/api/users/{userId}/avatar", RequestID: "JCJM3j95PHcEJHg=", Stage: "$default",
+		Params: map[string]string{"userId": "123"}, Body: "\x01\x02\x03\x04\x05", SourceIP: "IP_ADDRESS"}},
+	{"awslambdadotnet-V1_SimpleGetRequestHttpV1.json", view{Version: "1.0", Method: "POST", Path: "/test1/api/users/123/orders",
+		RouteKey: "POST /test1/api/users/{userId}/orders", RequestID: "JCJgriq-vHcEPMg=", Stage: "$default",
+		Params: map[string]string{"userId": "123"}, Query: url.Values{"status": {"pending"}, "tag": {"important", "urgent"}},
+		Cookies: []string{"session=abc123", "theme=dark"}, SourceIP: "IP_ADDRESS", UserAgent: "TestAgent"}},
+	{"lambdadevguide-nodejs-apig-event-v2.json", view{Version: "2.0", Method: "GET", Path: "/nodejs-apig-function-1G3XMPLZXVXYI",
+		RouteKey: "ANY /nodejs-apig-function-1G3XMPLZXVXYI", RequestID: "JKJaXmPLvHcESHA=", Stage: "default",
+		Cookies: []string{"s_fid=7AABXMPL1AFD9BBF-0643XMPL09956DE2", "regStatus=pre-register"}, SourceIP: "205.255.255.176",
+		UserAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/80.0.3987.132 Safari/537.36"}},
+	{"awslambdago-apigw-v2-request-no-authorizer.json", view{Version: "2.0", Method: "GET", Path: "/", RouteKey: "$default",
+		RequestID: "LV7fzho-PHcEJPw=", Stage: "$default", SourceIP: "1.2.3.4", UserAgent: "curl/7.58.0"}},
+	{"lambdarust-apigw_v2_proxy_request_minimal.json", view{Version: "2.0", Method: "GET", Path: "/", RouteKey: "$default",
+		RequestID: "MIZRNhJtIAMEMDw=", Stage: "$default", SourceIP: "65.78.31.245", UserAgent: "curl/7.64.1"}},
+	{"awslambdago-apigw-v2-request-jwt-authorizer.json", view{Version: "2.0", Method: "GET", Path: "/my/path", RouteKey: "$default",
+		RequestID: "id", Stage: "$default", Params: map[string]string{"proxy": "hello/world"}, Query: myPathQuery,
+		Cookies: []string{"cookie1", "cookie2"}, Body: "{\r\n\t\"a\": 1\r\n}", SourceIP: "IP", UserAgent: "agent",
+		JWTClaims: map[string]string{"claim1": "value1", "claim2": "value2"}, JWTScopes: []string{"scope1", "scope2"},
+		StageVars: map[string]string{"stageVariable1": "value1", "stageVariable2": "value2"}}},
+	{"awslambdago-apigw-v2-request-lambda-authorizer.json", view{Version: "2.0", Method: "GET", Path: "/my/path", RouteKey: "$default",
+		RequestID: "id", Stage: "$default", Params: map[string]string{"proxy": "hello/world"}, Query: myPathQuery,
+		Cookies: []string{"cookie1", "cookie2"}, Body: "{\r\n\t\"a\": 1\r\n}", SourceIP: "IP", UserAgent: "agent",
+		Lambda: map[string]any{"key": "value"}, StageVars: map[string]string{"stageVariable1": "value1", "stageVariable2": "value2"}}},
+	{"awslambdago-apigw-v2-request-iam.json", view{Version: "2.0", Method: "GET", Path: "/my/path", RouteKey: "$default",
+		RequestID: "id", Stage: "$default", Params: map[string]string{"proxy": "hello/world"}, Query: myPathQuery,
+		Cookies: []string{"cookie1", "cookie2"}, Body: "{\r\n\t\"a\": 1\r\n}", SourceIP: "IP", UserAgent: "agent",
+		IAMUserArn: "arn:aws:iam::1234567890:user/Admin", StageVars: map[string]string{"stageVariable1": "value1", "stageVariable2": "value2"}}},
+	{"powertools-apiGatewayProxyV2Event.json", view{Version: "2.0", Method: "POST", Path: "/my/path", RouteKey: "$default",
+		RequestID: "id", Stage: "$default", Params: map[string]string{"parameter1": "value1"}, Query: myPathQuery,
+		Cookies: []string{"cookie1", "cookie2"}, Body: `{"message": "hello world", "username": "tom"}`, SourceIP: "192.168.0.1/32", UserAgent: "agent",
+		JWTClaims: map[string]string{"claim1": "value1", "claim2": "value2"}, JWTScopes: []string{"scope1", "scope2"},
+		StageVars: map[string]string{"stageVariable1": "value1", "stageVariable2": "value2"}}},
+	{"powertools-apiGatewayProxyEvent.json", view{Version: "1.0", Method: "GET", Path: "/my/path", RouteKey: "",
+		RequestID: "id=", Stage: "$default", Query: myPathQuery, Body: "Hello from Lambda!", SourceIP: "192.168.0.1/32", UserAgent: "user-agent"}},
+	{"powertoolsts-apigw-http-jwt-authorizer-auth.json", view{Version: "2.0", Method: "POST", Path: "/cognito", RouteKey: "POST /cognito",
+		RequestID: "ZhMpgigvDoEEPlg=", Stage: "$default", SourceIP: "15.248.3.126", UserAgent: "HTTPie/3.2.2",
+		JWTClaims: map[string]string{"aud": "3nkoep4151b7umeggnottc30u9", "auth_time": "1718636404", "cognito:username": "aamorosi",
+			"event_id": "c7f6cc62-c476-4c6a-ba5b-745244dfe5ee", "exp": "1718722804", "iat": "1718636404",
+			"iss": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_y0bLG4i27", "jti": "13727aba-89e6-4896-bd9e-8cbc0f478f9c",
+			"origin_jti": "37cc02cf-5c14-4636-beb3-4f8ca887935b", "sub": "d2f50444-0041-7036-aea2-a955fca33d37", "token_use": "id"}}},
+	{"powertoolsts-apigw-http-no-auth.json", view{Version: "2.0", Method: "POST", Path: "/lambda", RouteKey: "POST /lambda",
+		RequestID: "ZhNHJhhLjoEEPiw=", Stage: "$default", SourceIP: "15.248.3.126", UserAgent: "HTTPie/3.2.2"}},
+	{"powertoolsts-apigw-http-iam-auth.json", view{Version: "2.0", Method: "POST", Path: "/iam", RouteKey: "POST /iam",
+		RequestID: "ZhLNpgotDoEEJUQ=", Stage: "$default", SourceIP: "15.248.3.126", UserAgent: "HTTPie/3.2.2",
+		IAMUserArn: "arn:aws:sts::123456789012:assumed-role/Admin/aamorosi"}},
+	// REST API (1.0) events: the stage prefix of requestContext.path is stripped.
+	{"powertoolsts-apigw-rest-no-auth.json", view{Version: "1.0", Method: "POST", Path: "/no-auth", RouteKey: "",
+		RequestID: "f88e38e3-2060-4a56-93c0-9efbc6a659a0", Stage: "prod", SourceIP: "15.248.3.126", UserAgent: "HTTPie/3.2.2"}},
+	{"lambdadevguide-nodejs-apig-event.json", view{Version: "1.0", Method: "GET", Path: "/", RouteKey: "",
+		RequestID: "77375676-xmpl-4b79-853a-f982474efe18", Stage: "Prod", SourceIP: "52.255.255.12",
+		// headers.cookie and multiValueHeaders.cookie differ in this fixture; multiValueHeaders (every value) wins.
+		Cookies:   []string{"s_fid=7AABXMPL1AFD9BBF-0643XMPL09956DE2", "regStatus=pre-register"},
+		UserAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/80.0.3987.132 Safari/537.36"}},
+	{"awslambdago-apigw-request.json", view{Version: "1.0", Method: "POST", Path: "/hello/world", RouteKey: "",
+		RequestID: "deef4878-7910-11e6-8f14-25afc3e9ae33", Stage: "testStage", Params: map[string]string{"proxy": "hello/world"},
+		Query: url.Values{"name": {"me"}}, Body: "{\r\n\t\"a\": 1\r\n}", SourceIP: "192.168.196.186", UserAgent: "PostmanRuntime/2.4.5",
+		Lambda:    map[string]any{"principalId": "admin", "clientId": float64(1), "clientName": "Exata"},
+		StageVars: map[string]string{"stageVariableName": "stageVariableValue"}}},
+}
+
 func TestFixtureEvents(t *testing.T) {
 	// Every route the fixtures name, all served by the echo handler.
 	var routes []Route
-	for _, k := range []string{
-		"POST /test1/api/users/{userId}/orders", "POST /test11/api/users/{userId}/avatar", "POST /test9/api/users/{userId}/orders",
-		"POST /test13/api/users/{username}/orders/{orderName}", "POST /test12/api/search", "ANY /nodejs-apig-function-1G3XMPLZXVXYI",
-		"POST /lambda", "POST /iam", "POST /cognito", "POST /no-auth", "GET /", "ANY /my/path", "ANY /{proxy+}",
-	} {
+	for _, k := range fixtureRoutes {
 		routes = append(routes, Route{Key: route.MustParse(k), Handler: echoView})
 	}
 	rt := quietRouter(t, nil, routes...)
-	myPathQuery := url.Values{"parameter1": {"value1", "value2"}, "parameter2": {"value"}}
-	for _, tc := range []struct {
-		file string
-		want view
-	}{
-		{"awslambdadotnet-V2_SimpleGetRequest.json", view{Version: "2.0", Method: "POST", Path: "/test9/api/users/123/orders",
-			RouteKey: "POST /test9/api/users/{userId}/orders", RequestID: "JCJJxhz4PHcEJgQ=", Stage: "$default",
-			Params: map[string]string{"userId": "123"}, Query: url.Values{"status": {"pending"}, "tag": {"important", "urgent"}},
-			Cookies: []string{"session=abc123", "theme=dark"}, SourceIP: "IP_ADDRESS", UserAgent: "TestAgent"}},
-		{"awslambdadotnet-V2_UrlEncodedQueryString.json", view{Version: "2.0", Method: "POST", Path: "/test12/api/search",
-			RouteKey: "POST /test12/api/search", RequestID: "JCJP4iwYPHcEJgQ=", Stage: "$default",
-			Query: url.Values{"q": {"Hello World"}, "tag": {"C# Programming", ".NET Core"}}, SourceIP: "IP_ADDRESS"}},
-		{"awslambdadotnet-V2_SpecialCharactersInPath.json", view{Version: "2.0", Method: "POST", Path: "/test13/api/users/**** Doe/orders/Summer Sale 2023",
-			RouteKey: "POST /test13/api/users/{username}/orders/{orderName}", RequestID: "JCJSViW5PHcESow=", Stage: "$default",
-			Params: map[string]string{"username": "**** Doe", "orderName": "Summer Sale 2023"}, SourceIP: "IP_ADDRESS"}},
-		{"awslambdadotnet-V2_BinaryContent.json", view{Version: "2.0", Method: "POST", Path: "/test11/api/users/123/avatar",
-			RouteKey: "POST /test11/api/users/{userId}/avatar", RequestID: "JCJM3j95PHcEJHg=", Stage: "$default",
-			Params: map[string]string{"userId": "123"}, Body: "\x01\x02\x03\x04\x05", SourceIP: "IP_ADDRESS"}},
-		{"awslambdadotnet-V1_SimpleGetRequestHttpV1.json", view{Version: "1.0", Method: "POST", Path: "/test1/api/users/123/orders",
-			RouteKey: "POST /test1/api/users/{userId}/orders", RequestID: "JCJgriq-vHcEPMg=", Stage: "$default",
-			Params: map[string]string{"userId": "123"}, Query: url.Values{"status": {"pending"}, "tag": {"important", "urgent"}},
-			Cookies: []string{"session=abc123", "theme=dark"}, SourceIP: "IP_ADDRESS", UserAgent: "TestAgent"}},
-		{"lambdadevguide-nodejs-apig-event-v2.json", view{Version: "2.0", Method: "GET", Path: "/nodejs-apig-function-1G3XMPLZXVXYI",
-			RouteKey: "ANY /nodejs-apig-function-1G3XMPLZXVXYI", RequestID: "JKJaXmPLvHcESHA=", Stage: "default",
-			Cookies: []string{"s_fid=7AABXMPL1AFD9BBF-0643XMPL09956DE2", "regStatus=pre-register"}, SourceIP: "205.255.255.176",
-			UserAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/80.0.3987.132 Safari/537.36"}},
-		{"awslambdago-apigw-v2-request-no-authorizer.json", view{Version: "2.0", Method: "GET", Path: "/", RouteKey: "$default",
-			RequestID: "LV7fzho-PHcEJPw=", Stage: "$default", SourceIP: "1.2.3.4", UserAgent: "curl/7.58.0"}},
-		{"lambdarust-apigw_v2_proxy_request_minimal.json", view{Version: "2.0", Method: "GET", Path: "/", RouteKey: "$default",
-			RequestID: "MIZRNhJtIAMEMDw=", Stage: "$default", SourceIP: "65.78.31.245", UserAgent: "curl/7.64.1"}},
-		{"awslambdago-apigw-v2-request-jwt-authorizer.json", view{Version: "2.0", Method: "GET", Path: "/my/path", RouteKey: "$default",
-			RequestID: "id", Stage: "$default", Params: map[string]string{"proxy": "hello/world"}, Query: myPathQuery,
-			Cookies: []string{"cookie1", "cookie2"}, Body: "{\r\n\t\"a\": 1\r\n}", SourceIP: "IP", UserAgent: "agent",
-			JWTClaims: map[string]string{"claim1": "value1", "claim2": "value2"}, JWTScopes: []string{"scope1", "scope2"},
-			StageVars: map[string]string{"stageVariable1": "value1", "stageVariable2": "value2"}}},
-		{"awslambdago-apigw-v2-request-lambda-authorizer.json", view{Version: "2.0", Method: "GET", Path: "/my/path", RouteKey: "$default",
-			RequestID: "id", Stage: "$default", Params: map[string]string{"proxy": "hello/world"}, Query: myPathQuery,
-			Cookies: []string{"cookie1", "cookie2"}, Body: "{\r\n\t\"a\": 1\r\n}", SourceIP: "IP", UserAgent: "agent",
-			Lambda: map[string]any{"key": "value"}, StageVars: map[string]string{"stageVariable1": "value1", "stageVariable2": "value2"}}},
-		{"awslambdago-apigw-v2-request-iam.json", view{Version: "2.0", Method: "GET", Path: "/my/path", RouteKey: "$default",
-			RequestID: "id", Stage: "$default", Params: map[string]string{"proxy": "hello/world"}, Query: myPathQuery,
-			Cookies: []string{"cookie1", "cookie2"}, Body: "{\r\n\t\"a\": 1\r\n}", SourceIP: "IP", UserAgent: "agent",
-			IAMUserArn: "arn:aws:iam::1234567890:user/Admin", StageVars: map[string]string{"stageVariable1": "value1", "stageVariable2": "value2"}}},
-		{"powertools-apiGatewayProxyV2Event.json", view{Version: "2.0", Method: "POST", Path: "/my/path", RouteKey: "$default",
-			RequestID: "id", Stage: "$default", Params: map[string]string{"parameter1": "value1"}, Query: myPathQuery,
-			Cookies: []string{"cookie1", "cookie2"}, Body: `{"message": "hello world", "username": "tom"}`, SourceIP: "192.168.0.1/32", UserAgent: "agent",
-			JWTClaims: map[string]string{"claim1": "value1", "claim2": "value2"}, JWTScopes: []string{"scope1", "scope2"},
-			StageVars: map[string]string{"stageVariable1": "value1", "stageVariable2": "value2"}}},
-		{"powertools-apiGatewayProxyEvent.json", view{Version: "1.0", Method: "GET", Path: "/my/path", RouteKey: "",
-			RequestID: "id=", Stage: "$default", Query: myPathQuery, Body: "Hello from Lambda!", SourceIP: "192.168.0.1/32", UserAgent: "user-agent"}},
-		{"powertoolsts-apigw-http-jwt-authorizer-auth.json", view{Version: "2.0", Method: "POST", Path: "/cognito", RouteKey: "POST /cognito",
-			RequestID: "ZhMpgigvDoEEPlg=", Stage: "$default", SourceIP: "15.248.3.126", UserAgent: "HTTPie/3.2.2",
-			JWTClaims: map[string]string{"aud": "3nkoep4151b7umeggnottc30u9", "auth_time": "1718636404", "cognito:username": "aamorosi",
-				"event_id": "c7f6cc62-c476-4c6a-ba5b-745244dfe5ee", "exp": "1718722804", "iat": "1718636404",
-				"iss": "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_y0bLG4i27", "jti": "13727aba-89e6-4896-bd9e-8cbc0f478f9c",
-				"origin_jti": "37cc02cf-5c14-4636-beb3-4f8ca887935b", "sub": "d2f50444-0041-7036-aea2-a955fca33d37", "token_use": "id"}}},
-		{"powertoolsts-apigw-http-no-auth.json", view{Version: "2.0", Method: "POST", Path: "/lambda", RouteKey: "POST /lambda",
-			RequestID: "ZhNHJhhLjoEEPiw=", Stage: "$default", SourceIP: "15.248.3.126", UserAgent: "HTTPie/3.2.2"}},
-		{"powertoolsts-apigw-http-iam-auth.json", view{Version: "2.0", Method: "POST", Path: "/iam", RouteKey: "POST /iam",
-			RequestID: "ZhLNpgotDoEEJUQ=", Stage: "$default", SourceIP: "15.248.3.126", UserAgent: "HTTPie/3.2.2",
-			IAMUserArn: "arn:aws:sts::123456789012:assumed-role/Admin/aamorosi"}},
-		// REST API (1.0) events: the stage prefix of requestContext.path is stripped.
-		{"powertoolsts-apigw-rest-no-auth.json", view{Version: "1.0", Method: "POST", Path: "/no-auth", RouteKey: "",
-			RequestID: "f88e38e3-2060-4a56-93c0-9efbc6a659a0", Stage: "prod", SourceIP: "15.248.3.126", UserAgent: "HTTPie/3.2.2"}},
-		{"lambdadevguide-nodejs-apig-event.json", view{Version: "1.0", Method: "GET", Path: "/", RouteKey: "",
-			RequestID: "77375676-xmpl-4b79-853a-f982474efe18", Stage: "Prod", SourceIP: "52.255.255.12",
-			// headers.cookie and multiValueHeaders.cookie differ in this fixture; multiValueHeaders (every value) wins.
-			Cookies:   []string{"s_fid=7AABXMPL1AFD9BBF-0643XMPL09956DE2", "regStatus=pre-register"},
-			UserAgent: "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/80.0.3987.132 Safari/537.36"}},
-		{"awslambdago-apigw-request.json", view{Version: "1.0", Method: "POST", Path: "/hello/world", RouteKey: "",
-			RequestID: "deef4878-7910-11e6-8f14-25afc3e9ae33", Stage: "testStage", Params: map[string]string{"proxy": "hello/world"},
-			Query: url.Values{"name": {"me"}}, Body: "{\r\n\t\"a\": 1\r\n}", SourceIP: "192.168.196.186", UserAgent: "PostmanRuntime/2.4.5",
-			Lambda:    map[string]any{"principalId": "admin", "clientId": float64(1), "clientName": "Exata"},
-			StageVars: map[string]string{"stageVariableName": "stageVariableValue"}}},
-	} {
+	for _, tc := range fixtureCases {
 		t.Run(tc.file, func(t *testing.T) {
 			event, err := os.ReadFile(filepath.Join("testdata", "events", tc.file))
 			if err != nil {

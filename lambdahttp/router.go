@@ -7,6 +7,11 @@
 // A Router implements lambda.Handler, so a function's main is:
 //
 //	func main() { lambda.Start(app.Router()) }
+//
+// For net/http code, a [Bridge] serves any http.Handler from the same
+// events, and a [ServeMux] routes http.Handlers on the route table the
+// stack deploys, with API Gateway's precedence; the event reaches the
+// handlers through [RequestFromContext].
 package lambdahttp
 
 import (

@@ -58,6 +58,8 @@ func TestAuthorizersEndToEnd(t *testing.T) {
 		{"Lambda authorizer without identity", "GET", "/cookies", nil, "", 401, `{"message":"Unauthorized"}`},
 		{"IAM route is not emulated", "GET", "/report", nil, "", 500, `{"message":"Internal Server Error"}`},
 		{"$default behind JWT", "GET", "/nowhere", nil, "", 401, `{"message":"Unauthorized"}`},
+		{"net/http function behind JWT, without token", "GET", "/notes/7", nil, "", 401, `{"message":"Unauthorized"}`},
+		{"net/http function behind JWT", "GET", "/notes/7", nil, jwt(good), 200, "{\"id\":\"7\",\"text\":\"note 7\"}\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var hdr []string
@@ -69,6 +71,10 @@ func TestAuthorizersEndToEnd(t *testing.T) {
 				t.Errorf("got %d %s, want %d %s", r.status, r.body, tc.status, tc.body2)
 			}
 		})
+	}
+	// The net/http function reads the JWT's subject from the event.
+	if r := do(t, f, "POST", "/notes", []byte(`{"text":"hi"}`), "Authorization", jwt(good), "Content-Type", "application/json"); r.status != 201 || !strings.Contains(string(r.body), `"owner":"u1"`) {
+		t.Errorf("POST /notes: %d %s", r.status, r.body)
 	}
 	if len(f.srv.authCache.entries) != 2 {
 		t.Errorf("%d cached authorizer decisions, want 2 (one admitted, one refused token; TTL 300 s)", len(f.srv.authCache.entries))

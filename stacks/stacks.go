@@ -29,6 +29,7 @@ const (
 	FunctionPackage   = "github.com/httpapi-cdk/httpapi/function"
 	AuthorizerPackage = "github.com/httpapi-cdk/httpapi/function/authorizer"
 	HealthPackage     = "github.com/httpapi-cdk/httpapi/function/health"
+	NotesPackage      = "github.com/httpapi-cdk/httpapi/function/notes"
 )
 
 // Props configure a reference stack.
@@ -94,6 +95,9 @@ type Reference struct {
 	// Health is the health-check function, a second function behind the
 	// API; nil without Auth.
 	Health gofunction.Function
+	// Notes is the net/http function (app.NotesMux), a third function
+	// behind the API's JWT authorizer; nil without Auth.
+	Notes gofunction.Function
 	// API is the HTTP API; nil with SharedAPI.
 	API httpapi.API
 	// Routes are the routes added to the SharedAPI; nil without it.
@@ -184,6 +188,14 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 		ref.API.AddRoutes(ref.Health.Lambda(), app.HealthRoutes(), &httpapi.RouteOptions{
 			Authorizer: &httpapi.NoAuthorizer{}, PayloadFormat: httpapi.PayloadFormatV1,
 		})
+		// A net/http function: its ServeMux's keys are the routes, behind
+		// the API's JWT authorizer, whose claims its handlers read.
+		ref.Notes = gofunction.New(stack, "Notes", &gofunction.Props{
+			Package: NotesPackage, Timeout: 3 * time.Second, Tracing: true,
+			Description: "Reference net/http function of the httpapi construct library",
+		})
+		acknowledgeFunction(ref.Notes, true)
+		ref.API.AddRoutes(ref.Notes.Lambda(), app.NotesRoutes(), &httpapi.RouteOptions{Authorizer: options.Authorizer})
 		reader := awsiam.NewRole(stack, jsii.String("ReportReader"), &awsiam.RoleProps{
 			AssumedBy:   awsiam.NewAccountRootPrincipal(),
 			Description: jsii.String("May call GET /report of the reference API (IAM-authorized)"),

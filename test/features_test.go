@@ -98,14 +98,14 @@ func toStrings(v any) []string {
 
 // TestMultipleFunctions: the health function is a second function behind
 // HttpApiProduction, with its own integration (payload 1.0) and its own
-// invoke permission.
+// invoke permission; the notes function (net/http) a third, payload 2.0.
 func TestMultipleFunctions(t *testing.T) {
 	_, j := production(t)
 	byFunction := map[string]string{}
 	for _, in := range resources(j, "AWS::ApiGatewayV2::Integration") {
 		byFunction[joinText(props(in)["IntegrationUri"])] = props(in)["PayloadFormatVersion"].(string)
 	}
-	if len(byFunction) != 2 {
+	if len(byFunction) != 3 {
 		t.Fatalf("integrations %v, want one per function", byFunction)
 	}
 	for fn, version := range byFunction {
@@ -303,7 +303,7 @@ func TestCrossStack(t *testing.T) {
 
 func TestAlarms(t *testing.T) {
 	tpl, j := production(t)
-	assert(t, func() { tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(9)) })
+	assert(t, func() { tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Alarm"), jsii.Number(12)) })
 	assert(t, func() { tpl.ResourceCountIs(jsii.String("AWS::CloudWatch::Dashboard"), jsii.Number(1)) })
 	thresholds := map[float64]int{}
 	for _, a := range resources(j, "AWS::CloudWatch::Alarm") {
@@ -316,9 +316,10 @@ func TestAlarms(t *testing.T) {
 			t.Errorf("TreatMissingData %v", p["TreatMissingData"])
 		}
 	}
-	// 5xx rate 1 %, 4xx rate 10 %, p99 2000 ms; for each of the two functions
-	// errors and throttles > 0, duration 80 % of its timeout (10 s, 3 s).
-	want := map[float64]int{0.01: 1, 0.1: 1, 2000: 1, 0: 4, 8000: 1, 2400: 1}
+	// 5xx rate 1 %, 4xx rate 10 %, p99 2000 ms; for each of the three
+	// functions errors and throttles > 0, duration 80 % of its timeout
+	// (10 s, 3 s, 3 s).
+	want := map[float64]int{0.01: 1, 0.1: 1, 2000: 1, 0: 6, 8000: 1, 2400: 2}
 	for k, v := range want {
 		if thresholds[k] != v {
 			t.Errorf("thresholds %v, want %v", thresholds, want)

@@ -110,6 +110,10 @@ func TestReferenceRoutesAreTheHandlersTable(t *testing.T) {
 		if *s.StackName() == "HttpApiProduction" {
 			// CORS with an authorized $default route: preflights get their own public routes.
 			want = append(want, "OPTIONS /", "OPTIONS /{proxy+}", "GET /health") // + the health function's table
+			// + the net/http function's ServeMux keys
+			for _, k := range app.NotesRoutes() {
+				want = append(want, k.String())
+			}
 		}
 		slices.Sort(got)
 		slices.Sort(want)
@@ -125,6 +129,58 @@ func TestReferenceRoutesAreTheHandlersTable(t *testing.T) {
 		if len(added) != len(want) {
 			t.Errorf("%s: the construct reports %d routes, want %d", *s.StackName(), len(added), len(want))
 		}
+	}
+}
+
+// TestReferenceNetHTTPRoutesAreTheServeMuxKeys: the net/http function's
+// routes in the template are its ServeMux's keys, each with the notes
+// function's integration and the API's JWT authorizer.
+func TestReferenceNetHTTPRoutesAreTheServeMuxKeys(t *testing.T) {
+	s := reference(t, "HttpApiProduction")
+	var want []string
+	for _, k := range app.NotesMux().Keys() {
+		want = append(want, k.String())
+	}
+	if len(want) == 0 {
+		t.Fatal("the notes ServeMux has no routes")
+	}
+	var got []string
+	for _, r := range s.API.Routes() {
+		if *r.Function.Node().Path() == *s.Notes.Lambda().Node().Path() {
+			got = append(got, r.Key.String())
+			if _, jwt := r.Options.Authorizer.(*httpapi.JWTAuthorizer); !jwt {
+				t.Errorf("%s: authorizer %T, want the API's JWT authorizer", r.Key.String(), r.Options.Authorizer)
+			}
+		}
+	}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("routes of the notes function %q, want its ServeMux's keys %q", got, want)
+	}
+	tpl := toJSON(s.Stack)
+	notesIntegration := ""
+	for id, r := range resources(tpl, "AWS::ApiGatewayV2::Integration") {
+		if strings.Contains(joinText(props(r)["IntegrationUri"]), "Notes") {
+			notesIntegration = id
+		}
+	}
+	if notesIntegration == "" {
+		t.Fatal("no integration for the notes function")
+	}
+	var inTemplate []string
+	for _, r := range resources(tpl, "AWS::ApiGatewayV2::Route") {
+		p := props(r)
+		if strings.Contains(joinText(p["Target"]), notesIntegration) {
+			inTemplate = append(inTemplate, p["RouteKey"].(string))
+			if p["AuthorizationType"] != "JWT" {
+				t.Errorf("route %s: AuthorizationType %v, want JWT", p["RouteKey"], p["AuthorizationType"])
+			}
+		}
+	}
+	slices.Sort(inTemplate)
+	if !slices.Equal(inTemplate, want) {
+		t.Errorf("template routes of the notes integration %q, want %q", inTemplate, want)
 	}
 }
 

@@ -1,0 +1,278 @@
+package lambdahttp
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+
+	"github.com/httpapi-cdk/httpapi/route"
+)
+
+// ServeMux is a route table for net/http handlers: the routes it serves are
+// the routes a stack deploys ([ServeMux.Keys]), so they are declared once.
+// It is an [http.Handler], for a plain server (http.ListenAndServe) or
+// tests, and a lambda.Handler, for API Gateway events through a [Bridge]:
+//
+//	mux := lambdahttp.NewServeMux()
+//	mux.HandleFunc("GET /items/{id}", getItem)
+//	lambda.Start(mux)                // in Lambda
+//	http.ListenAndServe(":8080", mux) // or as a plain server
+//
+// Requests are matched with API Gateway's precedence ([route.Table]), not
+// http.ServeMux's. Where the two differ, a ServeMux does what API Gateway
+// does:
+//
+//   - a greedy variable matches one or more non-empty segments:
+//     "/files/{path...}" does not match "/files/", and "/{proxy+}" does
+//     not match "/";
+//   - a trailing slash on the request path is ignored ("/items/7/" is
+//     "/items/7"), with no redirect;
+//   - overlapping patterns such as "GET /a/{x}" and "GET /{y}/b", on which
+//     http.ServeMux panics, are both accepted and ranked: at the first
+//     segment where they differ, a literal beats a variable;
+//   - "GET" matches GET only, not HEAD;
+//   - a request no route matches goes to the $default route if there is one,
+//     even when its path has routes for other methods.
+//
+// Without a $default route, a path with routes for other methods gets 405
+// Method Not Allowed with an Allow header, and any other path 404 Not
+// Found, both with API Gateway's JSON error body. A browser's CORS
+// preflight for a path of the table that has no OPTIONS route of its own is
+// answered 204 (API Gateway adds the CORS headers), as [Router] does.
+//
+// Invoked from an event, a ServeMux dispatches on the event's route key,
+// since API Gateway already matched the route, and its path parameters;
+// for the $default route, or a route key not in the table, it matches the
+// path. As a plain server it matches the path.
+//
+// A ServeMux is safe for concurrent use.
+type ServeMux struct {
+	mu     sync.Mutex // serializes registration
+	routes atomic.Pointer[muxRoutes]
+	bridge atomic.Pointer[Bridge]
+}
+
+// muxRoutes is one immutable version of a ServeMux's routes.
+type muxRoutes struct {
+	keys     []route.Key
+	handlers map[route.Key]http.Handler
+	table    *route.Table
+	fallback http.Handler // the $default route's handler, or nil
+}
+
+// NewServeMux returns an empty ServeMux.
+func NewServeMux() *ServeMux { return new(ServeMux) }
+
+// Handle registers h for pattern, which is an API Gateway route key or an
+// http.ServeMux pattern, translated to the route key API Gateway deploys:
+//
+//	"GET /items/{id}"       GET /items/{id}
+//	"/items/{id}"           ANY /items/{id} (no method: every method)
+//	"ANY /files/{proxy+}"   ANY /files/{proxy+}
+//	"GET /files/{path...}"  GET /files/{path+}
+//	"POST /items/{$}"       POST /items (API Gateway ignores a trailing slash)
+//	"/"                     $default (http.ServeMux's catch-all)
+//	"$default"              $default
+//
+// A pattern that is a valid route key means what API Gateway makes of it:
+// "GET /" matches the root path only. Handle panics, as http.ServeMux does,
+// on a pattern API Gateway has no route for (a host, a subtree pattern
+// ending in "/", a method API Gateway does not route such as CONNECT), on
+// a pattern registered twice and on a nil handler.
+func (m *ServeMux) Handle(pattern string, h http.Handler) {
+	k, err := patternKey(pattern)
+	if err != nil {
+		panic(err)
+	}
+	m.register(k, h)
+}
+
+// HandleFunc registers f for pattern, as [ServeMux.Handle] does.
+func (m *ServeMux) HandleFunc(pattern string, f func(http.ResponseWriter, *http.Request)) {
+	if f == nil {
+		panic(fmt.Errorf("lambdahttp: pattern %q has a nil handler", pattern))
+	}
+	m.Handle(pattern, http.HandlerFunc(f))
+}
+
+// HandleRoute registers h for the route key k. It panics on an invalid or
+// already registered key and on a nil handler.
+func (m *ServeMux) HandleRoute(k route.Key, h http.Handler) {
+	if err := k.Validate(); err != nil {
+		panic(fmt.Errorf("lambdahttp: %w", err))
+	}
+	m.register(k, h)
+}
+
+func (m *ServeMux) register(k route.Key, h http.Handler) {
+	if h == nil {
+		panic(fmt.Errorf("lambdahttp: route %q has a nil handler", k.String()))
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := m.routes.Load()
+	next := &muxRoutes{handlers: make(map[route.Key]http.Handler)}
+	if old != nil {
+		next.keys = append(next.keys, old.keys...)
+		for key, h := range old.handlers {
+			next.handlers[key] = h
+		}
+		next.fallback = old.fallback
+	}
+	if _, dup := next.handlers[k]; dup {
+		panic(fmt.Errorf("lambdahttp: route %q is registered twice", k.String()))
+	}
+	next.keys = append(next.keys, k)
+	next.handlers[k] = h
+	if k.IsDefault() {
+		next.fallback = h
+	}
+	t, err := route.NewTable(next.keys)
+	if err != nil {
+		panic(fmt.Errorf("lambdahttp: %w", err))
+	}
+	next.table = t
+	m.routes.Store(next)
+}
+
+// Keys returns the route keys of the registered handlers in registration
+// order: the routes a stack should deploy for this ServeMux.
+func (m *ServeMux) Keys() []route.Key {
+	rs := m.routes.Load()
+	if rs == nil {
+		return nil
+	}
+	return append([]route.Key(nil), rs.keys...)
+}
+
+// Invoke implements lambda.Handler: it serves an API Gateway event through
+// a [Bridge] with default options. For other options, serve the ServeMux
+// with NewBridge(mux, opts).
+func (m *ServeMux) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
+	b := m.bridge.Load()
+	if b == nil {
+		b = NewBridge(m, nil)
+		if !m.bridge.CompareAndSwap(nil, b) {
+			b = m.bridge.Load()
+		}
+	}
+	return b.Invoke(ctx, payload)
+}
+
+// ServeHTTP dispatches r to the handler of its route; see [ServeMux].
+func (m *ServeMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rs := m.routes.Load()
+	if rs == nil {
+		rs = &muxRoutes{}
+	}
+	ev, _ := RequestFromContext(r.Context())
+	if isPreflightRequest(r) && rs.table != nil {
+		if mt, ok := rs.table.Match(http.MethodOptions, r.URL.Path); !ok || mt.Key.Method != http.MethodOptions {
+			if ok || len(rs.table.Allowed(r.URL.Path)) > 0 {
+				w.WriteHeader(http.StatusNoContent)
+				return
+			}
+		}
+	}
+	// API Gateway matched the route already: trust its route key and
+	// path parameters (the bridge has set them as path values).
+	if ev != nil && ev.RouteKey != "" && ev.RouteKey != route.DefaultKey {
+		if method, path, ok := strings.Cut(ev.RouteKey, " "); ok {
+			if h, ok := rs.handlers[route.Key{Method: method, Path: path}]; ok {
+				h.ServeHTTP(w, r)
+				return
+			}
+		}
+	}
+	if rs.table == nil {
+		writeError(w, r, ev, http.StatusNotFound, "Not Found")
+		return
+	}
+	mt, ok := rs.table.Match(r.Method, r.URL.Path)
+	if ok && !mt.Key.IsDefault() {
+		for name, value := range mt.Params {
+			r.SetPathValue(name, value)
+		}
+		if ev != nil && mt.Params != nil {
+			ev.PathParams = mt.Params
+		}
+		rs.handlers[mt.Key].ServeHTTP(w, r)
+		return
+	}
+	if ok { // only $default matched
+		rs.fallback.ServeHTTP(w, r)
+		return
+	}
+	if allowed := rs.table.Allowed(r.URL.Path); len(allowed) > 0 {
+		w.Header().Set("Allow", allowHeader(allowed))
+		writeError(w, r, ev, http.StatusMethodNotAllowed, "Method Not Allowed")
+		return
+	}
+	writeError(w, r, ev, http.StatusNotFound, "Not Found")
+}
+
+// isPreflightRequest reports whether r is a browser's CORS preflight request.
+func isPreflightRequest(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != ""
+}
+
+// writeError writes the JSON error body the toolkit and API Gateway use,
+// with the request id when the request came from an event.
+func writeError(w http.ResponseWriter, r *http.Request, ev *Request, status int, message string) {
+	id := ""
+	if ev != nil {
+		id = ev.RequestID
+	}
+	b, _ := json.Marshal(errorBody{Message: message, RequestID: id})
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	w.Write(b)
+}
+
+// patternKey translates a route key or an http.ServeMux pattern into the
+// route key API Gateway deploys; see ServeMux.Handle.
+func patternKey(pattern string) (route.Key, error) {
+	if pattern == route.DefaultKey {
+		return route.Default(), nil
+	}
+	method, path := "", strings.TrimLeft(pattern, " \t")
+	if i := strings.IndexAny(path, " \t"); i >= 0 {
+		method, path = path[:i], strings.TrimLeft(path[i:], " \t")
+	}
+	bad := func(format string, args ...any) (route.Key, error) {
+		return route.Key{}, fmt.Errorf("lambdahttp: pattern %q: "+format, append([]any{pattern}, args...)...)
+	}
+	switch {
+	case path == "":
+		return bad("want \"[METHOD ]/path\" or %q", route.DefaultKey)
+	case path[0] != '/':
+		return bad("a host in a pattern has no API Gateway route: patterns start with the method or \"/\"")
+	case method == "" && path == "/":
+		return route.Default(), nil // http.ServeMux's catch-all
+	case method == "":
+		method = "ANY"
+	}
+	if p, ok := strings.CutSuffix(path, "/{$}"); ok {
+		path = p
+		if path == "" {
+			path = "/"
+		}
+	} else if len(path) > 1 && strings.HasSuffix(path, "/") {
+		return bad("a pattern ending in \"/\" matches a subtree, which API Gateway has no route for: write %q", strings.TrimSuffix(path, "/")+"/{proxy...}")
+	}
+	segs := strings.Split(path, "/")
+	for i, s := range segs {
+		if name, ok := strings.CutSuffix(s, "...}"); ok && strings.HasPrefix(s, "{") {
+			segs[i] = name + "+}"
+		}
+	}
+	k := route.Key{Method: method, Path: strings.Join(segs, "/")}
+	if err := k.Validate(); err != nil {
+		return bad("%v", err)
+	}
+	return k, nil
+}
