@@ -154,6 +154,7 @@ type process struct {
 	pool     *pool
 	cmd      *exec.Cmd
 	ln       net.Listener
+	token    string // the secret first segment of its Runtime API's paths
 	srv      *http.Server
 	exited   chan struct{}
 	mu       sync.Mutex
@@ -170,12 +171,12 @@ func (p *pool) start() error {
 	if err != nil {
 		return fmt.Errorf("runtime API listener: %w", err)
 	}
-	pr := &process{pool: p, ln: ln, exited: make(chan struct{})}
+	pr := &process{pool: p, ln: ln, token: randomHex(16), exited: make(chan struct{})}
 	pr.srv = &http.Server{Handler: pr.runtimeAPI(), ReadHeaderTimeout: 10 * time.Second}
 	go pr.srv.Serve(ln)
 
 	cmd := exec.Command(p.binary)
-	cmd.Env = p.env(ln.Addr().String())
+	cmd.Env = p.env(ln.Addr().String() + "/" + pr.token)
 	prefix := "[" + p.fn.LogicalID + "] "
 	cmd.Stdout = &prefixWriter{w: p.log, prefix: prefix}
 	cmd.Stderr = &prefixWriter{w: p.log, prefix: prefix}

@@ -4,6 +4,7 @@ package local
 
 import (
 	"bytes"
+	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -18,14 +19,29 @@ import (
 // response payloads.
 const maxPayload = 6 * 1024 * 1024
 
-// runtimeAPI is the Runtime API endpoint of one process.
+// runtimeAPI is the Runtime API endpoint of one process. Its paths start
+// with the process's token, a secret of 128 random bits that only the
+// process learns (in AWS_LAMBDA_RUNTIME_API, host:port/token, which
+// aws-lambda-go puts before every path): any other program on the machine
+// that finds the port is answered 404, so it can neither take an
+// invocation, with the client's request and its credentials, nor answer
+// one.
 func (pr *process) runtimeAPI() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /2018-06-01/runtime/invocation/next", pr.next)
 	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", pr.response)
 	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", pr.invocationError)
 	mux.HandleFunc("POST /2018-06-01/runtime/init/error", pr.initError)
-	return mux
+	prefix := "/" + pr.token
+	api := http.StripPrefix(prefix, mux)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		token, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
+		if subtle.ConstantTimeCompare([]byte(token), []byte(pr.token)) != 1 || r.URL.RawPath != "" {
+			http.NotFound(w, r)
+			return
+		}
+		api.ServeHTTP(w, r)
+	})
 }
 
 // next is GET /runtime/invocation/next: it blocks until an invocation is
