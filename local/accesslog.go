@@ -7,6 +7,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/proxyevent"
 )
 
 // logAccess writes the access log line in the stage's format.
@@ -35,15 +37,15 @@ func (s *Server) contextValue(name string, q *request, resp *response) string {
 	v := ""
 	switch name {
 	case "requestId", "extendedRequestId":
-		v = q.id
+		v = q.ev.ID
 	case "identity.sourceIp":
-		v = q.sourceIP
+		v = q.ev.SourceIP
 	case "identity.userAgent":
 		v = q.r.UserAgent()
 	case "requestTime":
-		v = clfTime(q.start)
+		v = proxyevent.CLFTime(q.ev.Time)
 	case "requestTimeEpoch":
-		v = strconv.FormatInt(q.start.UnixMilli(), 10)
+		v = strconv.FormatInt(q.ev.Time.UnixMilli(), 10)
 	case "httpMethod":
 		v = q.r.Method
 	case "path":
@@ -63,7 +65,7 @@ func (s *Server) contextValue(name string, q *request, resp *response) string {
 	case "responseLength":
 		v = strconv.Itoa(len(resp.body))
 	case "responseLatency":
-		v = strconv.FormatInt(time.Since(q.start).Milliseconds(), 10)
+		v = strconv.FormatInt(time.Since(q.ev.Time).Milliseconds(), 10)
 	case "integrationLatency":
 		v = latencyMs(resp.integrationLatency)
 	case "integrationErrorMessage":

@@ -2,7 +2,11 @@
 
 package local
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/httpapi-cdk/httpapi/proxyevent"
+)
 
 // identity resolves an identity source such as "$request.header.Authorization"
 // or "$request.querystring.token"; "" when absent.
@@ -11,7 +15,7 @@ func (q *request) identity(source string) string {
 	case strings.HasPrefix(source, "$request.header."):
 		return q.r.Header.Get(strings.TrimPrefix(source, "$request.header."))
 	case strings.HasPrefix(source, "$request.querystring."):
-		_, values := queryParams(q.r.URL.RawQuery)
+		values := proxyevent.ParseQuery(q.r.URL.RawQuery)
 		return strings.Join(values[strings.TrimPrefix(source, "$request.querystring.")], ",")
 	case strings.HasPrefix(source, "$stageVariables."):
 		return q.stage.Variables[strings.TrimPrefix(source, "$stageVariables.")]

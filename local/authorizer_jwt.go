@@ -10,7 +10,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/aws/aws-lambda-go/events"
+	"github.com/httpapi-cdk/httpapi/proxyevent"
 )
 
 // authorizeJWT validates the token as API Gateway's JWT authorizer does:
@@ -106,7 +106,6 @@ func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *respons
 		resp.authErr = fmt.Sprintf("the token has none of the route's scopes %q", q.route.Scopes)
 		return resp
 	}
-	q.authorizer = map[string]any{"jwt": events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: strClaims, Scopes: scopes}}
-	q.authorizerV1 = map[string]any{"claims": strClaims, "scopes": scopes}
+	q.ev.Authorizer = &proxyevent.Authorizer{JWTClaims: strClaims, JWTScopes: scopes}
 	return nil
 }

@@ -4,11 +4,12 @@ package local
 
 import (
 	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/proxyevent"
 )
 
 // authCache caches Lambda authorizer decisions by authorizer and identity.
@@ -48,7 +49,11 @@ func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *
 	key := a.LogicalID + "\x00" + strings.Join(identity, "\x00")
 	entry, cached := s.authCache.get(key)
 	if !cached {
-		event, err := s.authorizerEvent(q, a, identity)
+		format := a.PayloadFormat
+		if format != "1.0" {
+			format = "2.0"
+		}
+		event, err := q.ev.AuthorizerEvent(format, identity)
 		if err != nil {
 			return internalError()
 		}
@@ -71,23 +76,15 @@ func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *
 	}
 	allowed := entry.allowed
 	if entry.policy != nil {
-		allowed = allows(entry.policy, s.routeArn(q))
+		allowed = allows(entry.policy, q.ev.RouteARN())
 	}
 	if !allowed {
 		resp := forbidden()
 		resp.authErr = "the authorizer denied the request"
 		return resp
 	}
-	// {"lambda": null} when the authorizer returned no context, as AWS sends it.
-	q.authorizer = map[string]any{"lambda": entry.context}
-	q.authorizerV1 = entry.context
+	q.ev.Authorizer = &proxyevent.Authorizer{Lambda: entry.context}
 	return nil
-}
-
-// routeArn is the ARN API Gateway authorizes: the stage, the method, and
-// the path without the stage prefix.
-func (s *Server) routeArn(q *request) string {
-	return fmt.Sprintf("arn:aws:execute-api:us-east-1:%s:%s/%s/%s%s", accountID, s.apiID, q.stage.Name, q.r.Method, q.routePath)
 }
 
 // authorizerDecision reads a simple response ({"isAuthorized": bool}) or an
@@ -167,27 +164,4 @@ func wildcardMatch(pattern, s string) bool {
 		return s != "" && wildcardMatch(pattern[1:], s[1:])
 	}
 	return s != "" && s[0] == pattern[0] && wildcardMatch(pattern[1:], s[1:])
-}
-
-func (s *Server) authorizerEvent(q *request, a *Authorizer, identity []string) ([]byte, error) {
-	arn := s.routeArn(q)
-	if a.PayloadFormat == "1.0" {
-		ev := q.v1()
-		return json.Marshal(struct {
-			Type               string `json:"type"`
-			MethodArn          string `json:"methodArn"`
-			IdentitySource     string `json:"identitySource"`
-			AuthorizationToken string `json:"authorizationToken"`
-			*eventV1
-		}{"REQUEST", arn, strings.Join(identity, ","), strings.Join(identity, ","), ev})
-	}
-	ev := q.v2()
-	ev.Body, ev.IsBase64Encoded = "", false
-	return json.Marshal(struct {
-		Type           string   `json:"type"`
-		RouteArn       string   `json:"routeArn"`
-		IdentitySource []string `json:"identitySource"`
-		*eventV2
-		IsBase64Encoded *bool `json:"isBase64Encoded,omitempty"`
-	}{"REQUEST", arn, identity, ev, nil})
 }

@@ -4,13 +4,8 @@ package local
 
 import (
 	"crypto/rand"
-	"encoding/base64"
 	"encoding/hex"
-	"fmt"
-	"time"
 )
-
-func randRead(b []byte) { rand.Read(b) }
 
 // apiID derives a stable 10-character API id from a logical id.
 func apiID(logicalID string) string {
@@ -28,13 +23,6 @@ func apiID(logicalID string) string {
 	return string(b)
 }
 
-// newRequestID returns an id shaped like API Gateway's: 16 characters.
-func newRequestID() string {
-	b := make([]byte, 12)
-	randRead(b)
-	return base64.RawURLEncoding.EncodeToString(b)[:15] + "="
-}
-
 func randomHex(n int) string {
 	b := make([]byte, n)
 	rand.Read(b)
@@ -48,9 +36,4 @@ func newUUID() string {
 	b[8] = b[8]&0x3f | 0x80
 	h := hex.EncodeToString(b)
 	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
-}
-
-// traceID is an X-Ray trace id: 1-<8 hex seconds>-<24 hex>.
-func traceID() string {
-	return fmt.Sprintf("1-%08x-%s", time.Now().Unix(), randomHex(12))
 }

@@ -3,7 +3,6 @@
 package local
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -11,29 +10,24 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/proxyevent"
 )
 
-// request is what the gateway knows of one client request.
+// request is what the gateway knows of one client request: what its event
+// is made of, and the stage and route it takes.
 type request struct {
-	r            *http.Request
-	id           string
-	start        time.Time
-	stage        *Stage
-	path         string // decoded, stage prefix included (2.0 rawPath)
-	routePath    string // decoded, without the stage prefix
-	route        *Route
-	params       map[string]string
-	body         []byte
-	sourceIP     string
-	apiID        string
-	authorizer   any // requestContext.authorizer of 2.0: {"jwt": ...} or {"lambda": ...}
-	authorizerV1 map[string]any
+	r         *http.Request
+	ev        proxyevent.Request
+	stage     *Stage
+	routePath string // decoded, without the stage prefix
+	route     *Route
 }
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	q := &request{r: r, id: newRequestID(), start: time.Now(), apiID: s.apiID}
-	q.sourceIP, _, _ = net.SplitHostPort(r.RemoteAddr)
+	q := &request{r: r, ev: proxyevent.Request{HTTP: r, ID: proxyevent.NewRequestID(), Time: time.Now(), APIID: s.apiID}}
+	q.ev.SourceIP, _, _ = net.SplitHostPort(r.RemoteAddr)
 	resp := s.serve(q)
 	s.write(w, q, resp)
 	s.logAccess(q, resp)
@@ -43,12 +37,12 @@ func (s *Server) serve(q *request) *response {
 	r := q.r
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1))
 	if err != nil {
-		return gatewayError(400, "Bad Request")
+		return gatewayError(400)
 	}
 	if len(body) > MaxRequestBytes {
 		return tooLarge()
 	}
-	q.body = body
+	q.ev.Body = body
 
 	// Stage first: a named stage is the first path segment, else $default.
 	path := r.URL.Path
@@ -62,7 +56,7 @@ func (s *Server) serve(q *request) *response {
 	} else {
 		return notFound()
 	}
-	q.path, q.routePath = path, routePath
+	q.ev.Stage, q.ev.StageVariables, q.routePath = q.stage.Name, q.stage.Variables, routePath
 
 	m, ok := s.table.Match(r.Method, routePath)
 	if !ok {
@@ -72,7 +66,7 @@ func (s *Server) serve(q *request) *response {
 		return notFound()
 	}
 	q.route = s.routes[m.Key]
-	q.params = m.Params
+	q.ev.Route, q.ev.PathParameters = m.Key, m.Params
 	if q.route.Unsupported != "" {
 		fmt.Fprintf(s.log, "local: %s: %s\n", q.route.Key, q.route.Unsupported)
 		resp := internalError()
@@ -85,12 +79,7 @@ func (s *Server) serve(q *request) *response {
 		}
 	}
 
-	var event []byte
-	if q.route.PayloadFormat == "1.0" {
-		event, err = json.Marshal(q.v1())
-	} else {
-		event, err = json.Marshal(q.v2())
-	}
+	event, err := q.ev.Event(q.route.PayloadFormat)
 	if err != nil {
 		return internalError()
 	}
@@ -100,7 +89,7 @@ func (s *Server) serve(q *request) *response {
 		return resp
 	}
 	invoked := time.Now()
-	res, ok := s.pools[q.route.Function].invoke(event, q.start.Add(q.route.Timeout))
+	res, ok := s.pools[q.route.Function].invoke(event, q.ev.Time.Add(q.route.Timeout))
 	latency := time.Since(invoked)
 	if !ok {
 		resp := serviceUnavailable()
@@ -109,21 +98,16 @@ func (s *Server) serve(q *request) *response {
 		return resp
 	}
 	var resp *response
-	valid := true
-	switch {
-	case res.outcome != outcomeOK:
-		fmt.Fprintf(s.log, "local: %s %s: %s\n", q.id, q.route.Key, res.detail)
+	if res.outcome != outcomeOK {
+		fmt.Fprintf(s.log, "local: %s %s: %s\n", q.ev.ID, q.route.Key, res.detail)
 		resp = internalError()
 		resp.errMsg = res.detail
-	case q.route.PayloadFormat == "1.0":
-		resp, valid = mapV1(res.payload)
-	default:
-		resp, valid = mapV2(res.payload)
-	}
-	if !valid {
+	} else if mapped, err := proxyevent.ParseResult(q.route.PayloadFormat, res.payload); err != nil {
 		resp = internalError()
 		resp.errMsg = "The Lambda function returned an invalid response"
-		fmt.Fprintf(s.log, "local: %s %s: malformed Lambda proxy response: %.200s\n", q.id, q.route.Key, res.payload)
+		fmt.Fprintf(s.log, "local: %s %s: malformed Lambda proxy response (%v): %.200s\n", q.ev.ID, q.route.Key, err, res.payload)
+	} else {
+		resp = &response{status: mapped.StatusCode, header: mapped.Header, body: mapped.Body}
 	}
 	resp.integrationLatency = latency
 	return resp
@@ -137,7 +121,7 @@ func (s *Server) write(w http.ResponseWriter, q *request, resp *response) {
 	if !(q.r.Method == http.MethodOptions && resp.status == 204 && q.route == nil) {
 		s.applyCors(q, h)
 	}
-	h.Set("Apigw-Requestid", q.id)
+	h.Set("Apigw-Requestid", q.ev.ID)
 	h.Set("Content-Length", strconv.Itoa(len(resp.body)))
 	w.WriteHeader(resp.status)
 	if q.r.Method != http.MethodHead {

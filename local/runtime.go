@@ -13,6 +13,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/proxyevent"
 )
 
 // maxPayload is Lambda's limit on a synchronous invocation's request and
@@ -92,7 +94,7 @@ func (pr *process) next(w http.ResponseWriter, r *http.Request) {
 	h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)
 	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(deadline.UnixMilli(), 10))
 	h.Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:"+p.fn.LogicalID)
-	h.Set("Lambda-Runtime-Trace-Id", "Root="+traceID()+";Parent="+randomHex(8)+";Sampled=0")
+	h.Set("Lambda-Runtime-Trace-Id", "Root="+proxyevent.NewTraceID()+";Parent="+randomHex(8)+";Sampled=0")
 	h.Set("Content-Type", "application/json")
 	w.Write(inv.payload)
 }
