@@ -57,7 +57,7 @@ func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *
 		if err != nil {
 			return internalError()
 		}
-		res, ok := s.pools[a.Function].invoke(event, time.Now().Add(10*time.Second))
+		res, ok := s.function(a.Function).invoke(event, time.Now().Add(10*time.Second))
 		if !ok || res.outcome != outcomeOK {
 			resp := internalError()
 			resp.authErr = "the authorizer failed: " + res.detail

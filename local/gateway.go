@@ -11,6 +11,8 @@ import (
 	"slices"
 	"sync"
 
+	"github.com/aws/aws-lambda-go/lambda"
+
 	"github.com/httpapi-cdk/httpapi/internal/affinity"
 	"github.com/httpapi-cdk/httpapi/route"
 )
@@ -40,6 +42,17 @@ type Options struct {
 	// valid signature. Default: signatures are not verified (the issuer's
 	// keys are not fetched); claims and scopes are checked either way.
 	JWTKeys *KeySet
+	// Handlers, when set, runs the API's functions in this process instead
+	// of building them and starting processes: each function is served by
+	// the handler keyed by its logical id or, more conveniently, by its Go
+	// package (gofunction's Package). The routes, stages, CORS,
+	// authorizers, payload formats and timeouts still come from the
+	// template, so a test exercises the API as deployed, at in-process
+	// speed. Every function of the API needs a handler. An in-process
+	// handler sees this process's environment, not the function's
+	// (Function.Environment); Concurrency, BuildDir and FunctionCPUs do not
+	// apply. Default: nil, every function is built and run as processes.
+	Handlers map[string]lambda.Handler
 	// FunctionCPUs confines every function process to these CPUs, by
 	// number, from its first instruction on. Giving the functions CPUs of
 	// their own, and the gateway the others, keeps each side's caches warm:
@@ -55,6 +68,7 @@ type Server struct {
 	stages    map[string]*Stage
 	formats   map[string][]logSegment // each stage's access log format, parsed
 	pools     map[string]*pool
+	inProcess map[string]*inProcess // with Options.Handlers, instead of pools
 	log       io.Writer
 	accessLog io.Writer
 	logMu     sync.Mutex
@@ -66,7 +80,9 @@ type Server struct {
 }
 
 // New builds the API's functions for this machine and returns a server
-// for it. Function processes start on first use and stay warm.
+// for it. Function processes start on first use and stay warm. With
+// Options.Handlers it builds and starts nothing: the functions run in
+// this process.
 func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 	var o Options
 	if opts != nil {
@@ -113,6 +129,12 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 			return nil, fmt.Errorf("stage %q is not a stage of %s", name, api.LogicalID)
 		}
 	}
+	if o.Handlers != nil {
+		if s.inProcess, err = inProcessHandlers(api, o.Handlers); err != nil {
+			return nil, err
+		}
+		return s, nil
+	}
 	if s.buildDir == "" {
 		dir, err := os.MkdirTemp("", "httpapi-local-")
 		if err != nil {
@@ -143,6 +165,14 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		return nil, errors.Join(errs...)
 	}
 	return s, nil
+}
+
+// function returns the invoker of a function of the API, by logical id.
+func (s *Server) function(id string) invoker {
+	if h, ok := s.inProcess[id]; ok {
+		return h
+	}
+	return s.pools[id]
 }
 
 // checkCPUs reports an error unless this process may run on every CPU of

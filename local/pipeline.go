@@ -89,7 +89,7 @@ func (s *Server) serve(q *request) *response {
 		return resp
 	}
 	invoked := time.Now()
-	res, ok := s.pools[q.route.Function].invoke(event, q.ev.Time.Add(q.route.Timeout))
+	res, ok := s.function(q.route.Function).invoke(event, q.ev.Time.Add(q.route.Timeout))
 	latency := time.Since(invoked)
 	if !ok {
 		resp := serviceUnavailable()

@@ -36,6 +36,18 @@ type result struct {
 	detail  string // for logs and $context.integrationErrorMessage
 }
 
+// timeoutDetail is what Lambda reports of an invocation that ran past the
+// function's timeout.
+func timeoutDetail(fn *Function) string {
+	return fmt.Sprintf("Task timed out after %.2f seconds", fn.Timeout.Seconds())
+}
+
+// tooLargeResult is the end of an invocation whose response exceeded
+// Lambda's limit.
+func tooLargeResult() result {
+	return result{outcome: outcomeTooLarge, detail: fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", maxPayload)}
+}
+
 // invocation is one request to a function, handed to exactly one process.
 type invocation struct {
 	id      string
@@ -244,7 +256,7 @@ func (pr *process) wait() {
 	close(pr.exited)
 	if inv != nil {
 		if timedOut {
-			inv.finish(result{outcome: outcomeFunctionTimeout, detail: fmt.Sprintf("Task timed out after %.2f seconds", p.fn.Timeout.Seconds())})
+			inv.finish(result{outcome: outcomeFunctionTimeout, detail: timeoutDetail(p.fn)})
 		} else {
 			inv.finish(result{outcome: outcomeCrash, detail: fmt.Sprintf("Runtime exited with error: %v", err)})
 		}

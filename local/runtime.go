@@ -93,7 +93,7 @@ func (pr *process) next(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
 	h.Set("Lambda-Runtime-Aws-Request-Id", inv.id)
 	h.Set("Lambda-Runtime-Deadline-Ms", strconv.FormatInt(deadline.UnixMilli(), 10))
-	h.Set("Lambda-Runtime-Invoked-Function-Arn", "arn:aws:lambda:us-east-1:123456789012:function:"+p.fn.LogicalID)
+	h.Set("Lambda-Runtime-Invoked-Function-Arn", functionARN(p.fn))
 	h.Set("Lambda-Runtime-Trace-Id", "Root="+proxyevent.NewTraceID()+";Parent="+randomHex(8)+";Sampled=0")
 	h.Set("Content-Type", "application/json")
 	w.Write(inv.payload)
@@ -130,7 +130,7 @@ func (pr *process) response(w http.ResponseWriter, r *http.Request) {
 		payload, _ := base64.StdEncoding.DecodeString(r.Trailer.Get("Lambda-Runtime-Function-Error-Body"))
 		inv.finish(result{outcome: outcomeFunctionError, payload: payload, detail: errorDetail(payload, r.Trailer.Get("Lambda-Runtime-Function-Error-Type"))})
 	case len(body) > maxPayload:
-		inv.finish(result{outcome: outcomeTooLarge, detail: fmt.Sprintf("Response payload size exceeded maximum allowed payload size (%d bytes).", maxPayload)})
+		inv.finish(tooLargeResult())
 		w.WriteHeader(http.StatusRequestEntityTooLarge)
 		w.Write([]byte(`{"errorMessage":"Exceeded maximum allowed payload size","errorType":"RequestEntityTooLarge"}`))
 		return

@@ -110,14 +110,34 @@ func LoadTemplate(path, stack string) ([]*API, error) {
 	return t.apis()
 }
 
+// ParseTemplate reads the HTTP APIs of one CloudFormation template given
+// as JSON, the template of the named stack: one a test synthesizes in
+// process, with no cdk.out, as in
+//
+//	tpl := assertions.Template_FromStack(stack, nil).ToJSON()
+//	b, _ := json.Marshal(tpl)
+//	apis, err := local.ParseTemplate(b, *stack.StackName())
+func ParseTemplate(template []byte, stack string) ([]*API, error) {
+	t, err := parseTemplate(template, stack, "stack "+stack)
+	if err != nil {
+		return nil, err
+	}
+	return t.apis()
+}
+
 func readTemplate(path, stack string) (*template, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	t := &template{stack: stack, path: path}
+	return parseTemplate(b, stack, path)
+}
+
+// parseTemplate decodes a template; source names it in errors.
+func parseTemplate(b []byte, stack, source string) (*template, error) {
+	t := &template{stack: stack, path: source}
 	if err := json.Unmarshal(b, t); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", source, err)
 	}
 	return t, nil
 }
