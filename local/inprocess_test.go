@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"net/http"
 	"net/http/httptest"
 	"os"
 	"strings"
@@ -13,6 +14,10 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/aws-lambda-go/lambdacontext"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/httpapi-cdk/httpapi/lambdahttp/lambdahttptest"
+	"github.com/httpapi-cdk/httpapi/route"
 )
 
 const echoPackage = "github.com/httpapi-cdk/httpapi/local/testdata/echofn"
@@ -177,5 +182,60 @@ func TestInProcessHandlersMustMatchTheFunctions(t *testing.T) {
 	}
 	if _, err := ParseTemplate([]byte(`{"Resources": 5}`), "Bad"); err == nil || !strings.Contains(err.Error(), "stack Bad") {
 		t.Errorf("malformed template: %v", err)
+	}
+}
+
+// TestKitSeesTheEmulatorsEvent sends one request through the emulator and
+// through lambdahttptest's Gateway configured like the route's API: the
+// two events are the same but for what is new for every request.
+func TestKitSeesTheEmulatorsEvent(t *testing.T) {
+	for _, tc := range []struct{ api, format, stage, prefix string }{{"V2", "2.0", "dev", "/dev"}, {"V1", "1.0", "$default", ""}} {
+		t.Run(tc.api, func(t *testing.T) {
+			srv, _ := inProcessFixture(t, tc.api)
+			request := func() *http.Request {
+				req := httptest.NewRequest("POST", tc.prefix+"/greedy/a%20b/c?tag=x&tag=y+z&flag", strings.NewReader(`{"a":1}`))
+				req.Header.Set("Content-Type", "application/json")
+				req.Header.Add("X-Multi", "1")
+				req.Header.Add("X-Multi", "2")
+				req.Header.Set("Cookie", "a=1; b=2")
+				req.Header.Set("User-Agent", "kit/1")
+				return req
+			}
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, request())
+			var emulator map[string]any
+			if err := json.Unmarshal(rec.Body.Bytes(), &emulator); err != nil {
+				t.Fatalf("%d %s", rec.Code, rec.Body)
+			}
+			var keys []route.Key
+			for _, r := range srv.api.Routes {
+				keys = append(keys, r.Key)
+			}
+			gw := &lambdahttptest.Gateway{Routes: keys, PayloadFormat: tc.format, Stage: tc.stage, StageVariables: srv.stages[tc.stage].Variables}
+			b, err := gw.Event(request())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var kit map[string]any
+			if err := json.Unmarshal(b, &kit); err != nil {
+				t.Fatal(err)
+			}
+			for _, ev := range []map[string]any{emulator, kit} {
+				rc := ev["requestContext"].(map[string]any)
+				for _, k := range []string{"requestId", "extendedRequestId", "time", "timeEpoch", "requestTime", "requestTimeEpoch", "apiId"} {
+					delete(rc, k)
+				}
+				delete(ev["headers"].(map[string]any), "x-amzn-trace-id")
+				if mv, ok := ev["multiValueHeaders"].(map[string]any); ok {
+					delete(mv, "x-amzn-trace-id")
+				}
+			}
+			if diff := cmp.Diff(emulator, kit); diff != "" {
+				t.Errorf("the emulator's event and the kit's differ (-emulator +kit):\n%s", diff)
+			}
+			if emulator["version"] != tc.format || emulator["resource"] != nil && emulator["resource"] != "/greedy/{proxy+}" {
+				t.Errorf("version %v, resource %v", emulator["version"], emulator["resource"])
+			}
+		})
 	}
 }
