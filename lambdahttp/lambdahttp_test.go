@@ -187,8 +187,9 @@ var fixtureCases = []fixtureCase{
 	{"awslambdago-apigw-request.json", view{Version: "1.0", Method: "POST", Path: "/hello/world", RouteKey: "",
 		RequestID: "deef4878-7910-11e6-8f14-25afc3e9ae33", Stage: "testStage", Params: map[string]string{"proxy": "hello/world"},
 		Query: url.Values{"name": {"me"}}, Body: "{\r\n\t\"a\": 1\r\n}", SourceIP: "192.168.196.186", UserAgent: "PostmanRuntime/2.4.5",
-		Lambda:    map[string]any{"principalId": "admin", "clientId": float64(1), "clientName": "Exata"},
-		StageVars: map[string]string{"stageVariableName": "stageVariableValue"}}},
+		Lambda:     map[string]any{"principalId": "admin", "clientId": float64(1), "clientName": "Exata"},
+		IAMUserArn: "theUserArn", // requestContext.identity describes the IAM caller
+		StageVars:  map[string]string{"stageVariableName": "stageVariableValue"}}},
 }
 
 func TestFixtureEvents(t *testing.T) {

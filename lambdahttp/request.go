@@ -141,6 +141,24 @@ func (r *Request) DecodeJSON(v any) error {
 	return nil
 }
 
+// ParseEvent decodes an API Gateway event of either payload format into a
+// Request, as [Router.Invoke] does. A malformed event gives a nil Request
+// and the decoding error; a body marked base64-encoded that does not
+// decode gives the Request, without its body, and an *[Error] with status
+// 400.
+func ParseEvent(payload []byte) (*Request, error) {
+	var v2 events.APIGatewayV2HTTPRequest
+	err := json.Unmarshal(payload, &v2)
+	if err == nil && isV2(&v2) {
+		return fromV2(&v2)
+	}
+	v1 := new(events.APIGatewayProxyRequest)
+	if err := json.Unmarshal(payload, v1); err != nil {
+		return nil, err
+	}
+	return fromV1(v1)
+}
+
 // fromV2 builds a Request over a 2.0 event. On error (a body that does not
 // decode) it still returns the Request, so the error response carries its id.
 func fromV2(ev *events.APIGatewayV2HTTPRequest) (*Request, error) {
@@ -250,6 +268,12 @@ func fromV1(ev *events.APIGatewayProxyRequest) (*Request, error) {
 			}
 		} else if _, jwt := a["claims"]; !jwt {
 			r.Authorizer.Lambda = a
+		}
+	}
+	// An IAM-authorized caller is described in the identity, as in REST API events.
+	if id := &rc.Identity; id.UserArn != "" || id.AccessKey != "" {
+		r.Authorizer.IAM = &events.APIGatewayV2HTTPRequestContextAuthorizerIAMDescription{
+			AccessKey: id.AccessKey, AccountID: id.AccountID, CallerID: id.Caller, UserARN: id.UserArn, UserID: id.User,
 		}
 	}
 	body, err := decodeBody(ev.Body, ev.IsBase64Encoded)

@@ -113,17 +113,7 @@ func (rt *Router) Keys() []route.Key { return rt.table.Keys() }
 // error responses.
 func (rt *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	start := time.Now()
-	var v2 events.APIGatewayV2HTTPRequest
-	err := json.Unmarshal(payload, &v2)
-	var req *Request
-	if err == nil && isV2(&v2) {
-		req, err = fromV2(&v2)
-	} else {
-		v1 := new(events.APIGatewayProxyRequest)
-		if err = json.Unmarshal(payload, v1); err == nil {
-			req, err = fromV1(v1)
-		}
-	}
+	req, err := ParseEvent(payload)
 	var resp *Response
 	if err != nil {
 		if req == nil {

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -23,6 +22,7 @@ import (
 
 	"github.com/httpapi-cdk/httpapi/function/app"
 	"github.com/httpapi-cdk/httpapi/lambdahttp"
+	"github.com/httpapi-cdk/httpapi/proxyevent"
 )
 
 var (
@@ -177,22 +177,23 @@ func startCommand(b *testing.B, args ...string) string {
 func helloEvent(tb testing.TB, api *API) []byte {
 	r := httptest.NewRequest("GET", "/hello", nil)
 	r.Header.Set("User-Agent", "httpapi-bench")
-	q := &request{r: r, id: newRequestID(), start: time.Now(), apiID: apiID(api.LogicalID), sourceIP: "127.0.0.1",
-		path: "/hello", routePath: "/hello"}
+	ev := proxyevent.Request{HTTP: r, ID: proxyevent.NewRequestID(), Time: time.Now(), APIID: apiID(api.LogicalID), SourceIP: "127.0.0.1"}
+	var stage *Stage
 	for i := range api.Stages {
 		if api.Stages[i].Name == "$default" {
-			q.stage = &api.Stages[i]
+			stage = &api.Stages[i]
 		}
 	}
 	for i := range api.Routes {
 		if api.Routes[i].Key.String() == "GET /hello" {
-			q.route = &api.Routes[i]
+			ev.Route = api.Routes[i].Key
 		}
 	}
-	if q.stage == nil || q.route == nil {
+	if stage == nil || ev.Route.Path == "" {
 		tb.Fatal("the reference template has no $default stage or no GET /hello route")
 	}
-	event, err := json.Marshal(q.v2())
+	ev.Stage, ev.StageVariables = stage.Name, stage.Variables
+	event, err := ev.EventV2()
 	if err != nil {
 		tb.Fatal(err)
 	}

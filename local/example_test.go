@@ -3,9 +3,17 @@ package local_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"log"
+	"log/slog"
 	"net/http"
+	"net/http/httptest"
+	"os"
 
+	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/httpapi-cdk/httpapi/function/app"
+	"github.com/httpapi-cdk/httpapi/lambdahttp"
 	"github.com/httpapi-cdk/httpapi/local"
 )
 
@@ -44,4 +52,38 @@ func ExampleParseKeySet() {
 	fmt.Println(keys.Len(), "RSA key")
 	_ = &local.Options{JWTKeys: keys}
 	// Output: 1 RSA key
+}
+
+// Test a whole API in process: the routes, stages, CORS and payload format
+// come from the synthesized template, the function is a handler of this
+// process (no build, no process). A test can synthesize the template
+// itself and pass its JSON; here it is the reference stack's, as `cdk
+// synth` wrote it.
+func ExampleNew_inProcess() {
+	template, err := os.ReadFile("../test/testdata/HttpApiReference.template.json")
+	if err != nil {
+		log.Fatal(err)
+	}
+	apis, err := local.ParseTemplate(template, "HttpApiReference")
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv, err := local.New(context.Background(), apis[0], &local.Options{
+		Handlers: map[string]lambda.Handler{
+			// The function built from this Go package runs as this handler.
+			"github.com/httpapi-cdk/httpapi/function": app.Router(&lambdahttp.Options{Logger: slog.New(slog.DiscardHandler)}),
+		},
+		AccessLog: io.Discard,
+	})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close()
+
+	req := httptest.NewRequest("GET", "/dev/hello/Ann", nil) // stage dev
+	req.Header.Set("Origin", "https://example.com")
+	rec := httptest.NewRecorder()
+	srv.ServeHTTP(rec, req)
+	fmt.Println(rec.Code, rec.Header().Get("Access-Control-Allow-Origin"), rec.Body.String())
+	// Output: 200 https://example.com {"message":"Hello, Ann!"}
 }

@@ -1,0 +1,131 @@
+// One request through the gateway: stage, route, authorizer, invocation, response.
+
+package local
+
+import (
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/httpapi-cdk/httpapi/proxyevent"
+	"github.com/httpapi-cdk/httpapi/quota"
+)
+
+// request is what the gateway knows of one client request: what its event
+// is made of, and the stage and route it takes.
+type request struct {
+	r         *http.Request
+	ev        proxyevent.Request
+	stage     *Stage
+	routePath string // decoded, without the stage prefix
+	route     *Route
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	q := &request{r: r, ev: proxyevent.Request{HTTP: r, ID: proxyevent.NewRequestID(), Time: time.Now(), APIID: s.apiID}}
+	q.ev.SourceIP, _, _ = net.SplitHostPort(r.RemoteAddr)
+	resp := s.serve(q)
+	s.write(w, q, resp)
+	s.logAccess(q, resp)
+}
+
+func (s *Server) serve(q *request) *response {
+	r := q.r
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1))
+	if err != nil {
+		return gatewayError(400)
+	}
+	if len(body) > MaxRequestBytes {
+		return tooLarge()
+	}
+	q.ev.Body = body
+
+	// Stage first: a named stage is the first path segment, else $default.
+	path := r.URL.Path
+	first, rest, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	routePath := path
+	if st, ok := s.stages[first]; ok && first != "$default" {
+		q.stage = st
+		routePath = "/" + rest
+	} else if st, ok := s.stages["$default"]; ok {
+		q.stage = st
+	} else {
+		return notFound()
+	}
+	q.ev.Stage, q.ev.StageVariables, q.routePath = q.stage.Name, q.stage.Variables, routePath
+
+	m, ok := s.table.Match(r.Method, routePath)
+	if !ok {
+		if s.api.Cors != nil && isPreflight(r) {
+			return s.preflight(q)
+		}
+		return notFound()
+	}
+	q.route = s.routes[m.Key]
+	q.ev.Route, q.ev.PathParameters = m.Key, m.Params
+	if q.route.Unsupported != "" {
+		fmt.Fprintf(s.log, "local: %s: %s\n", q.route.Key, q.route.Unsupported)
+		resp := internalError()
+		resp.errMsg = q.route.Unsupported
+		return resp
+	}
+	if a := q.route.Authorizer; a != nil {
+		if resp := s.authorize(q, a); resp != nil {
+			return resp
+		}
+	}
+
+	event, err := q.ev.Event(q.route.PayloadFormat)
+	if err != nil {
+		return internalError()
+	}
+	if len(event) > quota.PayloadBytes {
+		resp := tooLarge()
+		resp.errMsg = "the event exceeds Lambda's 6 MB invocation payload limit"
+		return resp
+	}
+	invoked := time.Now()
+	res, ok := s.function(q.route.Function).invoke(event, q.ev.Time.Add(q.route.Timeout))
+	latency := time.Since(invoked)
+	if !ok {
+		resp := serviceUnavailable()
+		resp.errMsg = fmt.Sprintf("the integration did not answer within %s", q.route.Timeout)
+		resp.integrationLatency = latency
+		return resp
+	}
+	var resp *response
+	if res.outcome != outcomeOK {
+		fmt.Fprintf(s.log, "local: %s %s: %s\n", q.ev.ID, q.route.Key, res.detail)
+		resp = internalError()
+		resp.errMsg = res.detail
+	} else if mapped, err := proxyevent.ParseResult(q.route.PayloadFormat, res.payload); err != nil {
+		resp = internalError()
+		resp.errMsg = "The Lambda function returned an invalid response"
+		fmt.Fprintf(s.log, "local: %s %s: malformed Lambda proxy response (%v): %.200s\n", q.ev.ID, q.route.Key, err, res.payload)
+	} else {
+		resp = &response{status: mapped.StatusCode, header: mapped.Header, body: mapped.Body}
+	}
+	resp.integrationLatency = latency
+	return resp
+}
+
+func (s *Server) write(w http.ResponseWriter, q *request, resp *response) {
+	h := w.Header()
+	for name, vs := range resp.header {
+		h[name] = vs
+	}
+	if !(q.r.Method == http.MethodOptions && resp.status == 204 && q.route == nil) {
+		s.applyCors(q, h)
+	}
+	h.Set("Apigw-Requestid", q.ev.ID)
+	h.Set("Content-Length", strconv.Itoa(len(resp.body)))
+	w.WriteHeader(resp.status)
+	if q.r.Method != http.MethodHead {
+		w.Write(resp.body)
+	}
+}
