@@ -84,7 +84,8 @@ func (r *Response) header(name string) (string, bool) {
 
 // IsText reports whether a body of this content type is text, which API
 // Gateway passes as a string; any other body is base64-encoded. A missing
-// content type counts as binary.
+// content type counts as binary. The router uses it for responses
+// (docs/api-gateway-behavior.md R-KIT-6).
 func IsText(contentType string) bool {
 	mt := mediaType(contentType)
 	switch {

@@ -11,7 +11,8 @@ import (
 	"time"
 )
 
-// authCache caches Lambda authorizer decisions by authorizer and identity.
+// authCache caches Lambda authorizer decisions by authorizer and identity
+// (docs/api-gateway-behavior.md R-AUTH-8).
 type authCache struct {
 	mu      sync.Mutex
 	entries map[string]authEntry
@@ -43,7 +44,8 @@ func (c *authCache) put(key string, e authEntry) {
 	c.entries[key] = e
 }
 
-// authorizeLambda invokes a Lambda authorizer as API Gateway does.
+// authorizeLambda invokes a Lambda authorizer as API Gateway does
+// (docs/api-gateway-behavior.md R-AUTH-5 to R-AUTH-9).
 func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *response {
 	key := a.LogicalID + "\x00" + strings.Join(identity, "\x00")
 	entry, cached := s.authCache.get(key)
@@ -78,14 +80,14 @@ func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *
 		resp.authErr = "the authorizer denied the request"
 		return resp
 	}
-	// {"lambda": null} when the authorizer returned no context, as AWS sends it.
+	// {"lambda": null} when the authorizer returned no context, as AWS sends it (R-AUTH-9).
 	q.authorizer = map[string]any{"lambda": entry.context}
 	q.authorizerV1 = entry.context
 	return nil
 }
 
 // routeArn is the ARN API Gateway authorizes: the stage, the method, and
-// the path without the stage prefix.
+// the path without the stage prefix (docs/api-gateway-behavior.md R-AUTH-5).
 func (s *Server) routeArn(q *request) string {
 	return fmt.Sprintf("arn:aws:execute-api:us-east-1:%s:%s/%s/%s%s", accountID, s.apiID, q.stage.Name, q.r.Method, q.routePath)
 }
@@ -122,7 +124,8 @@ type policyStatement struct {
 }
 
 // allows evaluates a policy for a route ARN as IAM does: an explicit Deny
-// wins, else an Allow must match. Resources may use * and ? wildcards.
+// wins, else an Allow must match. Resources may use * and ? wildcards
+// (docs/api-gateway-behavior.md R-AUTH-6).
 func allows(policy []policyStatement, arn string) bool {
 	allowed := false
 	for _, st := range policy {

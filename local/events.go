@@ -14,9 +14,10 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 )
 
-// eventV2 is the 2.0 event. aws-lambda-go's APIGatewayV2HTTPRequest always
-// marshals requestContext.authentication, which API Gateway sends only with
-// mutual TLS, so the context is our own struct over its parts.
+// eventV2 is the 2.0 event (docs/api-gateway-behavior.md R-EV2-1 to R-EV2-10).
+// aws-lambda-go's APIGatewayV2HTTPRequest always marshals
+// requestContext.authentication, which API Gateway sends only with mutual
+// TLS, so the context is our own struct over its parts.
 type eventV2 struct {
 	Version               string            `json:"version"`
 	RouteKey              string            `json:"routeKey"`
@@ -46,9 +47,10 @@ type contextV2 struct {
 	TimeEpoch    int64                                                `json:"timeEpoch"`
 }
 
-// eventV1 is the 1.0 event: the REST proxy event plus its version, with a
-// body that is null when empty and isBase64Encoded always present, as API
-// Gateway sends them (outer fields shadow the embedded ones).
+// eventV1 is the 1.0 event (docs/api-gateway-behavior.md R-EV1-1 to R-EV1-6): the REST
+// proxy event plus its version, with a body that is null when empty and
+// isBase64Encoded always present, as API Gateway sends them (outer fields
+// shadow the embedded ones).
 type eventV1 struct {
 	Version         string  `json:"version"`
 	Body            *string `json:"body"`
@@ -58,12 +60,12 @@ type eventV1 struct {
 
 const accountID = "123456789012"
 
-// clfTime formats t as API Gateway's requestContext.time.
+// clfTime formats t as API Gateway's requestContext.time (R-EV2-10).
 func clfTime(t time.Time) string { return t.UTC().Format("02/Jan/2006:15:04:05 -0700") }
 
 // textBody reports whether API Gateway passes a request body of this
 // content type as text (isBase64Encoded false); everything else, including
-// no content type and form data, is base64-encoded.
+// no content type and form data, is base64-encoded (docs/api-gateway-behavior.md R-BODY-2).
 func textBody(contentType string) bool {
 	mt, _, err := mime.ParseMediaType(contentType)
 	if err != nil {
@@ -83,7 +85,8 @@ func (q *request) encodeBody() (string, bool) {
 }
 
 // gatewayHeaders returns the request headers, lower-cased, with the headers
-// API Gateway adds, and the Cookie values.
+// API Gateway adds, and the Cookie values (docs/api-gateway-behavior.md R-EV2-3 to
+// R-EV2-5, R-EV1-5).
 func (q *request) gatewayHeaders() (map[string][]string, []string) {
 	h := make(map[string][]string, len(q.r.Header)+6)
 	var cookies []string
@@ -119,7 +122,8 @@ func (q *request) gatewayHeaders() (map[string][]string, []string) {
 
 // queryParams parses a raw query as API Gateway does: values decoded
 // without form decoding ('+' stays '+'), every value of a key kept in
-// order, keys without '=' given "", empty keys dropped.
+// order, keys without '=' given "", empty keys dropped (docs/api-gateway-behavior.md
+// R-EV2-8, R-EV1-4).
 func queryParams(raw string) (keys []string, values map[string][]string) {
 	values = map[string][]string{}
 	for _, part := range strings.Split(raw, "&") {

@@ -28,7 +28,8 @@ func apiID(logicalID string) string {
 	return string(b)
 }
 
-// newRequestID returns an id shaped like API Gateway's: 16 characters.
+// newRequestID returns an id shaped like API Gateway's: 16 characters
+// (docs/api-gateway-behavior.md R-EV2-10).
 func newRequestID() string {
 	b := make([]byte, 12)
 	randRead(b)

@@ -45,12 +45,13 @@ func (s *Server) serve(q *request) *response {
 	if err != nil {
 		return gatewayError(400, "Bad Request")
 	}
-	if len(body) > MaxRequestBytes {
+	if len(body) > MaxRequestBytes { // docs/api-gateway-behavior.md R-ERR-4
 		return tooLarge()
 	}
 	q.body = body
 
-	// Stage first: a named stage is the first path segment, else $default.
+	// Stage first: a named stage is the first path segment, else $default
+	// (docs/api-gateway-behavior.md R-STG-1); routes match the path without it (R-STG-2).
 	path := r.URL.Path
 	first, rest, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	routePath := path
@@ -69,7 +70,7 @@ func (s *Server) serve(q *request) *response {
 		if s.api.Cors != nil && isPreflight(r) {
 			return s.preflight(q)
 		}
-		return notFound()
+		return notFound() // R-RTE-8
 	}
 	q.route = s.routes[m.Key]
 	q.params = m.Params
@@ -94,7 +95,7 @@ func (s *Server) serve(q *request) *response {
 	if err != nil {
 		return internalError()
 	}
-	if len(event) > maxPayload {
+	if len(event) > maxPayload { // R-ERR-5
 		resp := tooLarge()
 		resp.errMsg = "the event exceeds Lambda's 6 MB invocation payload limit"
 		return resp
@@ -102,7 +103,7 @@ func (s *Server) serve(q *request) *response {
 	invoked := time.Now()
 	res, ok := s.pools[q.route.Function].invoke(event, q.start.Add(q.route.Timeout))
 	latency := time.Since(invoked)
-	if !ok {
+	if !ok { // R-ERR-3
 		resp := serviceUnavailable()
 		resp.errMsg = fmt.Sprintf("the integration did not answer within %s", q.route.Timeout)
 		resp.integrationLatency = latency
@@ -111,7 +112,7 @@ func (s *Server) serve(q *request) *response {
 	var resp *response
 	valid := true
 	switch {
-	case res.outcome != outcomeOK:
+	case res.outcome != outcomeOK: // R-ERR-1, R-ERR-2
 		fmt.Fprintf(s.log, "local: %s %s: %s\n", q.id, q.route.Key, res.detail)
 		resp = internalError()
 		resp.errMsg = res.detail
@@ -137,7 +138,7 @@ func (s *Server) write(w http.ResponseWriter, q *request, resp *response) {
 	if !(q.r.Method == http.MethodOptions && resp.status == 204 && q.route == nil) {
 		s.applyCors(q, h)
 	}
-	h.Set("Apigw-Requestid", q.id)
+	h.Set("Apigw-Requestid", q.id) // R-RES-9, R-EV2-11
 	h.Set("Content-Length", strconv.Itoa(len(resp.body)))
 	w.WriteHeader(resp.status)
 	if q.r.Method != http.MethodHead {

@@ -27,7 +27,8 @@ func gatewayError(status int, message string) *response {
 	return &response{status: status, header: h, body: []byte(`{"message":"` + message + `"}`)}
 }
 
-// The gateway's own responses, byte for byte as API Gateway sends them.
+// The gateway's own responses, byte for byte as API Gateway sends them
+// (docs/api-gateway-behavior.md R-ERR-6).
 func notFound() *response { return gatewayError(404, "Not Found") }
 
 func internalError() *response { return gatewayError(500, "Internal Server Error") }
@@ -41,12 +42,13 @@ func unauthorized() *response { return gatewayError(401, "Unauthorized") }
 func forbidden() *response { return gatewayError(403, "Forbidden") }
 
 // mapV2 turns a 2.0 function result into the HTTP response. It reports
-// false for a result API Gateway rejects (it answers 500).
+// false for a result API Gateway rejects (it answers 500). multiValueHeaders
+// is not read: 2.0 ignores it (docs/api-gateway-behavior.md R-RES-4).
 func mapV2(payload []byte) (*response, bool) {
 	var v any
 	if err := json.Unmarshal(payload, &v); err != nil {
 		// Not JSON: AWS passes it through as the inferred body unchecked
-		// (HTTPAPI-BEHAVIOR.md R24).
+		// (docs/api-gateway-behavior.md R-RES-1).
 		h := http.Header{}
 		h.Set("Content-Type", "application/json")
 		return &response{status: 200, header: h, body: payload}, true
@@ -54,7 +56,7 @@ func mapV2(payload []byte) (*response, bool) {
 	obj, isObj := v.(map[string]any)
 	if _, hasStatus := obj["statusCode"]; !isObj || !hasStatus {
 		// No statusCode: API Gateway infers a 200 JSON response whose body
-		// is the result as returned, a JSON string unwrapped.
+		// is the result as returned, a JSON string unwrapped (R-RES-1).
 		h := http.Header{}
 		h.Set("Content-Type", "application/json")
 		body := payload
@@ -80,15 +82,16 @@ func mapV2(payload []byte) (*response, bool) {
 			}
 			cookies = append(cookies, s)
 		}
-		// The cookies field's entries come first, then any Set-Cookie header.
+		// The cookies field's entries come first, then any Set-Cookie header (R-RES-6).
 		resp.header["Set-Cookie"] = append(cookies, resp.header["Set-Cookie"]...)
 	}
 	return resp, true
 }
 
 // mapV1 turns a 1.0 function result into the HTTP response: it must be an
-// object with statusCode; headers and multiValueHeaders are merged. It
-// reports false for a result API Gateway rejects.
+// object with statusCode; headers and multiValueHeaders are merged; cookies
+// is ignored (docs/api-gateway-behavior.md R-RES-10). It reports false for a result API Gateway
+// rejects.
 func mapV1(payload []byte) (*response, bool) {
 	var obj map[string]any
 	if err := json.Unmarshal(payload, &obj); err != nil || obj == nil {
@@ -130,7 +133,8 @@ func mapV1(payload []byte) (*response, bool) {
 }
 
 // mapCommon reads statusCode, headers, body and isBase64Encoded. It
-// reports false for anything API Gateway rejects with a 500.
+// reports false for anything API Gateway rejects with a 500
+// (docs/api-gateway-behavior.md R-RES-2, R-RES-3, R-RES-7, R-RES-8; default content type R-RES-5).
 func mapCommon(obj map[string]any) (*response, bool) {
 	code, ok := obj["statusCode"].(float64)
 	if !ok || code != math.Trunc(code) || code < 100 || code > 599 {
@@ -177,7 +181,8 @@ func mapCommon(obj map[string]any) (*response, bool) {
 	return resp, true
 }
 
-// reservedResponseHeader reports headers API Gateway computes itself.
+// reservedResponseHeader reports headers API Gateway computes itself
+// (docs/api-gateway-behavior.md R-RES-9).
 func reservedResponseHeader(canon string) bool {
 	switch canon {
 	case "Content-Length", "Connection", "Transfer-Encoding":
