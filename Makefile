@@ -5,9 +5,11 @@
 
 SHELL := /bin/bash
 TOOLS := $(CURDIR)/.tools/node_modules/.bin
-export PATH := $(TOOLS):$(PATH)
+# cfn-lint, when the machine has none: see the cfn-lint target.
+CFN_LINT_VERSION := 1.51.0
+export PATH := $(TOOLS):$(CURDIR)/.tools/venv/bin:$(PATH)
 
-.PHONY: all synth test tools modules lint fuzz bench bench-local local load clean
+.PHONY: all synth test tools modules cfn-lint lint fuzz bench bench-local local load clean
 
 all: synth test
 
@@ -20,6 +22,11 @@ $(TOOLS)/cdk: .tools/package.json .tools/package-lock.json
 
 modules:
 	go mod download
+
+# cfn-lint from PATH, or else pinned into .tools/venv (a Python virtual
+# environment); fails with the reason when it cannot be installed.
+cfn-lint:
+	@.tools/install-cfn-lint $(CFN_LINT_VERSION)
 
 # Synthesize the reference app through the real CDK CLI into cdk.out/.
 synth: tools modules
@@ -46,8 +53,7 @@ load:
 # built-in CloudFormation validation (1-2 s and 400 MB per synthesis; it
 # does not change templates, and `make synth` runs it); it is set here
 # because a test binary's jsii kernel can start before TestMain runs.
-test: tools modules lint
-	@command -v cfn-lint >/dev/null || { echo "cfn-lint is missing: install it with 'pip install cfn-lint'"; exit 1; }
+test: tools modules cfn-lint lint
 	CDK_VALIDATION=false go test -count=1 ./...
 	cd bench && go vet ./... && go test -count=1 -run TestSameAnswers .
 

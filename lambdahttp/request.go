@@ -14,7 +14,7 @@ import (
 
 // Request is one view over an API Gateway HTTP API event of either payload
 // format. Header names are matched case-insensitively; the path the router
-// sees never carries a named stage's prefix.
+// sees never carries a named stage's prefix (docs/api-gateway-behavior.md R-STG-2).
 type Request struct {
 	// Version is the payload format: "2.0" or "1.0".
 	Version string
@@ -90,7 +90,8 @@ func (r *Request) RawQuery() string { return r.rawQuery }
 
 // Query returns the query parameters with every value a key was given, in
 // order. For payload 2.0 they are parsed from the raw query string, not from
-// API Gateway's comma-joined map, so a value containing a comma stays whole.
+// API Gateway's comma-joined map, so a value containing a comma stays whole
+// (docs/api-gateway-behavior.md R-KIT-5).
 func (r *Request) Query() url.Values {
 	if r.query != nil {
 		return r.query
@@ -217,12 +218,12 @@ func fromV1(ev *events.APIGatewayProxyRequest) (*Request, error) {
 	if r.Method == "" {
 		r.Method = rc.HTTPMethod
 	}
-	// HTTP API 1.0 events carry the route key in resourceId; REST API
-	// events carry a resource id there, which is no route key.
+	// HTTP API 1.0 events carry the route key in resourceId (R-EV1-2); REST
+	// API events carry a resource id there, which is no route key.
 	if _, err := route.Parse(r.RouteKey); err != nil {
 		r.RouteKey = ""
 	}
-	// 1.0's path is percent-encoded; requestContext.path is decoded.
+	// 1.0's path is percent-encoded; requestContext.path is decoded (R-EV1-3).
 	decoded := rc.Path
 	if decoded == "" {
 		if p, err := url.PathUnescape(ev.Path); err == nil {
@@ -282,7 +283,8 @@ func fromV1(ev *events.APIGatewayProxyRequest) (*Request, error) {
 }
 
 // lowerHeaderNames makes header lookup case-insensitive. API Gateway sends
-// 2.0 header names lower-case; a test or another caller may not.
+// 2.0 header names lower-case (docs/api-gateway-behavior.md R-EV2-3); a test or another
+// caller may not.
 func lowerHeaderNames(r *Request) {
 	for k := range r.headers {
 		if hasUpper(k) {
@@ -324,7 +326,7 @@ func decodeBody(body string, base64Encoded bool) ([]byte, error) {
 }
 
 // stripStage removes a named stage's "/stage" prefix from a path. The
-// $default stage adds none.
+// $default stage adds none (docs/api-gateway-behavior.md R-STG-2).
 func stripStage(path, stage string) string {
 	if stage == "" || stage == "$default" {
 		return path

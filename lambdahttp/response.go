@@ -87,7 +87,8 @@ func (r *Response) header(name string) (string, bool) {
 // IsText reports whether the toolkit sends a response body of this content
 // type as a string rather than base64-encoded. It is
 // [mediatype.ResponseIsText]; API Gateway's rule for request bodies, which
-// base64-encodes form data, is [mediatype.RequestIsText].
+// base64-encodes form data, is [mediatype.RequestIsText]
+// (docs/api-gateway-behavior.md R-KIT-6).
 func IsText(contentType string) bool { return mediatype.ResponseIsText(contentType) }
 
 // compressible reports whether gzip is likely to shrink a body of this type.

@@ -37,7 +37,8 @@ import (
 
 // MaxResponseBytes is Lambda's limit on a synchronous invocation's response,
 // [quota.PayloadBytes]. A larger response would fail the invocation; the
-// router answers 500 instead.
+// router answers 500 instead
+// (docs/api-gateway-behavior.md R-ERR-5, R-KIT-7).
 const MaxResponseBytes = quota.PayloadBytes
 
 // HandlerFunc handles one request. A returned error becomes an error
@@ -110,7 +111,7 @@ func (rt *Router) Keys() []route.Key { return rt.table.Keys() }
 // Invoke implements lambda.Handler: it decodes an event of either payload
 // format, serves it and encodes the response in the same format. It never
 // returns an error: malformed events, handler errors and panics become
-// error responses.
+// error responses (docs/api-gateway-behavior.md R-KIT-9).
 func (rt *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	start := time.Now()
 	req, err := ParseEvent(payload)
@@ -135,7 +136,8 @@ func (rt *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 }
 
 // isV2 reports whether an event decoded as 2.0 is one: its version says so,
-// or, with no version (some test tools omit it), it has 2.0's fields.
+// or, with no version (some test tools omit it), it has 2.0's fields
+// (docs/api-gateway-behavior.md R-KIT-1).
 func isV2(ev *events.APIGatewayV2HTTPRequest) bool {
 	switch ev.Version {
 	case "2.0":
@@ -160,7 +162,8 @@ func (rt *Router) Serve(ctx context.Context, req *Request) (resp *Response) {
 		// A CORS preflight that reached the function (through ANY, $default,
 		// or an OPTIONS route the construct added so that preflights pass an
 		// authorizer): answer it unless the table has an OPTIONS route of its
-		// own for the path. API Gateway adds the configured CORS headers.
+		// own for the path. API Gateway adds the configured CORS headers
+		// (docs/api-gateway-behavior.md R-KIT-4).
 		if m, ok := rt.table.Match(http.MethodOptions, req.Path); !ok || m.Key.Method != http.MethodOptions {
 			if ok || len(rt.table.Allowed(req.Path)) > 0 {
 				return Empty(http.StatusNoContent)
@@ -195,7 +198,8 @@ func (rt *Router) Serve(ctx context.Context, req *Request) (resp *Response) {
 // matched a route of the table, else by path matching (the $default route
 // receives whatever matched no other route). It returns a nil handler for
 // an unknown path, and for a known path with another method; then allowed
-// lists the path's methods (empty for an unknown path).
+// lists the path's methods (empty for an unknown path). See
+// docs/api-gateway-behavior.md R-KIT-2 and R-KIT-3.
 func (rt *Router) dispatch(req *Request) (h HandlerFunc, params map[string]string, allowed []string) {
 	if req.RouteKey != "" && req.RouteKey != route.DefaultKey {
 		if method, path, ok := strings.Cut(req.RouteKey, " "); ok {
@@ -277,7 +281,7 @@ func (rt *Router) logRequest(ctx context.Context, req *Request, status int, star
 }
 
 // encode renders resp in req's payload format, compressing and
-// base64-encoding the body as needed.
+// base64-encoding the body as needed (docs/api-gateway-behavior.md R-KIT-6, R-KIT-8).
 func encode(req *Request, resp *Response, compressMin int) []byte {
 	body := resp.Body
 	headers := resp.Headers

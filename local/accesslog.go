@@ -11,7 +11,8 @@ import (
 	"github.com/httpapi-cdk/httpapi/proxyevent"
 )
 
-// logAccess writes the access log line in the stage's format.
+// logAccess writes the access log line in the stage's format
+// (docs/api-gateway-behavior.md R-LOG-1).
 func (s *Server) logAccess(q *request, resp *response) {
 	format := defaultAccessLog
 	if q.stage != nil && s.formats[q.stage.Name] != nil {

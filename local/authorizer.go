@@ -28,7 +28,8 @@ func (q *request) identity(source string) string {
 }
 
 // authorize runs the route's authorizer and returns a response to send
-// instead of invoking the route, or nil to go on.
+// instead of invoking the route, or nil to go on. A missing identity source
+// is a 401 without calling the authorizer (docs/api-gateway-behavior.md R-AUTH-1).
 func (s *Server) authorize(q *request, a *Authorizer) *response {
 	sources := a.IdentitySource
 	if len(sources) == 0 && a.Type == "JWT" {

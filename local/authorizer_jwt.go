@@ -17,7 +17,8 @@ import (
 // its signature against Options.JWTKeys when given (without them, any
 // signature is accepted: the issuer's keys are not fetched), then issuer,
 // audience (or client_id without aud), expiry, not-before and issued-at,
-// and the route's scopes. It passes the claims on.
+// and the route's scopes. It passes the claims on (docs/api-gateway-behavior.md
+// R-AUTH-2 to R-AUTH-4).
 func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *response {
 	token := strings.TrimSpace(strings.TrimPrefix(header, "Bearer "))
 	parts := strings.Split(token, ".")

@@ -13,7 +13,8 @@ import (
 	"github.com/httpapi-cdk/httpapi/quota"
 )
 
-// authCache caches Lambda authorizer decisions by authorizer and identity.
+// authCache caches Lambda authorizer decisions by authorizer and identity
+// (docs/api-gateway-behavior.md R-AUTH-8).
 type authCache struct {
 	mu      sync.Mutex
 	entries map[string]authEntry
@@ -45,7 +46,8 @@ func (c *authCache) put(key string, e authEntry) {
 	c.entries[key] = e
 }
 
-// authorizeLambda invokes a Lambda authorizer as API Gateway does.
+// authorizeLambda invokes a Lambda authorizer as API Gateway does
+// (docs/api-gateway-behavior.md R-AUTH-5 to R-AUTH-9).
 func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *response {
 	key := a.LogicalID + "\x00" + strings.Join(identity, "\x00")
 	entry, cached := s.authCache.get(key)
@@ -120,7 +122,8 @@ type policyStatement struct {
 }
 
 // allows evaluates a policy for a route ARN as IAM does: an explicit Deny
-// wins, else an Allow must match. Resources may use * and ? wildcards.
+// wins, else an Allow must match. Resources may use * and ? wildcards
+// (docs/api-gateway-behavior.md R-AUTH-6).
 func allows(policy []policyStatement, arn string) bool {
 	allowed := false
 	for _, st := range policy {

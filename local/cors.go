@@ -9,7 +9,7 @@ import (
 )
 
 // preflight is API Gateway's automatic answer to a CORS preflight request
-// that no route takes.
+// that no route takes (docs/api-gateway-behavior.md R-CORS-1, R-CORS-2).
 func (s *Server) preflight(q *request) *response {
 	c := s.api.Cors
 	resp := &response{status: 204, header: http.Header{}}
@@ -44,7 +44,8 @@ func allowedOrigin(c *Cors, origin string) string {
 	return ""
 }
 
-// applyCors replaces the function's CORS headers by the configured ones.
+// applyCors replaces the function's CORS headers by the configured ones
+// (docs/api-gateway-behavior.md R-CORS-3).
 func (s *Server) applyCors(q *request, h http.Header) {
 	c := s.api.Cors
 	if c == nil {

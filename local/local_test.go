@@ -262,6 +262,9 @@ func TestEventV2Shape(t *testing.T) {
 	ev, _ = eventOf(t, f, "GET", "/echo/1", nil)
 	expect(t, ev, map[string]any{"rawQueryString": ""})
 	absent(t, ev, "queryStringParameters", "cookies")
+	// rawPath is decoded in spite of its name (docs/api-gateway-behavior.md R-EV2-6).
+	ev, _ = eventOf(t, f, "GET", "/echo/a%20b", nil)
+	expect(t, ev, map[string]any{"rawPath": "/echo/a b", "requestContext.http.path": "/echo/a b"})
 }
 
 func TestEventBodies(t *testing.T) {

@@ -40,12 +40,13 @@ func (s *Server) serve(q *request) *response {
 	if err != nil {
 		return gatewayError(400)
 	}
-	if len(body) > MaxRequestBytes {
+	if len(body) > MaxRequestBytes { // docs/api-gateway-behavior.md R-ERR-4
 		return tooLarge()
 	}
 	q.ev.Body = body
 
-	// Stage first: a named stage is the first path segment, else $default.
+	// Stage first: a named stage is the first path segment, else $default
+	// (docs/api-gateway-behavior.md R-STG-1); routes match the path without it (R-STG-2).
 	path := r.URL.Path
 	first, rest, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	routePath := path
@@ -64,7 +65,7 @@ func (s *Server) serve(q *request) *response {
 		if s.api.Cors != nil && isPreflight(r) {
 			return s.preflight(q)
 		}
-		return notFound()
+		return notFound() // R-RTE-8
 	}
 	q.route = s.routes[m.Key]
 	q.ev.Route, q.ev.PathParameters = m.Key, m.Params
@@ -84,7 +85,7 @@ func (s *Server) serve(q *request) *response {
 	if err != nil {
 		return internalError()
 	}
-	if len(event) > quota.PayloadBytes {
+	if len(event) > quota.PayloadBytes { // R-ERR-5
 		resp := tooLarge()
 		resp.errMsg = "the event exceeds Lambda's 6 MB invocation payload limit"
 		return resp
@@ -92,14 +93,14 @@ func (s *Server) serve(q *request) *response {
 	invoked := time.Now()
 	res, ok := s.function(q.route.Function).invoke(event, q.ev.Time.Add(q.route.Timeout))
 	latency := time.Since(invoked)
-	if !ok {
+	if !ok { // R-ERR-3
 		resp := serviceUnavailable()
 		resp.errMsg = fmt.Sprintf("the integration did not answer within %s", q.route.Timeout)
 		resp.integrationLatency = latency
 		return resp
 	}
 	var resp *response
-	if res.outcome != outcomeOK {
+	if res.outcome != outcomeOK { // R-ERR-1, R-ERR-2
 		fmt.Fprintf(s.log, "local: %s %s: %s\n", q.ev.ID, q.route.Key, res.detail)
 		resp = internalError()
 		resp.errMsg = res.detail
@@ -122,7 +123,7 @@ func (s *Server) write(w http.ResponseWriter, q *request, resp *response) {
 	if !(q.r.Method == http.MethodOptions && resp.status == 204 && q.route == nil) {
 		s.applyCors(q, h)
 	}
-	h.Set("Apigw-Requestid", q.ev.ID)
+	h.Set("Apigw-Requestid", q.ev.ID) // R-RES-9, R-EV2-11
 	h.Set("Content-Length", strconv.Itoa(len(resp.body)))
 	w.WriteHeader(resp.status)
 	if q.r.Method != http.MethodHead {

@@ -26,6 +26,8 @@ func gatewayError(status int) *response {
 	return &response{status: g.StatusCode, header: g.Header, body: g.Body}
 }
 
+// The gateway's own responses, byte for byte as API Gateway sends them
+// (docs/api-gateway-behavior.md R-ERR-6).
 func notFound() *response { return gatewayError(http.StatusNotFound) }
 
 func internalError() *response { return gatewayError(http.StatusInternalServerError) }

@@ -90,7 +90,8 @@ func MustParse(s string) Key {
 
 // Validate reports whether k is a route key API Gateway accepts: a known
 // method, a path that starts with "/", has no empty segment and no trailing
-// slash, variables with unique names, and a greedy variable only last.
+// slash, variables with unique names, and a greedy variable only last
+// (docs/api-gateway-behavior.md R-RTE-1).
 func (k Key) Validate() error {
 	if k.IsDefault() {
 		return nil

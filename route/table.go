@@ -20,6 +20,8 @@ import (
 // "/{proxy+}" does not match "/". A trailing slash on the request path is
 // ignored for matching. Literal segments compare case-sensitively.
 //
+// These are the rules R-RTE-2 to R-RTE-7 of docs/api-gateway-behavior.md.
+//
 // A Table is immutable after [NewTable] and safe for concurrent use.
 type Table struct {
 	keys       []Key

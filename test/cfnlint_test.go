@@ -64,7 +64,7 @@ func cfnLint(t *testing.T, templates map[string][]byte) (string, error) {
 	t.Helper()
 	lint, err := exec.LookPath("cfn-lint")
 	if err != nil {
-		t.Fatal("cfn-lint is not installed (pip install cfn-lint); the suite needs it to check every synthesized template")
+		t.Fatal("cfn-lint is not on PATH: `make test` installs the pinned version into .tools/venv and puts it there; the suite needs it to check every synthesized template")
 	}
 	dir := t.TempDir()
 	args := []string{"--format", "parseable"}

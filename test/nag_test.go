@@ -9,10 +9,13 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/cdklabs/cdk-nag-go/cdknag/v2"
+	"github.com/google/go-cmp/cmp"
 
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
+	"github.com/httpapi-cdk/httpapi/internal/nagmeta"
 	"github.com/httpapi-cdk/httpapi/stacks"
 )
 
@@ -63,5 +66,43 @@ func TestCdkNagCatchesFindings(t *testing.T) {
 		if !strings.Contains(findings, rule) {
 			t.Errorf("cdk-nag did not report %s:\n%s", rule, findings)
 		}
+	}
+}
+
+// TestNagAcknowledgementMatchesCdkNag writes the same acknowledgements with
+// cdk-nag's NagSuppressions and with nagmeta (which the stacks and the
+// constructs use so that synthesis does not load cdk-nag), on two resources
+// of one stack: the metadata must be the same, including a duplicate that
+// is dropped, a second rule that is appended and a reason beyond Latin-1
+// that is base64-encoded.
+func TestNagAcknowledgementMatchesCdkNag(t *testing.T) {
+	s := newStack()
+	byNag := awssns.NewTopic(s, jsii.String("ByCdkNag"), nil)
+	byUs := awssns.NewTopic(s, jsii.String("ByNagmeta"), nil)
+	acks := [][2]string{
+		{"AwsSolutions-SNS2", "no encryption: the topic carries alarm names only"},
+		{"AwsSolutions-SNS2", "no encryption: the topic carries alarm names only"},
+		{"AwsSolutions-SNS3", "publishers use TLS — the policy is the account's"},
+	}
+	for _, a := range acks {
+		cdknag.NagSuppressions_AddResourceSuppressions(byNag, &[]*cdknag.NagPackSuppression{{Id: jsii.String(a[0]), Reason: jsii.String(a[1])}}, jsii.Bool(false))
+		nagmeta.Acknowledge(byUs, a[0], a[1])
+	}
+	tpl := toJSON(s)
+	metadata := func(prefix string) any {
+		for id, r := range resources(tpl, "AWS::SNS::Topic") {
+			if strings.HasPrefix(id, prefix) {
+				return r["Metadata"].(map[string]any)["cdk_nag"]
+			}
+		}
+		t.Fatalf("no topic %s in %v", prefix, tpl)
+		return nil
+	}
+	want, got := metadata("ByCdkNag"), metadata("ByNagmeta")
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("cdk_nag metadata (-cdk-nag +nagmeta):\n%s", diff)
+	}
+	if rules := want.(map[string]any)["rules_to_suppress"].([]any); len(rules) != 2 || rules[1].(map[string]any)["is_reason_encoded"] != true {
+		t.Errorf("cdk-nag wrote %v, want two rules, the second base64-encoded: the test no longer covers what it says", rules)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/internal/nagmeta"
 	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
@@ -387,12 +388,8 @@ func (t *routeTable) addPreflightRoutes() {
 		added := t.addRoute(r.Function, k, o, t.integration(r.Function, &o))
 		// cdk-nag's acknowledgement, in its documented metadata form (no
 		// dependency on cdk-nag for users who do not run it).
-		added.HttpRoute.Node().DefaultChild().(awscdk.CfnResource).AddMetadata(jsii.String("cdk_nag"), map[string]any{
-			"rules_to_suppress": []any{map[string]any{
-				"id":     "AwsSolutions-APIG4",
-				"reason": "CORS preflight route: browsers send OPTIONS preflights without credentials, so it cannot be authorized; it answers preflights only",
-			}},
-		})
+		nagmeta.Acknowledge(added.HttpRoute, "AwsSolutions-APIG4",
+			"CORS preflight route: browsers send OPTIONS preflights without credentials, so it cannot be authorized; it answers preflights only")
 		awscdk.Annotations_Of(t.owner).AddInfo(jsii.String(fmt.Sprintf(
 			"added unauthenticated route %q so that CORS preflight requests reach %s past the authorizer of %q", k.String(), *r.Function.Node().Path(), r.Key.String())))
 	}

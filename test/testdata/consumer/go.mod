@@ -1,10 +1,10 @@
 module example.com/consumer
 
-go 1.26
+go 1.25.0
 
 require (
 	github.com/aws/aws-cdk-go/awscdk/v2 v2.270.0
-	github.com/aws/aws-lambda-go v1.55.1
+	github.com/aws/aws-lambda-go v1.54.0
 	github.com/aws/jsii-runtime-go v1.139.0
 	github.com/httpapi-cdk/httpapi v0.0.0
 )
