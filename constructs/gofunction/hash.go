@@ -25,8 +25,8 @@ type input struct {
 //     package (go.sum pins its content);
 //   - the content of every other file the build reads: the files of the
 //     packages of the main module, of workspace modules, of directory
-//     replacements and of vendor/, those modules' go.mod and go.sum, and
-//     go.work and go.work.sum.
+//     replacements and of vendor/, those modules' go.mod, the go.sum of
+//     the main and workspace modules, and go.work and go.work.sum.
 //
 // The Go version and the build cache are not part of it, so templates do
 // not change with the toolchain or the machine.
@@ -95,6 +95,8 @@ func inputs(pkgs []listedPackage, tc *toolchain) (modules []string, files []inpu
 			}
 			if gomod != "" {
 				add("go.mod of "+m.Path, gomod, false)
+			}
+			if m.Main { // the go command reads the go.sum of main modules only
 				add("go.sum of "+m.Path, strings.TrimSuffix(gomod, ".mod")+".sum", true)
 			}
 		}
