@@ -124,6 +124,7 @@ func TestAssetHash(t *testing.T) {
 		{"GOFLAGS", "-gcflags=all=-N"},
 		{"GOFLAGS", "-tags=extra"},
 		{"GOFLAGS", "'-tags=extra other'"},
+		{"GOEXPERIMENT", "arenas"},
 		{"GOARM64", "v8.2"},
 		{"GOFIPS140", "latest"},
 	} {
@@ -154,8 +155,33 @@ func TestAssetHash(t *testing.T) {
 	}
 	// And so does a new file of the package.
 	writeFiles(t, dir, map[string]string{"greet/more.go": "package greet\n\nvar More = 1\n"})
-	if h := resolveIn(t, "./cmd/fn", "arm64").hash; h == second {
+	third := resolveIn(t, "./cmd/fn", "arm64").hash
+	if third == second {
 		t.Error("adding a file to an imported package did not change the hash")
+	}
+	// A new import brings a package into the hash (go list runs again
+	// rather than answering from its memo).
+	writeFiles(t, dir, map[string]string{"cmd/fn/main.go": "package main\n\nimport (\n\t\"example.com/svc/greet\"\n\t_ \"example.com/svc/unused\"\n)\n\nfunc main() { println(greet.Hello()) }\n"})
+	fourth := resolveIn(t, "./cmd/fn", "arm64").hash
+	writeFiles(t, dir, map[string]string{"unused/unused.go": "package unused\n\n// changed again\n"})
+	if h := resolveIn(t, "./cmd/fn", "arm64").hash; h == fourth || fourth == third {
+		t.Error("a newly imported package is not part of the hash")
+	}
+}
+
+func TestSplitGOFLAGS(t *testing.T) {
+	hashed, tags, err := splitGOFLAGS(`-mod=mod -p=4 -v --trimpath -buildvcs=false "-ldflags=-X a=b" -gcflags=all=-N '-tags=x y' --tags=z,lambda.norpc -overlay=o.json`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(hashed, " "); got != "-gcflags=all=-N -overlay=o.json" {
+		t.Errorf("hashed flags %q", got)
+	}
+	if got := mergeTags(tags); got != "lambda.norpc,x,y,z" {
+		t.Errorf("tags %q", got)
+	}
+	if _, _, err := splitGOFLAGS(`"-tags=x`); err == nil {
+		t.Error("an unterminated quote is accepted")
 	}
 }
 
