@@ -5,6 +5,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
+	"time"
 
 	"github.com/httpapi-cdk/httpapi/internal/gopkg"
 )
@@ -108,7 +110,8 @@ func (p *plan) build() (*built, error) {
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("gofunction: %w", err)
 	}
-	tmp, err := os.MkdirTemp(root, "tmp-")
+	removeAbandoned(root)
+	tmp, err := os.MkdirTemp(root, tmpPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("gofunction: %w", err)
 	}
@@ -132,6 +135,24 @@ func (p *plan) build() (*built, error) {
 		return nil, fmt.Errorf("gofunction: %w", err)
 	}
 	return b, nil
+}
+
+// tmpPrefix starts the name of a build's private directory; an asset hash
+// never does.
+const tmpPrefix = "tmp-"
+
+// removeAbandoned removes the private directories of builds that started
+// over an hour ago: their process was killed before it could clean up.
+func removeAbandoned(root string) {
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), tmpPrefix) {
+			continue
+		}
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
+			os.RemoveAll(filepath.Join(root, e.Name()))
+		}
+	}
 }
 
 // complete reports whether dir holds a finished build.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // writeFiles writes files (path → content) under dir.
@@ -209,6 +210,21 @@ func TestBuild(t *testing.T) {
 	st2, _ := os.Stat(filepath.Join(again.dir, "bootstrap"))
 	if again.dir != b.dir || !os.SameFile(st, st2) || !st.ModTime().Equal(st2.ModTime()) {
 		t.Error("an unchanged package was built again")
+	} // A build removes what a killed build left over an hour ago.
+	versionDir := filepath.Dir(b.dir)
+	abandoned, recent := filepath.Join(versionDir, "tmp-1"), filepath.Join(versionDir, "tmp-2")
+	writeFiles(t, versionDir, map[string]string{"tmp-1/bootstrap": "partial", "tmp-2/bootstrap": "partial"})
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(abandoned, old, old); err != nil {
+		t.Fatal(err)
+	}
+	writeFiles(t, ".", map[string]string{"greet/greet.go": "package greet\n\nfunc Hello() string { return \"hi\" }\n"})
+	buildOK(t, "./cmd/fn", "arm64")
+	if _, err := os.Stat(abandoned); err == nil {
+		t.Error("an abandoned build directory was left")
+	}
+	if _, err := os.Stat(recent); err != nil {
+		t.Error("a recent build directory, maybe of a running build, was removed")
 	}
 }
 

@@ -167,7 +167,7 @@ func listDeps(pkg, tags string, env []string, key string, tc *toolchain) ([]list
 	cmd.Stderr = &stderr
 	stdout, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("go list failed: %v\n%s", err, stderr.Bytes())
+		return nil, fmt.Errorf("gofunction: Package %q: go list failed: %v\n%s", pkg, err, stderr.Bytes())
 	}
 	var pkgs []listedPackage
 	dec := json.NewDecoder(bytes.NewReader(stdout))
@@ -176,7 +176,7 @@ func listDeps(pkg, tags string, env []string, key string, tc *toolchain) ([]list
 		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			return nil, fmt.Errorf("reading go list output: %w", err)
+			return nil, fmt.Errorf("gofunction: Package %q: reading go list output: %w", pkg, err)
 		}
 		pkgs = append(pkgs, p)
 	}
@@ -185,7 +185,7 @@ func listDeps(pkg, tags string, env []string, key string, tc *toolchain) ([]list
 	}
 	fp, err := fingerprint(pkgs, tc)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
 	}
 	memoMu.Lock()
 	listMemo[memoKey] = listed{pkgs: pkgs, fingerprint: fp}
@@ -207,7 +207,7 @@ func checkListed(pkg string, pkgs []listedPackage) error {
 	}
 	root := roots[0]
 	if root.Error != nil {
-		return notFound(pkg, root.Error.Err)
+		return packageError(pkg, root.Error.Err)
 	}
 	for _, p := range pkgs {
 		if p.Error != nil {
@@ -220,11 +220,11 @@ func checkListed(pkg string, pkgs []listedPackage) error {
 	return nil
 }
 
-// notFound words go list's error for the package itself. It never advises
-// go get: a function's code belongs to the app's module or to a module the
-// app already requires, and fetching the latest version of whatever a
-// typo names is not a fix.
-func notFound(pkg, goErr string) error {
+// packageError words go list's error for the package itself. It never
+// advises go get: a function's code belongs to the app's module or to a
+// module the app already requires, and fetching the latest version of
+// whatever a typo names is not a fix.
+func packageError(pkg, goErr string) error {
 	first, _, _ := strings.Cut(pkg, "/")
 	switch {
 	case strings.Contains(goErr, "is not in std") && !gopkg.IsRelative(pkg) && !strings.Contains(first, "."):
@@ -239,7 +239,7 @@ func notFound(pkg, goErr string) error {
 	case strings.HasPrefix(goErr, "no required module provides package"):
 		return fmt.Errorf("gofunction: Package %q is not found: no package of the main module or of a module go.mod requires has this import path; check its spelling", pkg)
 	}
-	return fmt.Errorf("gofunction: Package %q is not found: %s", pkg, withoutGoGet(goErr))
+	return fmt.Errorf("gofunction: Package %q: %s", pkg, withoutGoGet(goErr))
 }
 
 // withoutGoGet removes the go command's advice to run go get from an error.
