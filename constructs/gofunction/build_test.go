@@ -210,7 +210,8 @@ func TestBuild(t *testing.T) {
 	st2, _ := os.Stat(filepath.Join(again.dir, "bootstrap"))
 	if again.dir != b.dir || !os.SameFile(st, st2) || !st.ModTime().Equal(st2.ModTime()) {
 		t.Error("an unchanged package was built again")
-	} // A build removes what a killed build left over an hour ago.
+	}
+	// A build removes what a killed build left over an hour ago.
 	versionDir := filepath.Dir(b.dir)
 	abandoned, recent := filepath.Join(versionDir, "tmp-1"), filepath.Join(versionDir, "tmp-2")
 	writeFiles(t, versionDir, map[string]string{"tmp-1/bootstrap": "partial", "tmp-2/bootstrap": "partial"})
