@@ -86,7 +86,10 @@ type Cors struct {
 
 // Function is a Lambda function of the template built from a Go package.
 type Function struct {
-	LogicalID   string
+	// LogicalID is the function's logical id: letters and digits.
+	LogicalID string
+	// GoPackage is the package to build: an import path or a relative
+	// directory, never a flag or a pattern: New refuses to build those.
 	GoPackage   string
 	Environment map[string]string
 	MemorySize  int

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/httpapi-cdk/httpapi/internal/gopkg"
 	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
@@ -381,6 +382,9 @@ func (t *template) function(id string) (*Function, string) {
 	pkg, _ := r.Metadata["httpapi:GoPackage"].(string)
 	if pkg == "" {
 		return nil, fmt.Sprintf("function %s was not built by gofunction (no httpapi:GoPackage metadata), so the emulator cannot build it", id)
+	}
+	if err := gopkg.Check(pkg); err != nil {
+		return nil, fmt.Sprintf("function %s: httpapi:GoPackage %q is not allowed, so the emulator does not build it: %v", id, pkg, err)
 	}
 	var fp struct {
 		MemorySize  int `json:"MemorySize"`

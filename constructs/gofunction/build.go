@@ -1,163 +1,162 @@
 package gofunction
 
 import (
-	"bytes"
-	"crypto/sha256"
-	"encoding/hex"
-	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
+	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/gopkg"
 )
 
-// buildFlags are the go build flags every function is built with. They are
-// part of the asset hash: changing them changes the deployed code.
-var buildFlags = []string{"-trimpath", "-buildvcs=false", "-tags", "lambda.norpc", "-ldflags", "-s -w"}
+// buildFlags are the go build flags every function is built with, besides
+// -tags (lambda.norpc and the tags GOFLAGS sets). They are part of the
+// asset hash: changing them changes the deployed code.
+var buildFlags = []string{"-trimpath", "-buildvcs=false", "-ldflags", "-s -w"}
 
 // built is a compiled bootstrap in a directory of its own, ready to be an asset.
 type built struct {
 	dir        string // holds exactly one file, bootstrap
-	hash       string // hex sha256 of the sources, go.mod, go.sum and build settings
+	hash       string // see sourceHash
 	importPath string
 }
 
-// listedPackage is the part of `go list -json` output we use.
-type listedPackage struct {
-	ImportPath string
-	Name       string
-	Dir        string
-	GoFiles    []string
-	EmbedFiles []string
-	Module     *struct {
-		Path  string
-		Main  bool
-		Dir   string
-		GoMod string
-	}
-	Error *struct{ Err string }
+// plan is what a build of one package for one architecture needs, known
+// without compiling anything: the asset hash is computed from sources.
+type plan struct {
+	pkg    string // as the Package prop names it
+	goarch string
+	env    []string // for every go command
+	tc     *toolchain
+	tags   string
+	main   listedPackage
+	hash   string
 }
 
-// build compiles the main package pkg (an import path or a directory) for linux/goarch and returns the
-// directory holding bootstrap. The result is cached by source hash (and Go
-// version) under the user cache directory, so a second synthesis of
-// unchanged sources does not compile again.
-func build(pkg, goarch string) (*built, error) {
-	dir := pkg
-	env := append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0")
-	pkgs, err := listDeps(pkg, env)
-	if err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q: %w", dir, err)
+// resolve lists the main package pkg (an import path or a relative
+// directory) and its dependencies for linux/goarch, and computes the asset
+// hash. It runs go env and go list, but compiles nothing.
+func resolve(pkg, goarch string) (*plan, error) {
+	if err := gopkg.Check(pkg); err != nil {
+		return nil, fmt.Errorf("gofunction: Package %q is not allowed: %w", pkg, err)
 	}
-	main := pkgs[len(pkgs)-1] // go list -deps prints dependencies first
+	env := append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0")
+	key, err := contextKey(env)
+	if err != nil {
+		return nil, fmt.Errorf("gofunction: %w", err)
+	}
+	tc, err := goEnv(env, key)
+	if err != nil {
+		return nil, err
+	}
+	goflags, extraTags, err := splitGOFLAGS(tc.GOFLAGS)
+	if err != nil {
+		return nil, fmt.Errorf("gofunction: %w", err)
+	}
+	tags := mergeTags(extraTags)
+	pkgs, err := listDeps(pkg, tags, env, key, tc)
+	if err != nil {
+		return nil, err
+	}
+	var main listedPackage
+	for _, p := range pkgs {
+		if !p.DepOnly {
+			main = p
+		}
+	}
 	if main.Name != "main" {
-		return nil, fmt.Errorf("gofunction: Package %q is package %s, not a main package", dir, main.Name)
+		return nil, fmt.Errorf("gofunction: Package %q is package %s, not a main package", pkg, main.Name)
 	}
 	if main.Module == nil {
-		return nil, fmt.Errorf("gofunction: Package %q is not in a Go module", dir)
+		return nil, fmt.Errorf("gofunction: Package %q is not in a Go module", pkg)
 	}
-	hash, err := sourceHash(pkgs, main.Module.Dir, goarch)
+	hash, err := sourceHash(pkgs, tc, goarch, tags, goflags)
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q: %w", dir, err)
+		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
 	}
+	return &plan{pkg: pkg, goarch: goarch, env: env, tc: tc, tags: tags, main: main, hash: hash}, nil
+}
 
-	version, err := exec.Command("go", "env", "GOVERSION").Output()
+// build compiles the main package pkg for linux/goarch, or reuses an earlier
+// build of the same sources, and returns the directory holding bootstrap.
+func build(pkg, goarch string) (*built, error) {
+	p, err := resolve(pkg, goarch)
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: cannot run the go command: %w", err)
+		return nil, err
 	}
+	return p.build()
+}
+
+// build compiles p into its directory of the build cache, unless an
+// earlier build did. The cache is under the user cache directory, one
+// directory per toolchain and asset hash, shared by concurrent syntheses
+// of any number of processes: each compiles into a directory of its own
+// and renames it into place, so an asset directory either does not exist
+// or holds exactly one complete bootstrap.
+func (p *plan) build() (*built, error) {
 	cache, err := os.UserCacheDir()
 	if err != nil {
 		cache = os.TempDir()
 	}
-	// One directory per toolchain and source hash, holding only bootstrap
-	// (no dots in the last element: CDK would take them for an extension).
-	out := filepath.Join(cache, "httpapi-gofunction", strings.TrimSpace(string(version)), hash)
-	bootstrap := filepath.Join(out, "bootstrap")
-	if _, err := os.Stat(bootstrap); err == nil {
-		return &built{dir: out, hash: hash, importPath: main.ImportPath}, nil
+	root := filepath.Join(cache, "httpapi-gofunction", p.tc.GOVERSION)
+	// No dots in the last element: CDK would take them for an extension.
+	out := filepath.Join(root, p.hash)
+	b := &built{dir: out, hash: p.hash, importPath: p.main.ImportPath}
+	if complete(out) {
+		return b, nil
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	if err := os.MkdirAll(root, 0o755); err != nil {
 		return nil, fmt.Errorf("gofunction: %w", err)
 	}
-	tmp := bootstrap + ".tmp"
-	args := append([]string{"build"}, buildFlags...)
-	args = append(args, "-o", tmp, ".")
-	cmd := exec.Command("go", args...)
-	cmd.Dir = main.Dir
-	cmd.Env = env
-	if output, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q (%s) does not build: %v\n%s", dir, main.ImportPath, err, output)
-	}
-	if err := os.Rename(tmp, bootstrap); err != nil {
-		return nil, fmt.Errorf("gofunction: %w", err)
-	}
-	return &built{dir: out, hash: hash, importPath: main.ImportPath}, nil
-}
-
-func listDeps(pkg string, env []string) ([]listedPackage, error) {
-	cmd := exec.Command("go", "list", "-deps", "-tags", "lambda.norpc", "-json=ImportPath,Name,Dir,GoFiles,EmbedFiles,Module,Error", pkg)
-	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	stdout, err := cmd.Output()
+	removeAbandoned(root)
+	tmp, err := os.MkdirTemp(root, tmpPrefix)
 	if err != nil {
-		return nil, fmt.Errorf("go list failed: %v\n%s", err, stderr.Bytes())
+		return nil, fmt.Errorf("gofunction: %w", err)
 	}
-	var pkgs []listedPackage
-	dec := json.NewDecoder(bytes.NewReader(stdout))
-	for {
-		var p listedPackage
-		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return nil, fmt.Errorf("reading go list output: %w", err)
+	defer os.RemoveAll(tmp) // after a rename, nothing is left to remove
+	args := append([]string{"build"}, buildFlags...)
+	args = append(args, "-tags", p.tags, "-o", filepath.Join(tmp, "bootstrap"), "--", p.main.ImportPath)
+	cmd := exec.Command("go", args...)
+	cmd.Env = p.env
+	if output, err := cmd.CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("gofunction: Package %q (%s) does not build: %v\n%s", p.pkg, p.main.ImportPath, err, output)
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		return nil, fmt.Errorf("gofunction: %w", err)
+	}
+	if err := os.Rename(tmp, out); err != nil {
+		// Another build of the same sources got there first: its
+		// bootstrap is the same program.
+		if complete(out) {
+			return b, nil
 		}
-		if p.Error != nil {
-			return nil, fmt.Errorf("%s: %s", p.ImportPath, p.Error.Err)
-		}
-		pkgs = append(pkgs, p)
+		return nil, fmt.Errorf("gofunction: %w", err)
 	}
-	if len(pkgs) == 0 {
-		return nil, errors.New("go list found no package")
-	}
-	return pkgs, nil
+	return b, nil
 }
 
-// sourceHash hashes, in a fixed order, the build settings, go.mod, go.sum and
-// every source file of the main module's packages in pkgs, each named by its
-// path relative to the module root. Files of other modules are covered by
-// go.sum.
-func sourceHash(pkgs []listedPackage, moduleDir, goarch string) (string, error) {
-	files := []string{"go.mod"}
-	if _, err := os.Stat(filepath.Join(moduleDir, "go.sum")); err == nil {
-		files = append(files, "go.sum")
-	}
-	for _, p := range pkgs {
-		if p.Module == nil || !p.Module.Main {
+// tmpPrefix starts the name of a build's private directory; an asset hash
+// never does.
+const tmpPrefix = "tmp-"
+
+// removeAbandoned removes the private directories of builds that started
+// over an hour ago: their process was killed before it could clean up.
+func removeAbandoned(root string) {
+	entries, _ := os.ReadDir(root)
+	for _, e := range entries {
+		if !strings.HasPrefix(e.Name(), tmpPrefix) {
 			continue
 		}
-		rel, err := filepath.Rel(moduleDir, p.Dir)
-		if err != nil {
-			return "", err
-		}
-		for _, f := range append(p.GoFiles, p.EmbedFiles...) {
-			files = append(files, filepath.ToSlash(filepath.Join(rel, f)))
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
+			os.RemoveAll(filepath.Join(root, e.Name()))
 		}
 	}
-	sort.Strings(files)
-	h := sha256.New()
-	fmt.Fprintf(h, "goos=linux goarch=%s cgo=0 flags=%q\n", goarch, buildFlags)
-	for _, f := range files {
-		data, err := os.ReadFile(filepath.Join(moduleDir, filepath.FromSlash(f)))
-		if err != nil {
-			return "", err
-		}
-		fmt.Fprintf(h, "%s %d\n", f, len(data))
-		h.Write(data)
-	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// complete reports whether dir holds a finished build.
+func complete(dir string) bool {
+	st, err := os.Stat(filepath.Join(dir, "bootstrap"))
+	return err == nil && st.Mode().IsRegular()
 }

@@ -2,11 +2,20 @@
 // a Go main package on the machine that runs synthesis, without Docker.
 //
 // The package is compiled for the provided.al2023 runtime (CGO_ENABLED=0,
-// -tags lambda.norpc, -trimpath, stripped) into a file named bootstrap. The
-// asset hash is computed from the source files of the package and of every
-// package of its module it imports, plus go.mod and go.sum, so the
-// synthesized template does not change when only the Go toolchain or the
+// -tags lambda.norpc plus the tags GOFLAGS sets, -trimpath, stripped) into a
+// file named bootstrap. The asset hash is computed from sources, without
+// compiling: every file the build reads that no checksum covers (the
+// packages of the main module, of go.work workspace modules, of directory
+// replacements and of vendor/, their go.mod and go.sum, go.work and
+// go.work.sum), the version of every other module, and the settings that
+// change the binary (GOFLAGS, GOEXPERIMENT, GOFIPS140, GOARM64 or
+// GOAMD64). So the synthesized template changes with any edit that changes
+// the code, and not when only the Go toolchain, its build cache or the
 // build machine does.
+//
+// Builds are cached by asset hash and Go version under the user cache
+// directory; syntheses running at the same time, in one process or
+// several, share that cache safely.
 package gofunction
 
 import (
@@ -49,7 +58,8 @@ type Props struct {
 	// Package is the Go main package to build, as the go command names
 	// packages: an import path ("example.com/app/function"), which works
 	// from any directory of the module, or a directory relative to the one
-	// synthesis runs in ("./function"). Required.
+	// synthesis runs in ("./function"). Exactly one package: patterns
+	// ("./...", "all") and values starting with '-' are refused. Required.
 	Package string
 
 	// Architecture is the instruction set to build for and run on.

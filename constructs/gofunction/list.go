@@ -1,0 +1,249 @@
+package gofunction
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/httpapi-cdk/httpapi/internal/gopkg"
+)
+
+// toolchain is the part of `go env` a build depends on, in one environment.
+type toolchain struct {
+	GOVERSION    string
+	GOFLAGS      string
+	GOEXPERIMENT string
+	GOARM64      string
+	GOAMD64      string
+	GOFIPS140    string
+	GOMODCACHE   string
+	GOWORK       string
+}
+
+// listedPackage is the part of `go list -json` output we use.
+type listedPackage struct {
+	ImportPath string
+	Name       string
+	Dir        string
+	Standard   bool
+	DepOnly    bool
+	// The files go build reads, relative to Dir. With CGO_ENABLED=0 the
+	// cgo lists are empty; they are kept so that a file is never missed.
+	GoFiles, CgoFiles, CFiles, CXXFiles, MFiles, HFiles, FFiles, SFiles []string
+	SwigFiles, SwigCXXFiles, SysoFiles, EmbedFiles                      []string
+	Module                                                              *listedModule
+	Error                                                               *struct{ Err string }
+}
+
+// listedModule is a module as go list describes it.
+type listedModule struct {
+	Path    string
+	Version string
+	Main    bool
+	Dir     string
+	GoMod   string
+	Replace *listedModule
+}
+
+// listFields are the fields of listedPackage, for go list -json=….
+const listFields = "ImportPath,Name,Dir,Standard,DepOnly,GoFiles,CgoFiles,CFiles,CXXFiles,MFiles,HFiles,FFiles,SFiles," +
+	"SwigFiles,SwigCXXFiles,SysoFiles,EmbedFiles,Module,Error"
+
+// The results of go env and go list, per process. A synthesis builds the
+// same package for several stacks, and go list costs about 100 ms, most of
+// a function's synthesis time. Entries are keyed by everything the go
+// command reads from the process (environment, working directory) and
+// checked against a fingerprint of the files it read before reuse.
+var (
+	memoMu   sync.Mutex
+	envMemo  = map[string]*toolchain{}
+	listMemo = map[string]listed{}
+)
+
+// listed is a memoized go list result and the fingerprint of its inputs.
+type listed struct {
+	pkgs        []listedPackage
+	fingerprint string
+}
+
+// contextKey identifies what the go command sees of this process before it
+// reads a package: the environment, the working directory, which go.mod and
+// go.work files exist from there up (they choose the main modules and the
+// workspace) and the go env configuration file.
+func contextKey(env []string) (string, error) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	var b strings.Builder
+	for _, kv := range env {
+		b.WriteString(kv)
+		b.WriteByte(0)
+	}
+	b.WriteString(wd)
+	b.WriteByte(0)
+	for d := wd; ; d = filepath.Dir(d) {
+		for _, name := range []string{"go.mod", "go.work"} {
+			if _, err := os.Stat(filepath.Join(d, name)); err == nil {
+				fmt.Fprintf(&b, "%s\x00", filepath.Join(d, name))
+			}
+		}
+		if filepath.Dir(d) == d {
+			break
+		}
+	}
+	if cfg, err := os.UserConfigDir(); err == nil {
+		file := filepath.Join(cfg, "go", "env")
+		if v, ok := lookupEnv(env, "GOENV"); ok {
+			file = v
+		}
+		data, _ := os.ReadFile(file)
+		b.Write(data)
+	}
+	return b.String(), nil
+}
+
+// lookupEnv returns the last value of key in env, as exec.Cmd uses it.
+func lookupEnv(env []string, key string) (string, bool) {
+	for i := len(env) - 1; i >= 0; i-- {
+		if k, v, ok := strings.Cut(env[i], "="); ok && k == key {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// goEnv returns the toolchain settings in env, running go env at most once
+// per context.
+func goEnv(env []string, key string) (*toolchain, error) {
+	memoMu.Lock()
+	tc, ok := envMemo[key]
+	memoMu.Unlock()
+	if ok {
+		return tc, nil
+	}
+	cmd := exec.Command("go", "env", "-json", "GOVERSION", "GOFLAGS", "GOEXPERIMENT", "GOARM64", "GOAMD64", "GOFIPS140", "GOMODCACHE", "GOWORK")
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("gofunction: cannot run the go command: %v\n%s", err, stderr.Bytes())
+	}
+	tc = new(toolchain)
+	if err := json.Unmarshal(out, tc); err != nil {
+		return nil, fmt.Errorf("gofunction: reading go env output: %w", err)
+	}
+	memoMu.Lock()
+	envMemo[key] = tc
+	memoMu.Unlock()
+	return tc, nil
+}
+
+// listDeps runs go list -deps for pkg, or reuses the result of an earlier
+// run in the same context whose input files have not changed since.
+func listDeps(pkg, tags string, env []string, key string, tc *toolchain) ([]listedPackage, error) {
+	memoKey := key + "\x00" + pkg + "\x00" + tags
+	memoMu.Lock()
+	m, ok := listMemo[memoKey]
+	memoMu.Unlock()
+	if ok {
+		if fp, err := fingerprint(m.pkgs, tc); err == nil && fp == m.fingerprint {
+			return m.pkgs, nil
+		}
+	}
+	// -e: report a package's error in its Error field, so that we can
+	// word it; "--": pkg is a package, never a flag.
+	cmd := exec.Command("go", "list", "-e", "-deps", "-tags", tags, "-json="+listFields, "--", pkg)
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	stdout, err := cmd.Output()
+	if err != nil {
+		return nil, fmt.Errorf("gofunction: Package %q: go list failed: %v\n%s", pkg, err, stderr.Bytes())
+	}
+	var pkgs []listedPackage
+	dec := json.NewDecoder(bytes.NewReader(stdout))
+	for {
+		var p listedPackage
+		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("gofunction: Package %q: reading go list output: %w", pkg, err)
+		}
+		pkgs = append(pkgs, p)
+	}
+	if err := checkListed(pkg, pkgs); err != nil {
+		return nil, err
+	}
+	fp, err := fingerprint(pkgs, tc)
+	if err != nil {
+		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
+	}
+	memoMu.Lock()
+	listMemo[memoKey] = listed{pkgs: pkgs, fingerprint: fp}
+	memoMu.Unlock()
+	return pkgs, nil
+}
+
+// checkListed returns an error, worded for the Package prop, if go list
+// found no package, several, or a package with an error.
+func checkListed(pkg string, pkgs []listedPackage) error {
+	var roots []listedPackage
+	for _, p := range pkgs {
+		if !p.DepOnly {
+			roots = append(roots, p)
+		}
+	}
+	if len(roots) != 1 {
+		return fmt.Errorf("gofunction: Package %q names %d packages: name exactly one main package", pkg, len(roots))
+	}
+	root := roots[0]
+	if root.Error != nil {
+		return packageError(pkg, root.Error.Err)
+	}
+	for _, p := range pkgs {
+		if p.Error != nil {
+			return fmt.Errorf("gofunction: Package %q: dependency %s: %s", pkg, p.ImportPath, withoutGoGet(p.Error.Err))
+		}
+	}
+	if root.ImportPath == "command-line-arguments" {
+		return fmt.Errorf("gofunction: Package %q names Go files: name the directory of a main package, like \"./function\"", pkg)
+	}
+	return nil
+}
+
+// packageError words go list's error for the package itself. It never
+// advises go get: a function's code belongs to the app's module or to a
+// module the app already requires, and fetching the latest version of
+// whatever a typo names is not a fix.
+func packageError(pkg, goErr string) error {
+	first, _, _ := strings.Cut(pkg, "/")
+	switch {
+	case strings.Contains(goErr, "is not in std") && !gopkg.IsRelative(pkg) && !strings.Contains(first, "."):
+		if st, err := os.Stat(pkg); err == nil && st.IsDir() {
+			return fmt.Errorf("gofunction: Package %q is not an import path of the build: did you mean \"./%s\"? (a directory must start with \"./\" or \"../\")", pkg, pkg)
+		}
+		return fmt.Errorf("gofunction: Package %q is not found: it is neither a package of the main module nor of the standard library (a directory must start with \"./\" or \"../\")", pkg)
+	case gopkg.IsRelative(pkg):
+		if _, err := os.Stat(pkg); err != nil {
+			return fmt.Errorf("gofunction: Package %q is not found: there is no such directory relative to the one synthesis runs in", pkg)
+		}
+	case strings.HasPrefix(goErr, "no required module provides package"):
+		return fmt.Errorf("gofunction: Package %q is not found: no package of the main module or of a module go.mod requires has this import path; check its spelling", pkg)
+	}
+	return fmt.Errorf("gofunction: Package %q: %s", pkg, withoutGoGet(goErr))
+}
+
+// withoutGoGet removes the go command's advice to run go get from an error.
+func withoutGoGet(goErr string) string {
+	before, _, _ := strings.Cut(goErr, "; to add it:")
+	return strings.TrimSpace(before)
+}
