@@ -24,6 +24,8 @@ type built struct {
 	dir        string // holds exactly one file, bootstrap
 	hash       string // hex sha256 of the sources, go.mod, go.sum and build settings
 	importPath string
+	modulePath string // the main module's path, from its go.mod
+	moduleDir  string // the main module's root directory, absolute
 }
 
 // listedPackage is the part of `go list -json` output we use.
@@ -78,7 +80,7 @@ func build(pkg, goarch string) (*built, error) {
 	out := filepath.Join(cache, "httpapi-gofunction", strings.TrimSpace(string(version)), hash)
 	bootstrap := filepath.Join(out, "bootstrap")
 	if _, err := os.Stat(bootstrap); err == nil {
-		return &built{dir: out, hash: hash, importPath: main.ImportPath}, nil
+		return &built{dir: out, hash: hash, importPath: main.ImportPath, modulePath: main.Module.Path, moduleDir: main.Module.Dir}, nil
 	}
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return nil, fmt.Errorf("gofunction: %w", err)
@@ -95,7 +97,7 @@ func build(pkg, goarch string) (*built, error) {
 	if err := os.Rename(tmp, bootstrap); err != nil {
 		return nil, fmt.Errorf("gofunction: %w", err)
 	}
-	return &built{dir: out, hash: hash, importPath: main.ImportPath}, nil
+	return &built{dir: out, hash: hash, importPath: main.ImportPath, modulePath: main.Module.Path, moduleDir: main.Module.Dir}, nil
 }
 
 func listDeps(pkg string, env []string) ([]listedPackage, error) {
