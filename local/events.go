@@ -1,10 +1,11 @@
+// The events a function receives: payload formats 1.0 and 2.0 built from a request.
+
 package local
 
 import (
 	"encoding/base64"
 	"mime"
 	"net"
-	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -12,23 +13,6 @@ import (
 
 	"github.com/aws/aws-lambda-go/events"
 )
-
-// request is what the gateway knows of one client request.
-type request struct {
-	r            *http.Request
-	id           string
-	start        time.Time
-	stage        *Stage
-	path         string // decoded, stage prefix included (2.0 rawPath)
-	routePath    string // decoded, without the stage prefix
-	route        *Route
-	params       map[string]string
-	body         []byte
-	sourceIP     string
-	apiID        string
-	authorizer   any // requestContext.authorizer of 2.0: {"jwt": ...} or {"lambda": ...}
-	authorizerV1 map[string]any
-}
 
 // eventV2 is the 2.0 event. aws-lambda-go's APIGatewayV2HTTPRequest always
 // marshals requestContext.authentication, which API Gateway sends only with

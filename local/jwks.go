@@ -1,3 +1,5 @@
+// JSON Web Key Sets: the keys JWT authorizers verify token signatures against.
+
 package local
 
 import (

@@ -1,19 +1,15 @@
+// Lambda authorizers: their event, their decision and its cache, and IAM policy evaluation.
+
 package local
 
 import (
-	"crypto/rand"
-	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/aws/aws-lambda-go/events"
 )
-
-func randRead(b []byte) { rand.Read(b) }
 
 // authCache caches Lambda authorizer decisions by authorizer and identity.
 type authCache struct {
@@ -45,146 +41,6 @@ func (c *authCache) put(key string, e authEntry) {
 		c.entries = map[string]authEntry{}
 	}
 	c.entries[key] = e
-}
-
-// identity resolves an identity source such as "$request.header.Authorization"
-// or "$request.querystring.token"; "" when absent.
-func (q *request) identity(source string) string {
-	switch {
-	case strings.HasPrefix(source, "$request.header."):
-		return q.r.Header.Get(strings.TrimPrefix(source, "$request.header."))
-	case strings.HasPrefix(source, "$request.querystring."):
-		_, values := queryParams(q.r.URL.RawQuery)
-		return strings.Join(values[strings.TrimPrefix(source, "$request.querystring.")], ",")
-	case strings.HasPrefix(source, "$stageVariables."):
-		return q.stage.Variables[strings.TrimPrefix(source, "$stageVariables.")]
-	case strings.HasPrefix(source, "$context."):
-		if source == "$context.routeKey" {
-			return q.route.Key.String()
-		}
-	}
-	return ""
-}
-
-// authorize runs the route's authorizer and returns a response to send
-// instead of invoking the route, or nil to go on.
-func (s *Server) authorize(q *request, a *Authorizer) *response {
-	sources := a.IdentitySource
-	if len(sources) == 0 && a.Type == "JWT" {
-		sources = []string{"$request.header.Authorization"}
-	}
-	var identity []string
-	for _, src := range sources {
-		v := q.identity(src)
-		if v == "" {
-			resp := unauthorized()
-			resp.authErr = "missing identity source " + src
-			return resp
-		}
-		identity = append(identity, v)
-	}
-	if a.Type == "JWT" {
-		return s.authorizeJWT(q, a, identity[0])
-	}
-	return s.authorizeLambda(q, a, identity)
-}
-
-// authorizeJWT validates the token as API Gateway's JWT authorizer does:
-// its signature against Options.JWTKeys when given (without them, any
-// signature is accepted: the issuer's keys are not fetched), then issuer,
-// audience (or client_id without aud), expiry, not-before and issued-at,
-// and the route's scopes. It passes the claims on.
-func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *response {
-	token := strings.TrimSpace(strings.TrimPrefix(header, "Bearer "))
-	parts := strings.Split(token, ".")
-	fail := func(why string) *response {
-		resp := unauthorized()
-		resp.authErr = why
-		return resp
-	}
-	if len(parts) != 3 {
-		return fail("the token is not a JWT")
-	}
-	if s.jwtKeys != nil {
-		if err := s.jwtKeys.verify(parts); err != nil {
-			return fail(err.Error())
-		}
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return fail("the token's payload is not base64url")
-	}
-	var claims map[string]any
-	if err := json.Unmarshal(raw, &claims); err != nil {
-		return fail("the token's payload is not JSON")
-	}
-	if iss, _ := claims["iss"].(string); a.Issuer != "" && iss != a.Issuer {
-		return fail(fmt.Sprintf("issuer %q is not %q", iss, a.Issuer))
-	}
-	if len(a.Audience) > 0 {
-		// aud when the token has one, else client_id.
-		var auds []string
-		switch v := claims["aud"].(type) {
-		case string:
-			auds = []string{v}
-		case []any:
-			for _, e := range v {
-				if s, ok := e.(string); ok {
-					auds = append(auds, s)
-				}
-			}
-		case nil:
-			if cid, ok := claims["client_id"].(string); ok {
-				auds = []string{cid}
-			}
-		}
-		if !slices.ContainsFunc(auds, func(x string) bool { return slices.Contains(a.Audience, x) }) {
-			return fail("no audience of the token is allowed")
-		}
-	}
-	now := time.Now().Unix()
-	if exp, ok := claims["exp"].(float64); ok && now >= int64(exp) {
-		return fail("the token has expired")
-	}
-	if nbf, ok := claims["nbf"].(float64); ok && now < int64(nbf) {
-		return fail("the token is not valid yet (nbf)")
-	}
-	if iat, ok := claims["iat"].(float64); ok && now < int64(iat) {
-		return fail("the token was issued in the future (iat)")
-	}
-	strClaims := make(map[string]string, len(claims))
-	for k, v := range claims {
-		if s, ok := v.(string); ok {
-			strClaims[k] = s
-		} else {
-			b, _ := json.Marshal(v)
-			strClaims[k] = string(b)
-		}
-	}
-	var scopes []string
-	sc, ok := claims["scope"]
-	if !ok {
-		sc = claims["scp"]
-	}
-	switch sc := sc.(type) {
-	case string:
-		scopes = strings.Fields(sc)
-	case []any:
-		for _, e := range sc {
-			if s, ok := e.(string); ok {
-				scopes = append(scopes, s)
-			}
-		}
-	}
-	// A route with scopes admits a token that carries at least one of them.
-	if len(q.route.Scopes) > 0 && !slices.ContainsFunc(q.route.Scopes, func(s string) bool { return slices.Contains(scopes, s) }) {
-		resp := forbidden()
-		resp.authErr = fmt.Sprintf("the token has none of the route's scopes %q", q.route.Scopes)
-		return resp
-	}
-	q.authorizer = map[string]any{"jwt": events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: strClaims, Scopes: scopes}}
-	q.authorizerV1 = map[string]any{"claims": strClaims, "scopes": scopes}
-	return nil
 }
 
 // authorizeLambda invokes a Lambda authorizer as API Gateway does.

@@ -1,0 +1,88 @@
+// CORS: the API's CorsConfiguration applied to responses and preflight requests.
+
+package local
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+)
+
+// preflight is API Gateway's automatic answer to a CORS preflight request
+// that no route takes.
+func (s *Server) preflight(q *request) *response {
+	c := s.api.Cors
+	resp := &response{status: 204, header: http.Header{}}
+	origin := q.r.Header.Get("Origin")
+	allowed := allowedOrigin(c, origin)
+	if allowed == "" {
+		return resp
+	}
+	h := resp.header
+	h.Set("Access-Control-Allow-Origin", allowed)
+	setPreflightHeaders(c, h)
+	if c.AllowCredentials {
+		h.Set("Access-Control-Allow-Credentials", "true")
+	}
+	return resp
+}
+
+// allowedOrigin returns the Access-Control-Allow-Origin value for origin,
+// or "" when it is not allowed.
+func allowedOrigin(c *Cors, origin string) string {
+	if origin == "" {
+		return ""
+	}
+	for _, o := range c.AllowOrigins {
+		if o == "*" {
+			return "*"
+		}
+		if strings.EqualFold(o, origin) {
+			return origin
+		}
+	}
+	return ""
+}
+
+// applyCors replaces the function's CORS headers by the configured ones.
+func (s *Server) applyCors(q *request, h http.Header) {
+	c := s.api.Cors
+	if c == nil {
+		return
+	}
+	for name := range h {
+		if strings.HasPrefix(name, "Access-Control-") {
+			delete(h, name)
+		}
+	}
+	allowed := allowedOrigin(c, q.r.Header.Get("Origin"))
+	if allowed == "" {
+		return
+	}
+	h.Set("Access-Control-Allow-Origin", allowed)
+	if c.AllowCredentials {
+		h.Set("Access-Control-Allow-Credentials", "true")
+	}
+	if len(c.ExposeHeaders) > 0 {
+		h.Set("Access-Control-Expose-Headers", strings.Join(c.ExposeHeaders, ","))
+	}
+	if isPreflight(q.r) { // a preflight a route delivered to the function
+		setPreflightHeaders(c, h)
+	}
+}
+
+func isPreflight(r *http.Request) bool {
+	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != ""
+}
+
+func setPreflightHeaders(c *Cors, h http.Header) {
+	if len(c.AllowMethods) > 0 {
+		h.Set("Access-Control-Allow-Methods", strings.Join(c.AllowMethods, ","))
+	}
+	if len(c.AllowHeaders) > 0 {
+		h.Set("Access-Control-Allow-Headers", strings.Join(c.AllowHeaders, ","))
+	}
+	if c.MaxAge >= 0 {
+		h.Set("Access-Control-Max-Age", strconv.Itoa(c.MaxAge))
+	}
+}

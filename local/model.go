@@ -1,0 +1,127 @@
+// The public model of an HTTP API: what New serves and the template reader fills in.
+
+package local
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/httpapi-cdk/httpapi/route"
+)
+
+// API is one HTTP API of a template, with what the emulator needs of it.
+type API struct {
+	// Stack is the stack the API belongs to.
+	Stack string
+	// LogicalID is the API's logical id in the template.
+	LogicalID string
+	// Name is the API's name.
+	Name string
+	// Routes are the API's routes.
+	Routes []Route
+	// Stages are the API's stages, $default first if present.
+	Stages []Stage
+	// Cors is the API's CORS configuration, nil when off.
+	Cors *Cors
+	// Functions are the functions the routes invoke, by logical id.
+	Functions map[string]*Function
+	// Problems are what the emulator cannot serve faithfully.
+	Problems []Problem
+}
+
+// Route is one route and the integration behind it.
+type Route struct {
+	Key route.Key
+	// Function is the logical id of the integration's function.
+	Function string
+	// PayloadFormat is "2.0" or "1.0".
+	PayloadFormat string
+	// Timeout is the integration timeout.
+	Timeout time.Duration
+	// AuthorizationType is NONE, JWT, CUSTOM or AWS_IAM.
+	AuthorizationType string
+	// Authorizer is the route's authorizer, nil without one.
+	Authorizer *Authorizer
+	// Scopes are the route's authorization scopes: a JWT must carry one.
+	Scopes []string
+	// Unsupported, when not empty, says why the emulator answers this
+	// route with 500 instead of invoking it.
+	Unsupported string
+}
+
+// Authorizer is a JWT or Lambda authorizer of the template.
+type Authorizer struct {
+	LogicalID      string
+	Type           string // "JWT" or "REQUEST"
+	IdentitySource []string
+	Issuer         string
+	Audience       []string
+	// Lambda authorizers:
+	Function       string
+	PayloadFormat  string
+	SimpleResponse bool
+	CacheTTL       time.Duration
+}
+
+// Stage is a stage of the API.
+type Stage struct {
+	Name      string
+	Variables map[string]string
+	// AccessLogFormat is the stage's access log format, with $context
+	// variables; empty for the default format.
+	AccessLogFormat string
+}
+
+// Cors is the API's CORS configuration.
+type Cors struct {
+	AllowOrigins     []string
+	AllowMethods     []string
+	AllowHeaders     []string
+	ExposeHeaders    []string
+	AllowCredentials bool
+	MaxAge           int // seconds; -1 when not set
+}
+
+// Function is a Lambda function of the template built from a Go package.
+type Function struct {
+	LogicalID   string
+	GoPackage   string
+	Environment map[string]string
+	MemorySize  int
+	Timeout     time.Duration
+}
+
+// Problem is something in the template the emulator cannot serve faithfully.
+type Problem struct {
+	Resource string
+	Message  string
+}
+
+func (p Problem) String() string { return p.Resource + ": " + p.Message }
+
+// errNoAPI is returned by Select when nothing matches.
+var errNoAPI = errors.New("no HTTP API")
+
+// Select picks one API by stack name and API logical id or name; empty
+// values match anything, but the choice must be unique.
+func Select(apis []*API, stack, api string) (*API, error) {
+	var found []*API
+	for _, a := range apis {
+		if (stack == "" || a.Stack == stack) && (api == "" || a.LogicalID == api || a.Name == api) {
+			found = append(found, a)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("%w matches stack %q and API %q", errNoAPI, stack, api)
+	case 1:
+		return found[0], nil
+	}
+	var names []string
+	for _, a := range found {
+		names = append(names, a.Stack+"/"+a.LogicalID+" ("+a.Name+")")
+	}
+	return nil, fmt.Errorf("%d HTTP APIs match; choose one with -stack and -api: %s", len(found), strings.Join(names, ", "))
+}
