@@ -26,6 +26,11 @@ func (q *request) identity(source string) string {
 // authorize runs the route's authorizer and returns a response to send
 // instead of invoking the route, or nil to go on.
 func (s *Server) authorize(q *request, a *Authorizer) *response {
+	if a.Refuse != "" {
+		resp := unauthorized()
+		resp.authErr = a.Refuse
+		return resp
+	}
 	sources := a.IdentitySource
 	if len(sources) == 0 && a.Type == "JWT" {
 		sources = []string{"$request.header.Authorization"}

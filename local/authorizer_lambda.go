@@ -87,7 +87,7 @@ func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *
 // routeArn is the ARN API Gateway authorizes: the stage, the method, and
 // the path without the stage prefix.
 func (s *Server) routeArn(q *request) string {
-	return fmt.Sprintf("arn:aws:execute-api:us-east-1:%s:%s/%s/%s%s", accountID, s.apiID, q.stage.Name, q.r.Method, q.routePath)
+	return fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/%s%s", s.region, accountID, s.apiID, q.stage.Name, q.r.Method, q.routePath)
 }
 
 // authorizerDecision reads a simple response ({"isAuthorized": bool}) or an

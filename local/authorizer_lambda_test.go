@@ -34,7 +34,7 @@ func TestPolicyEvaluation(t *testing.T) {
 }
 
 func TestAuthorizerShapes(t *testing.T) {
-	s := &Server{apiID: "abc1234567"}
+	s := &Server{apiID: "abc1234567", region: "us-east-1"}
 	q := &request{r: httptest.NewRequest("GET", "/dev/pets/1", nil), stage: &Stage{Name: "dev"}, path: "/dev/pets/1", routePath: "/pets/1",
 		route: &Route{Key: route.MustParse("GET /pets/{id}")}}
 	if got, want := s.routeArn(q), "arn:aws:execute-api:us-east-1:123456789012:abc1234567/dev/GET/pets/1"; got != want {

@@ -61,6 +61,7 @@ type Server struct {
 	buildDir  string
 	ownsDir   bool
 	apiID     string
+	region    string // the API's region, or DefaultRegion
 	authCache authCache
 	jwtKeys   *KeySet
 }
@@ -87,7 +88,10 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		}
 	}
 	s := &Server{api: api, routes: map[route.Key]*Route{}, stages: map[string]*Stage{}, formats: map[string][]logSegment{}, pools: map[string]*pool{},
-		log: o.Log, accessLog: o.AccessLog, buildDir: o.BuildDir, apiID: apiID(api.LogicalID), jwtKeys: o.JWTKeys}
+		log: o.Log, accessLog: o.AccessLog, buildDir: o.BuildDir, apiID: apiID(api.LogicalID), region: api.Region, jwtKeys: o.JWTKeys}
+	if s.region == "" {
+		s.region = DefaultRegion
+	}
 	keys := make([]route.Key, 0, len(api.Routes))
 	for i := range api.Routes {
 		r := &api.Routes[i]

@@ -19,6 +19,9 @@ type API struct {
 	LogicalID string
 	// Name is the API's name.
 	Name string
+	// Region is the region of the API's stack: the region of its
+	// environment, else DefaultRegion. AWS::Region resolves to it.
+	Region string
 	// Routes are the API's routes.
 	Routes []Route
 	// Stages are the API's stages, $default first if present.
@@ -56,8 +59,15 @@ type Authorizer struct {
 	LogicalID      string
 	Type           string // "JWT" or "REQUEST"
 	IdentitySource []string
-	Issuer         string
-	Audience       []string
+	// JWT authorizers: the issuer and audiences, resolved from the
+	// template (literals, pseudo parameters, Fn::Join and Fn::Sub of them).
+	Issuer   string
+	Audience []string
+	// Refuse, when not empty, says why every request this authorizer
+	// guards is answered 401: a value the emulator cannot know before
+	// deployment (a user pool's id, a client id). The authorizer fails
+	// closed, never open.
+	Refuse string
 	// Lambda authorizers:
 	Function       string
 	PayloadFormat  string

@@ -5,6 +5,7 @@ package local
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -18,6 +19,8 @@ import (
 // template is the part of a CloudFormation template the emulator reads.
 type template struct {
 	stack, path string
+	region      string              // the stack's region: AWS::Region
+	Parameters  map[string]any      `json:"Parameters"`
 	Resources   map[string]resource `json:"Resources"`
 	Outputs     map[string]struct {
 		Value  any `json:"Value"`
@@ -42,8 +45,9 @@ func LoadAssembly(dir string) ([]*API, error) {
 	}
 	var manifest struct {
 		Artifacts map[string]struct {
-			Type       string `json:"type"`
-			Properties struct {
+			Type        string `json:"type"`
+			Environment string `json:"environment"`
+			Properties  struct {
 				TemplateFile string `json:"templateFile"`
 			} `json:"properties"`
 		} `json:"artifacts"`
@@ -60,7 +64,8 @@ func LoadAssembly(dir string) ([]*API, error) {
 	sort.Strings(names)
 	templates := make([]*template, len(names))
 	for i, name := range names {
-		t, err := readTemplate(filepath.Join(dir, manifest.Artifacts[name].Properties.TemplateFile), name)
+		a := manifest.Artifacts[name]
+		t, err := readTemplate(filepath.Join(dir, a.Properties.TemplateFile), name, environmentRegion(a.Environment))
 		if err != nil {
 			return nil, err
 		}
@@ -103,19 +108,29 @@ func LoadAssembly(dir string) ([]*API, error) {
 
 // LoadTemplate reads one CloudFormation template and returns its HTTP APIs.
 func LoadTemplate(path, stack string) ([]*API, error) {
-	t, err := readTemplate(path, stack)
+	t, err := readTemplate(path, stack, DefaultRegion)
 	if err != nil {
 		return nil, err
 	}
 	return t.apis()
 }
 
-func readTemplate(path, stack string) (*template, error) {
+// environmentRegion returns the region of a stack environment,
+// "aws://ACCOUNT/REGION", or DefaultRegion when it names none.
+func environmentRegion(env string) string {
+	_, region, _ := strings.Cut(strings.TrimPrefix(env, "aws://"), "/")
+	if region == "" || region == "unknown-region" {
+		return DefaultRegion
+	}
+	return region
+}
+
+func readTemplate(path, stack, region string) (*template, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	t := &template{stack: stack, path: path}
+	t := &template{stack: stack, path: path, region: region}
 	if err := json.Unmarshal(b, t); err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
@@ -193,7 +208,7 @@ func (t *template) api(stack, id string) (*API, error) {
 	if p.ProtocolType != "HTTP" {
 		return nil, nil // a WebSocket API is not ours to serve
 	}
-	api := &API{Stack: stack, LogicalID: id, Name: p.Name, Functions: map[string]*Function{}}
+	api := &API{Stack: stack, LogicalID: id, Name: p.Name, Region: t.region, Functions: map[string]*Function{}}
 	if c := p.CorsConfiguration; c != nil {
 		api.Cors = &Cors{AllowOrigins: c.AllowOrigins, AllowMethods: c.AllowMethods, AllowHeaders: c.AllowHeaders,
 			ExposeHeaders: c.ExposeHeaders, AllowCredentials: c.AllowCredentials, MaxAge: -1}
@@ -342,7 +357,7 @@ func (t *template) integration(id string, rt *Route, api *API, problem func(stri
 	if ip.TimeoutInMillis > 0 {
 		rt.Timeout = time.Duration(ip.TimeoutInMillis) * time.Millisecond
 	}
-	fn, why := t.function(ref(ip.IntegrationUri))
+	fn, why := t.function(ref(ip.IntegrationUri), problem)
 	if fn == nil {
 		rt.Unsupported = why
 		return
@@ -352,7 +367,7 @@ func (t *template) integration(id string, rt *Route, api *API, problem func(stri
 }
 
 // function resolves a Lambda function of the template built by gofunction.
-func (t *template) function(id string) (*Function, string) {
+func (t *template) function(id string, problem func(string, string, ...any)) (*Function, string) {
 	r, ok := t.Resources[id]
 	if !ok || r.Type != "AWS::Lambda::Function" {
 		return nil, "its integration does not invoke a Lambda function of this template (imported functions are not emulated)"
@@ -378,14 +393,46 @@ func (t *template) function(id string) (*Function, string) {
 	if fn.Timeout == 0 {
 		fn.Timeout = 3 * time.Second
 	}
-	for k, v := range fp.Environment.Variables {
-		if s, ok := v.(string); ok {
-			fn.Environment[k] = s
-		} else {
-			fn.Environment[k] = "" // a token (Ref, GetAtt): no local value
+	for _, k := range slices.Sorted(maps.Keys(fp.Environment.Variables)) {
+		s, err := t.resolve(fp.Environment.Variables[k])
+		if err != nil {
+			problem(id, "environment variable %s is empty: %v", k, err)
 		}
+		fn.Environment[k] = s
 	}
 	return fn, ""
+}
+
+// jwtConfiguration sets a JWT authorizer's issuer and audience, resolved
+// as far as the template allows; what cannot be resolved makes the
+// authorizer refuse every request (it fails closed, never open).
+func (t *template) jwtConfiguration(a *Authorizer, c *struct {
+	Audience []any `json:"Audience"`
+	Issuer   any   `json:"Issuer"`
+}) {
+	if c == nil || c.Issuer == nil || len(c.Audience) == 0 {
+		a.Refuse = "the JWT authorizer has no JwtConfiguration with an Issuer and an Audience (CloudFormation requires both)"
+		return
+	}
+	iss, err := t.resolve(c.Issuer)
+	if err != nil {
+		a.Refuse = "its issuer cannot be known before deployment: " + err.Error()
+		return
+	}
+	if iss == "" {
+		a.Refuse = "its issuer is empty"
+		return
+	}
+	a.Issuer = iss
+	for _, v := range c.Audience {
+		aud, err := t.resolve(v)
+		if err != nil {
+			a.Issuer, a.Audience = "", nil
+			a.Refuse = "its audience cannot be known before deployment: " + err.Error()
+			return
+		}
+		a.Audience = append(a.Audience, aud)
+	}
 }
 
 // authorizer resolves a route's authorizer.
@@ -402,8 +449,8 @@ func (t *template) authorizer(id string, rt *Route, api *API, problem func(strin
 		EnableSimpleResponses          bool     `json:"EnableSimpleResponses"`
 		AuthorizerResultTtlInSeconds   int      `json:"AuthorizerResultTtlInSeconds"`
 		JwtConfiguration               *struct {
-			Audience []string `json:"Audience"`
-			Issuer   any      `json:"Issuer"`
+			Audience []any `json:"Audience"`
+			Issuer   any   `json:"Issuer"`
 		} `json:"JwtConfiguration"`
 	}
 	if _, ok := t.Resources[id]; !ok {
@@ -417,13 +464,14 @@ func (t *template) authorizer(id string, rt *Route, api *API, problem func(strin
 	a := &Authorizer{LogicalID: id, Type: ap.AuthorizerType, IdentitySource: ap.IdentitySource}
 	switch ap.AuthorizerType {
 	case "JWT":
-		if ap.JwtConfiguration != nil {
-			a.Audience = ap.JwtConfiguration.Audience
-			a.Issuer, _ = ap.JwtConfiguration.Issuer.(string)
+		t.jwtConfiguration(a, ap.JwtConfiguration)
+		if a.Refuse != "" {
+			problem(id, "every request to its routes is answered 401: %s", a.Refuse)
+			break
 		}
-		problem(id, "JWT signatures are verified only against a local key set (-jwks, Options.JWTKeys): the issuer's keys are not fetched; issuer, audience, expiry and scopes are checked")
+		problem(id, "JWT signatures are verified only against a local key set (-jwks, Options.JWTKeys): the issuer's keys are not fetched; issuer %q, audience %q, expiry and scopes are checked", a.Issuer, a.Audience)
 	case "REQUEST":
-		fn, why := t.function(ref(ap.AuthorizerUri))
+		fn, why := t.function(ref(ap.AuthorizerUri), problem)
 		if fn == nil {
 			rt.Unsupported = "Lambda authorizer: " + why
 			return

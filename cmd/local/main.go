@@ -96,7 +96,7 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Fprintf(os.Stderr, "local: building %d function(s) of %s/%s\n", len(api.Functions), api.Stack, api.LogicalID)
+	fmt.Fprintf(os.Stderr, "local: building %d function(s) of %s/%s (region %s: AWS::Region and ARNs)\n", len(api.Functions), api.Stack, api.LogicalID, api.Region)
 	// Access log and function logs are written in batches every 50 ms: one
 	// write per line would cost two system calls per request.
 	stdout, stderr := newBatchWriter(os.Stdout), newBatchWriter(os.Stderr)
