@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"mime"
 	"net"
+	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
@@ -87,8 +88,12 @@ func (q *request) encodeBody() (string, bool) {
 func (q *request) gatewayHeaders() (map[string][]string, []string) {
 	h := make(map[string][]string, len(q.r.Header)+6)
 	var cookies []string
+	hop := connectionHeaders(q.r.Header)
 	for name, values := range q.r.Header {
 		lname := strings.ToLower(name)
+		if hopByHop[lname] || hop[lname] {
+			continue // the connection's own, not forwarded (RFC 9110 §7.6.1)
+		}
 		if lname == "cookie" {
 			for _, v := range values {
 				for _, c := range strings.Split(v, ";") {
@@ -115,6 +120,30 @@ func (q *request) gatewayHeaders() (map[string][]string, []string) {
 	h["x-forwarded-port"] = []string{port}
 	h["x-forwarded-proto"] = []string{"http"}
 	return h, cookies
+}
+
+// hopByHop are the headers that belong to one connection: API Gateway
+// does not pass them to the integration (no captured event carries one).
+var hopByHop = map[string]bool{
+	"connection": true, "keep-alive": true, "proxy-connection": true, "te": true,
+	"trailer": true, "transfer-encoding": true, "upgrade": true,
+}
+
+// connectionHeaders returns the header names, lower-cased, that the
+// Connection header lists: they are hop-by-hop too.
+func connectionHeaders(h http.Header) map[string]bool {
+	var names map[string]bool
+	for _, v := range h.Values("Connection") {
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.ToLower(strings.TrimSpace(name)); name != "" {
+				if names == nil {
+					names = map[string]bool{}
+				}
+				names[name] = true
+			}
+		}
+	}
+	return names
 }
 
 // queryParams parses a raw query as API Gateway does: values decoded
@@ -144,12 +173,19 @@ func queryParams(raw string) (keys []string, values map[string][]string) {
 	return keys, values
 }
 
-func (q *request) domainPrefix() string {
+// domainName is the request's host without the port: API Gateway's
+// domain names never carry one.
+func (q *request) domainName() string {
 	host, _, err := net.SplitHostPort(q.r.Host)
 	if err != nil {
-		host = q.r.Host
+		return q.r.Host
 	}
-	prefix, _, _ := strings.Cut(host, ".")
+	return host
+}
+
+// domainPrefix is the domain name's first label.
+func (q *request) domainPrefix() string {
+	prefix, _, _ := strings.Cut(q.domainName(), ".")
 	return prefix
 }
 
@@ -159,7 +195,7 @@ func (q *request) v2() *eventV2 {
 		Version: "2.0", RouteKey: q.route.Key.String(), RawPath: q.path, RawQueryString: q.r.URL.RawQuery,
 		Cookies: cookies, Headers: make(map[string]string, len(headers)), PathParameters: q.params,
 		RequestContext: contextV2{
-			AccountID: accountID, APIID: q.apiID, Authorizer: q.authorizer, DomainName: q.r.Host, DomainPrefix: q.domainPrefix(),
+			AccountID: accountID, APIID: q.apiID, Authorizer: q.authorizer, DomainName: q.domainName(), DomainPrefix: q.domainPrefix(),
 			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
 				Method: q.r.Method, Path: q.path, Protocol: "HTTP/1.1", SourceIP: q.sourceIP, UserAgent: q.r.UserAgent(),
 			},
@@ -199,7 +235,7 @@ func (q *request) v1() *eventV1 {
 		Headers: make(map[string]string, len(headers)), MultiValueHeaders: headers,
 		PathParameters: q.params,
 		RequestContext: events.APIGatewayProxyRequestContext{
-			AccountID: accountID, ResourceID: q.route.Key.String(), Stage: q.stage.Name, DomainName: q.r.Host, DomainPrefix: q.domainPrefix(),
+			AccountID: accountID, ResourceID: q.route.Key.String(), Stage: q.stage.Name, DomainName: q.domainName(), DomainPrefix: q.domainPrefix(),
 			RequestID: q.id, ExtendedRequestID: q.id, Protocol: "HTTP/1.1", ResourcePath: resource, Path: q.path,
 			Authorizer: q.authorizerV1, HTTPMethod: q.r.Method, RequestTime: clfTime(q.start), RequestTimeEpoch: q.start.UnixMilli(), APIID: q.apiID,
 			Identity: events.APIGatewayRequestIdentity{SourceIP: q.sourceIP, UserAgent: q.r.UserAgent()},

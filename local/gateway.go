@@ -82,6 +82,11 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 	if o.AccessLog == nil {
 		o.AccessLog = os.Stdout
 	}
+	if api.Cors != nil {
+		if err := api.Cors.check(); err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", api.Stack, api.LogicalID, err)
+		}
+	}
 	if len(o.FunctionCPUs) > 0 {
 		if err := checkCPUs(o.FunctionCPUs); err != nil {
 			return nil, fmt.Errorf("Options.FunctionCPUs: %w", err)
