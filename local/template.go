@@ -37,40 +37,106 @@ type resource struct {
 }
 
 // LoadAssembly reads every stack template of a cloud assembly directory
-// (cdk.out) and returns its HTTP APIs.
+// (cdk.out), and of the nested assemblies of its CDK Stages, and returns
+// their HTTP APIs. A stack is named as the CDK names it: "Api" at the top
+// level, "Prod/Api" inside Stage Prod. An API's routes may come from other
+// stacks of its assembly, through the export of its id.
 func LoadAssembly(dir string) ([]*API, error) {
+	var assemblies [][]*template
+	if err := readAssembly(dir, "", 0, &assemblies); err != nil {
+		return nil, err
+	}
+	var apis []*API
+	for _, templates := range assemblies {
+		found, err := assemblyAPIs(templates)
+		if err != nil {
+			return nil, err
+		}
+		apis = append(apis, found...)
+	}
+	return apis, nil
+}
+
+// maxAssemblyDepth bounds how deep Stages nest, against a manifest that
+// names its own directory.
+const maxAssemblyDepth = 16
+
+// readAssembly reads the stack templates of the cloud assembly in dir, one
+// group per assembly, nested assemblies after their parent. stage is the
+// assembly's Stage path ("" at the top), for stacks without a displayName.
+func readAssembly(dir, stage string, depth int, assemblies *[][]*template) error {
+	if depth > maxAssemblyDepth {
+		return fmt.Errorf("%s: cloud assemblies nest more than %d deep", dir, maxAssemblyDepth)
+	}
 	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
-		return nil, fmt.Errorf("reading the cloud assembly (run `make synth` first?): %w", err)
+		if depth == 0 {
+			return fmt.Errorf("reading the cloud assembly (run `make synth` first?): %w", err)
+		}
+		return fmt.Errorf("reading the nested cloud assembly of Stage %s: %w", stage, err)
 	}
 	var manifest struct {
 		Artifacts map[string]struct {
 			Type        string `json:"type"`
 			Environment string `json:"environment"`
+			DisplayName string `json:"displayName"`
 			Properties  struct {
-				TemplateFile string `json:"templateFile"`
+				TemplateFile  string `json:"templateFile"`
+				DirectoryName string `json:"directoryName"`
+				DisplayName   string `json:"displayName"`
 			} `json:"properties"`
 		} `json:"artifacts"`
 	}
 	if err := json.Unmarshal(b, &manifest); err != nil {
-		return nil, fmt.Errorf("%s/manifest.json: %w", dir, err)
+		return fmt.Errorf("%s: %w", filepath.Join(dir, "manifest.json"), err)
 	}
-	var names []string
-	for name, a := range manifest.Artifacts {
-		if a.Type == "aws:cloudformation:stack" {
-			names = append(names, name)
+	qualified := func(name string) string {
+		if stage == "" {
+			return name
+		}
+		return stage + "/" + name
+	}
+	var templates []*template
+	var nested []string
+	for _, id := range slices.Sorted(maps.Keys(manifest.Artifacts)) {
+		a := manifest.Artifacts[id]
+		switch a.Type {
+		case "aws:cloudformation:stack":
+			name := a.DisplayName
+			if name == "" {
+				name = qualified(id)
+			}
+			t, err := readTemplate(filepath.Join(dir, a.Properties.TemplateFile), name, environmentRegion(a.Environment))
+			if err != nil {
+				return err
+			}
+			templates = append(templates, t)
+		case "cdk:cloud-assembly":
+			d := a.Properties.DirectoryName
+			if !filepath.IsLocal(d) || filepath.Clean(d) == "." {
+				return fmt.Errorf("%s: artifact %s: directoryName %q is not a subdirectory", filepath.Join(dir, "manifest.json"), id, d)
+			}
+			nested = append(nested, id)
 		}
 	}
-	sort.Strings(names)
-	templates := make([]*template, len(names))
-	for i, name := range names {
-		a := manifest.Artifacts[name]
-		t, err := readTemplate(filepath.Join(dir, a.Properties.TemplateFile), name, environmentRegion(a.Environment))
-		if err != nil {
-			return nil, err
+	slices.SortFunc(templates, func(a, b *template) int { return strings.Compare(a.stack, b.stack) })
+	*assemblies = append(*assemblies, templates)
+	for _, id := range nested {
+		a := manifest.Artifacts[id]
+		name := a.Properties.DisplayName
+		if name == "" {
+			name = qualified(strings.TrimPrefix(id, "assembly-"))
 		}
-		templates[i] = t
+		if err := readAssembly(filepath.Join(dir, a.Properties.DirectoryName), name, depth+1, assemblies); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// assemblyAPIs returns the HTTP APIs of the stacks of one assembly, with
+// the routes other stacks of it add through exports.
+func assemblyAPIs(templates []*template) ([]*API, error) {
 	// Exports: "export name" -> "stack/logical id" of what they Ref.
 	exports := map[string]string{}
 	for _, t := range templates {
