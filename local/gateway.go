@@ -136,7 +136,7 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			bin, err := build(ctx, fn, s.buildDir)
+			bin, err := build(ctx, fn, s.buildDir, o.Log)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

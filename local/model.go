@@ -98,8 +98,16 @@ type Cors struct {
 
 // Function is a Lambda function of the template built from a Go package.
 type Function struct {
-	LogicalID   string
-	GoPackage   string
+	LogicalID string
+	GoPackage string
+	// ModulePath is the path of the Go module that holds GoPackage, as
+	// synthesis recorded it; "" when the template does not say.
+	ModulePath string
+	// ModuleDir is where that module's root should be: the directory
+	// synthesis recorded relative to the CDK app's, taken to be the
+	// directory above the cloud assembly. "" when unknown; the package is
+	// then built from the current directory.
+	ModuleDir   string
 	Environment map[string]string
 	MemorySize  int
 	Timeout     time.Duration

@@ -20,6 +20,7 @@ import (
 type template struct {
 	stack, path string
 	region      string              // the stack's region: AWS::Region
+	appDir      string              // the CDK app's directory, absolute; "" when unknown
 	Parameters  map[string]any      `json:"Parameters"`
 	Resources   map[string]resource `json:"Resources"`
 	Outputs     map[string]struct {
@@ -46,8 +47,15 @@ func LoadAssembly(dir string) ([]*API, error) {
 	if err := readAssembly(dir, "", 0, &assemblies); err != nil {
 		return nil, err
 	}
+	appDir := ""
+	if abs, err := filepath.Abs(dir); err == nil {
+		appDir = filepath.Dir(abs) // cdk.out is in the app's directory
+	}
 	var apis []*API
 	for _, templates := range assemblies {
+		for _, t := range templates {
+			t.appDir = appDir
+		}
 		found, err := assemblyAPIs(templates)
 		if err != nil {
 			return nil, err
@@ -178,7 +186,28 @@ func LoadTemplate(path, stack string) ([]*API, error) {
 	if err != nil {
 		return nil, err
 	}
+	t.appDir = templateAppDir(path)
 	return t.apis()
+}
+
+// templateAppDir returns the directory of the CDK app that synthesized
+// the template at path, when the template is in a cloud assembly: the
+// directory above the outermost assembly. It returns "" otherwise.
+func templateAppDir(path string) string {
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return ""
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+		return ""
+	}
+	for {
+		parent := filepath.Dir(dir)
+		if _, err := os.Stat(filepath.Join(parent, "manifest.json")); err != nil || parent == dir {
+			return parent
+		}
+		dir = parent
+	}
 }
 
 // environmentRegion returns the region of a stack environment,
@@ -453,6 +482,10 @@ func (t *template) function(id string, problem func(string, string, ...any)) (*F
 		return nil, err.Error()
 	}
 	fn := &Function{LogicalID: id, GoPackage: pkg, Environment: map[string]string{}, MemorySize: fp.MemorySize, Timeout: time.Duration(fp.Timeout) * time.Second}
+	fn.ModulePath, _ = r.Metadata["httpapi:GoModule"].(string)
+	if dir, ok := r.Metadata["httpapi:GoModuleDir"].(string); ok && t.appDir != "" {
+		fn.ModuleDir = filepath.Join(t.appDir, filepath.FromSlash(dir))
+	}
 	if fn.MemorySize == 0 {
 		fn.MemorySize = 128
 	}
