@@ -98,11 +98,13 @@ func TestStagesFromAnywhere(t *testing.T) {
 			if err := cmd.Start(); err != nil {
 				t.Fatal(err)
 			}
+			urls := make(chan string, 1)
 			defer func() {
 				cmd.Process.Signal(os.Interrupt)
+				for range urls { // until the reader has logged the last line
+				}
 				cmd.Wait()
 			}()
-			urls := make(chan string, 1)
 			go func() {
 				sc := bufio.NewScanner(stderr)
 				for sc.Scan() {
