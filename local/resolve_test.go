@@ -57,3 +57,31 @@ func TestEnvironmentResolved(t *testing.T) {
 		t.Errorf("problems %v lack %v", api.Problems, want)
 	}
 }
+
+// Stage variables and CORS origins are resolved too: one only deployment
+// can give a value is reported, a stage variable empty, an origin not
+// allowed; neither stops the template from loading.
+func TestStageVariablesAndOriginsResolved(t *testing.T) {
+	tpl := apiTemplate(`{"Audience": ["c"], "Issuer": "https://issuer.example"}`)
+	tpl = strings.Replace(tpl, `"AutoDeploy": true,`, `"AutoDeploy": true, "StageVariables": {"region": {"Ref": "AWS::Region"}, "pool": {"Ref": "Pool"}},`, 1)
+	tpl = strings.Replace(tpl, `"ProtocolType": "HTTP"}`, `"ProtocolType": "HTTP", "CorsConfiguration": {"AllowOrigins": ["https://a.example", {"Fn::Sub": "https://${AWS::Region}.example"}, {"Fn::GetAtt": ["Pool", "ProviderURL"]}]}}`, 1)
+	api := loadAPI(t, tpl)
+	if v := api.Stages[0].Variables; v["region"] != "us-east-1" || v["pool"] != "" || len(v) != 2 {
+		t.Errorf("stage variables %q", v)
+	}
+	if o := strings.Join(api.Cors.AllowOrigins, " "); o != "https://a.example https://us-east-1.example" {
+		t.Errorf("origins %s", o)
+	}
+	var all []string
+	for _, p := range api.Problems {
+		all = append(all, p.String())
+	}
+	for _, want := range []string{
+		"Stage: stage variable pool is empty: its value is the physical id of Pool (AWS::Cognito::UserPool)",
+		`Api: a CORS origin is not allowed, since {"Fn::GetAtt":["Pool","ProviderURL"]} has no value before deployment`,
+	} {
+		if !strings.Contains(strings.Join(all, "\n"), want) {
+			t.Errorf("problems lack %q:\n%s", want, strings.Join(all, "\n"))
+		}
+	}
+}

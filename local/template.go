@@ -289,7 +289,7 @@ func (t *template) api(stack, id string) (*API, error) {
 		Name              string `json:"Name"`
 		ProtocolType      string `json:"ProtocolType"`
 		CorsConfiguration *struct {
-			AllowOrigins     []string `json:"AllowOrigins"`
+			AllowOrigins     []any    `json:"AllowOrigins"`
 			AllowMethods     []string `json:"AllowMethods"`
 			AllowHeaders     []string `json:"AllowHeaders"`
 			ExposeHeaders    []string `json:"ExposeHeaders"`
@@ -304,14 +304,22 @@ func (t *template) api(stack, id string) (*API, error) {
 		return nil, nil // a WebSocket API is not ours to serve
 	}
 	api := &API{Stack: stack, LogicalID: id, Name: p.Name, Region: t.region, Functions: map[string]*Function{}}
+	problem := api.problem
 	if c := p.CorsConfiguration; c != nil {
-		api.Cors = &Cors{AllowOrigins: c.AllowOrigins, AllowMethods: c.AllowMethods, AllowHeaders: c.AllowHeaders,
+		api.Cors = &Cors{AllowMethods: c.AllowMethods, AllowHeaders: c.AllowHeaders,
 			ExposeHeaders: c.ExposeHeaders, AllowCredentials: c.AllowCredentials, MaxAge: -1}
+		for _, v := range c.AllowOrigins {
+			origin, err := t.resolve(v)
+			if err != nil {
+				problem(id, "a CORS origin is not allowed, since %v", err)
+				continue
+			}
+			api.Cors.AllowOrigins = append(api.Cors.AllowOrigins, origin)
+		}
 		if c.MaxAge != nil {
 			api.Cors.MaxAge = *c.MaxAge
 		}
 	}
-	problem := api.problem
 	t.addRoutes(api, func(v any) bool { return ref(v) == id })
 
 	var resourceIDs []string
@@ -324,10 +332,10 @@ func (t *template) api(stack, id string) (*API, error) {
 		switch r.Type {
 		case "AWS::ApiGatewayV2::Stage":
 			var sp struct {
-				ApiId             any               `json:"ApiId"`
-				StageName         string            `json:"StageName"`
-				StageVariables    map[string]string `json:"StageVariables"`
-				AutoDeploy        bool              `json:"AutoDeploy"`
+				ApiId             any            `json:"ApiId"`
+				StageName         string         `json:"StageName"`
+				StageVariables    map[string]any `json:"StageVariables"`
+				AutoDeploy        bool           `json:"AutoDeploy"`
 				AccessLogSettings *struct {
 					Format string `json:"Format"`
 				} `json:"AccessLogSettings"`
@@ -341,7 +349,17 @@ func (t *template) api(stack, id string) (*API, error) {
 			if !sp.AutoDeploy {
 				problem(rid, "stage %s deploys manually; the emulator serves the template's routes on it as if deployed", sp.StageName)
 			}
-			s := Stage{Name: sp.StageName, Variables: sp.StageVariables}
+			s := Stage{Name: sp.StageName}
+			for _, k := range slices.Sorted(maps.Keys(sp.StageVariables)) {
+				v, err := t.resolve(sp.StageVariables[k])
+				if err != nil {
+					problem(rid, "stage variable %s is empty: %v", k, err)
+				}
+				if s.Variables == nil {
+					s.Variables = map[string]string{}
+				}
+				s.Variables[k] = v
+			}
 			if sp.AccessLogSettings != nil {
 				s.AccessLogFormat = sp.AccessLogSettings.Format
 			}
