@@ -76,7 +76,7 @@ func (s *Server) contextValue(name string, q *request, resp *response) string {
 	case "apiId":
 		v = s.apiID
 	case "domainName":
-		v = q.r.Host
+		v = q.ev.DomainName()
 	}
 	if v == "" {
 		return "-"

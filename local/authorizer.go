@@ -31,6 +31,11 @@ func (q *request) identity(source string) string {
 // instead of invoking the route, or nil to go on. A missing identity source
 // is a 401 without calling the authorizer (docs/api-gateway-behavior.md R-AUTH-1).
 func (s *Server) authorize(q *request, a *Authorizer) *response {
+	if a.Refuse != "" {
+		resp := unauthorized()
+		resp.authErr = a.Refuse
+		return resp
+	}
 	sources := a.IdentitySource
 	if len(sources) == 0 && a.Type == "JWT" {
 		sources = []string{"$request.header.Authorization"}

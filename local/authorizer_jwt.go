@@ -43,29 +43,12 @@ func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *respons
 	if err := json.Unmarshal(raw, &claims); err != nil {
 		return fail("the token's payload is not JSON")
 	}
-	if iss, _ := claims["iss"].(string); a.Issuer != "" && iss != a.Issuer {
+	// An authorizer without an issuer or audience refuses every token.
+	if iss, _ := claims["iss"].(string); iss != a.Issuer || a.Issuer == "" {
 		return fail(fmt.Sprintf("issuer %q is not %q", iss, a.Issuer))
 	}
-	if len(a.Audience) > 0 {
-		// aud when the token has one, else client_id.
-		var auds []string
-		switch v := claims["aud"].(type) {
-		case string:
-			auds = []string{v}
-		case []any:
-			for _, e := range v {
-				if s, ok := e.(string); ok {
-					auds = append(auds, s)
-				}
-			}
-		case nil:
-			if cid, ok := claims["client_id"].(string); ok {
-				auds = []string{cid}
-			}
-		}
-		if !slices.ContainsFunc(auds, func(x string) bool { return slices.Contains(a.Audience, x) }) {
-			return fail("no audience of the token is allowed")
-		}
+	if !slices.ContainsFunc(tokenAudiences(claims), func(x string) bool { return slices.Contains(a.Audience, x) }) {
+		return fail("no audience of the token is allowed")
 	}
 	now := time.Now().Unix()
 	if exp, ok := claims["exp"].(float64); ok && now >= int64(exp) {
@@ -108,5 +91,27 @@ func (s *Server) authorizeJWT(q *request, a *Authorizer, header string) *respons
 		return resp
 	}
 	q.ev.Authorizer = &proxyevent.Authorizer{JWTClaims: strClaims, JWTScopes: scopes}
+	return nil
+}
+
+// tokenAudiences returns the token's aud claim, a string or a list, or
+// without aud its client_id (Cognito access tokens carry no aud).
+func tokenAudiences(claims map[string]any) []string {
+	switch v := claims["aud"].(type) {
+	case string:
+		return []string{v}
+	case []any:
+		var auds []string
+		for _, e := range v {
+			if s, ok := e.(string); ok {
+				auds = append(auds, s)
+			}
+		}
+		return auds
+	case nil:
+		if cid, ok := claims["client_id"].(string); ok {
+			return []string{cid}
+		}
+	}
 	return nil
 }

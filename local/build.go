@@ -3,8 +3,10 @@
 package local
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,12 +15,11 @@ import (
 	"github.com/httpapi-cdk/httpapi/internal/gopkg"
 )
 
-// build compiles a function's Go package for this machine into dir. The
-// package and the logical id come from a template, which is input, not a
-// script: the package must name one package (never a flag or a pattern)
-// and is passed after "--"; the logical id, which names the binary, must
-// be alphanumeric, as CloudFormation requires.
-func build(ctx context.Context, fn *Function, dir string) (string, error) {
+// build compiles a function's Go package for this machine into dir. It
+// builds in the function's module (see [Function].ModuleDir), so the
+// emulator runs from any directory; without one, in the current directory,
+// and when the recorded module was not found there, it says so on log.
+func build(ctx context.Context, fn *Function, dir string, log io.Writer) (string, error) {
 	if err := gopkg.Check(fn.GoPackage); err != nil {
 		return "", fmt.Errorf("building %s: GoPackage %q is not allowed: %v", fn.LogicalID, fn.GoPackage, err)
 	}
@@ -29,10 +30,21 @@ func build(ctx context.Context, fn *Function, dir string) (string, error) {
 	if runtime.GOOS == "windows" {
 		out += ".exe"
 	}
+	moduleDir, why := buildDir(fn)
 	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-o", out, "--", fn.GoPackage)
+	cmd.Dir = moduleDir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if output, err := cmd.CombinedOutput(); err != nil {
+		if bytes.Contains(output, []byte("no required module provides package")) || bytes.Contains(output, []byte("go.mod file not found")) {
+			// The go command's hint, go get, would add the function's
+			// module to whatever module this is: never what is wanted.
+			return "", fmt.Errorf("building %s: %s", fn.LogicalID, packageNotFound(fn, why))
+		}
 		return "", fmt.Errorf("building %s (%s): %v\n%s", fn.LogicalID, fn.GoPackage, err, output)
+	}
+	if fn.ModuleDir != "" && moduleDir == "" {
+		wd, _ := os.Getwd()
+		fmt.Fprintf(log, "local: %s: built %s from the current directory %s, which may hold other code than synthesis saw: %s\n", fn.LogicalID, fn.GoPackage, wd, why)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package local
 
 import (
 	"context"
+	"io"
 	"strings"
 	"testing"
 )
@@ -22,7 +23,7 @@ func TestBuildRefusesUntrustedValues(t *testing.T) {
 		{Function{LogicalID: "../../bin/Fn", GoPackage: "./hellofn"},
 			`building function "../../bin/Fn": a logical id must be 1 to 255 letters and digits`},
 	} {
-		_, err := build(context.Background(), &tc.fn, t.TempDir())
+		_, err := build(context.Background(), &tc.fn, t.TempDir(), io.Discard)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("build(%+v) = %v, want an error starting with %q", tc.fn, err, tc.want)
 		}

@@ -3,10 +3,22 @@
 package local
 
 import (
+	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 )
+
+// check reports a configuration API Gateway rejects at deployment, which
+// the emulator refuses to serve rather than answer with headers no
+// deployed API sends.
+func (c *Cors) check() error {
+	if c.AllowCredentials && slices.Contains(c.AllowOrigins, "*") {
+		return fmt.Errorf(`CorsConfiguration: AllowCredentials with AllowOrigins "*" is rejected by API Gateway ("allow-credentials is not supported if 'allow-origin' is *"): list the allowed origins, or turn credentials off`)
+	}
+	return nil
+}
 
 // preflight is API Gateway's automatic answer to a CORS preflight request
 // that no route takes (docs/api-gateway-behavior.md R-CORS-1, R-CORS-2).

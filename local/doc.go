@@ -4,10 +4,14 @@
 //
 // It reads the synthesized CloudFormation templates, not Go values: routes,
 // integrations (payload format, timeout), stages (variables), CORS, and for
-// each function its Go package (template metadata written by gofunction),
-// environment, memory and timeout. What it cannot serve faithfully is
-// reported by [LoadAssembly], [LoadTemplate] and [ParseTemplate] as a
-// [Problem], never silently mis-served.
+// each function its Go package and the module that holds it (template
+// metadata written by gofunction: the module's directory relative to the
+// CDK app's, which it takes to be the one above the cloud assembly, so the
+// emulator runs from any directory), environment, memory and timeout. The
+// stacks of CDK Stages (nested cloud assemblies) are read too, named
+// "Prod/Api". What it cannot serve faithfully is
+// reported by [LoadAssembly], [LoadTemplate] and [ParseTemplate] as a [Problem], never
+// silently mis-served.
 //
 // [New] runs the functions and returns the gateway, an [http.Handler].
 // In a test, [Options].Handlers runs them in the test's own process

@@ -76,6 +76,7 @@ type Server struct {
 	buildDir  string
 	ownsDir   bool
 	apiID     string
+	region    string // the API's region, or DefaultRegion
 	authCache authCache
 	jwtKeys   *KeySet
 }
@@ -98,13 +99,21 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 	if o.AccessLog == nil {
 		o.AccessLog = os.Stdout
 	}
+	if api.Cors != nil {
+		if err := api.Cors.check(); err != nil {
+			return nil, fmt.Errorf("%s/%s: %w", api.Stack, api.LogicalID, err)
+		}
+	}
 	if len(o.FunctionCPUs) > 0 {
 		if err := checkCPUs(o.FunctionCPUs); err != nil {
 			return nil, fmt.Errorf("Options.FunctionCPUs: %w", err)
 		}
 	}
 	s := &Server{api: api, routes: map[route.Key]*Route{}, stages: map[string]*Stage{}, formats: map[string][]logSegment{}, pools: map[string]*pool{},
-		log: o.Log, accessLog: o.AccessLog, buildDir: o.BuildDir, apiID: apiID(api.LogicalID), jwtKeys: o.JWTKeys}
+		log: o.Log, accessLog: o.AccessLog, buildDir: o.BuildDir, apiID: apiID(api.LogicalID), region: api.Region, jwtKeys: o.JWTKeys}
+	if s.region == "" {
+		s.region = DefaultRegion
+	}
 	keys := make([]route.Key, 0, len(api.Routes))
 	for i := range api.Routes {
 		r := &api.Routes[i]
@@ -150,7 +159,7 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			bin, err := build(ctx, fn, s.buildDir)
+			bin, err := build(ctx, fn, s.buildDir, o.Log)
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {

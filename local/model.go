@@ -5,6 +5,8 @@ package local
 import (
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -19,6 +21,9 @@ type API struct {
 	LogicalID string
 	// Name is the API's name.
 	Name string
+	// Region is the region of the API's stack: the region of its
+	// environment, else DefaultRegion. AWS::Region resolves to it.
+	Region string
 	// Routes are the API's routes.
 	Routes []Route
 	// Stages are the API's stages, $default first if present.
@@ -56,8 +61,15 @@ type Authorizer struct {
 	LogicalID      string
 	Type           string // "JWT" or "REQUEST"
 	IdentitySource []string
-	Issuer         string
-	Audience       []string
+	// JWT authorizers: the issuer and audiences, resolved from the
+	// template (literals, pseudo parameters, Fn::Join and Fn::Sub of them).
+	Issuer   string
+	Audience []string
+	// Refuse, when not empty, says why every request this authorizer
+	// guards is answered 401: a value the emulator cannot know before
+	// deployment (a user pool's id, a client id). The authorizer fails
+	// closed, never open.
+	Refuse string
 	// Lambda authorizers:
 	Function       string
 	PayloadFormat  string
@@ -90,7 +102,15 @@ type Function struct {
 	LogicalID string
 	// GoPackage is the package to build: an import path or a relative
 	// directory, never a flag or a pattern: New refuses to build those.
-	GoPackage   string
+	GoPackage string
+	// ModulePath is the path of the Go module that holds GoPackage, as
+	// synthesis recorded it; "" when the template does not say.
+	ModulePath string
+	// ModuleDir is where that module's root should be: the directory
+	// synthesis recorded relative to the CDK app's, taken to be the
+	// directory above the cloud assembly. "" when unknown; the package is
+	// then built from the current directory.
+	ModuleDir   string
 	Environment map[string]string
 	MemorySize  int
 	Timeout     time.Duration
@@ -107,24 +127,51 @@ func (p Problem) String() string { return p.Resource + ": " + p.Message }
 // errNoAPI is returned by Select when nothing matches.
 var errNoAPI = errors.New("no HTTP API")
 
-// Select picks one API by stack name and API logical id or name; empty
-// values match anything, but the choice must be unique.
+// Select picks one API by stack name ("Api", or "Prod/Api" for a stack of
+// CDK Stage Prod) and API logical id or name; empty values match anything,
+// but the choice must be unique. When nothing matches, the error lists what
+// there is.
 func Select(apis []*API, stack, api string) (*API, error) {
-	var found []*API
+	var found, inStack []*API
 	for _, a := range apis {
-		if (stack == "" || a.Stack == stack) && (api == "" || a.LogicalID == api || a.Name == api) {
-			found = append(found, a)
+		if stack == "" || a.Stack == stack {
+			inStack = append(inStack, a)
+			if api == "" || a.LogicalID == api || a.Name == api {
+				found = append(found, a)
+			}
 		}
 	}
-	switch len(found) {
-	case 0:
-		return nil, fmt.Errorf("%w matches stack %q and API %q", errNoAPI, stack, api)
-	case 1:
+	switch {
+	case len(apis) == 0:
+		return nil, fmt.Errorf("%w in the cloud assembly", errNoAPI)
+	case len(inStack) == 0:
+		var stacks []string
+		for _, a := range apis {
+			if !slices.Contains(stacks, a.Stack) {
+				stacks = append(stacks, a.Stack)
+			}
+		}
+		return nil, fmt.Errorf("%w in stack %q; the stacks with one are: %s", errNoAPI, stack, strings.Join(stacks, ", "))
+	case len(found) == 0:
+		return nil, fmt.Errorf("%w %q in %s; choose one of: %s", errNoAPI, api, stackOrAll(stack), describe(inStack))
+	case len(found) == 1:
 		return found[0], nil
 	}
-	var names []string
-	for _, a := range found {
-		names = append(names, a.Stack+"/"+a.LogicalID+" ("+a.Name+")")
+	return nil, fmt.Errorf("%d HTTP APIs match; choose one with -stack and -api: %s", len(found), describe(found))
+}
+
+func stackOrAll(stack string) string {
+	if stack == "" {
+		return "any stack"
 	}
-	return nil, fmt.Errorf("%d HTTP APIs match; choose one with -stack and -api: %s", len(found), strings.Join(names, ", "))
+	return "stack " + strconv.Quote(stack)
+}
+
+// describe lists APIs as "-stack S -api ID (name)".
+func describe(apis []*API) string {
+	var names []string
+	for _, a := range apis {
+		names = append(names, fmt.Sprintf("-stack %s -api %s (%s)", a.Stack, a.LogicalID, a.Name))
+	}
+	return strings.Join(names, ", ")
 }

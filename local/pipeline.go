@@ -27,7 +27,7 @@ type request struct {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	q := &request{r: r, ev: proxyevent.Request{HTTP: r, ID: proxyevent.NewRequestID(), Time: time.Now(), APIID: s.apiID}}
+	q := &request{r: r, ev: proxyevent.Request{HTTP: r, ID: proxyevent.NewRequestID(), Time: time.Now(), APIID: s.apiID, Region: s.region}}
 	q.ev.SourceIP, _, _ = net.SplitHostPort(r.RemoteAddr)
 	resp := s.serve(q)
 	s.write(w, q, resp)

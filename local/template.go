@@ -5,6 +5,7 @@ package local
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -20,6 +21,9 @@ import (
 // template is the part of a CloudFormation template the emulator reads.
 type template struct {
 	stack, path string
+	region      string              // the stack's region: AWS::Region
+	appDir      string              // the CDK app's directory, absolute; "" when unknown
+	Parameters  map[string]any      `json:"Parameters"`
 	Resources   map[string]resource `json:"Resources"`
 	Outputs     map[string]struct {
 		Value  any `json:"Value"`
@@ -36,38 +40,113 @@ type resource struct {
 }
 
 // LoadAssembly reads every stack template of a cloud assembly directory
-// (cdk.out) and returns its HTTP APIs.
+// (cdk.out), and of the nested assemblies of its CDK Stages, and returns
+// their HTTP APIs. A stack is named as the CDK names it: "Api" at the top
+// level, "Prod/Api" inside Stage Prod. An API's routes may come from other
+// stacks of its assembly, through the export of its id.
 func LoadAssembly(dir string) ([]*API, error) {
+	var assemblies [][]*template
+	if err := readAssembly(dir, "", 0, &assemblies); err != nil {
+		return nil, err
+	}
+	appDir := ""
+	if abs, err := filepath.Abs(dir); err == nil {
+		appDir = filepath.Dir(abs) // cdk.out is in the app's directory
+	}
+	var apis []*API
+	for _, templates := range assemblies {
+		for _, t := range templates {
+			t.appDir = appDir
+		}
+		found, err := assemblyAPIs(templates)
+		if err != nil {
+			return nil, err
+		}
+		apis = append(apis, found...)
+	}
+	return apis, nil
+}
+
+// maxAssemblyDepth bounds how deep Stages nest, against a manifest that
+// names its own directory.
+const maxAssemblyDepth = 16
+
+// readAssembly reads the stack templates of the cloud assembly in dir, one
+// group per assembly, nested assemblies after their parent. stage is the
+// assembly's Stage path ("" at the top), for stacks without a displayName.
+func readAssembly(dir, stage string, depth int, assemblies *[][]*template) error {
+	if depth > maxAssemblyDepth {
+		return fmt.Errorf("%s: cloud assemblies nest more than %d deep", dir, maxAssemblyDepth)
+	}
 	b, err := os.ReadFile(filepath.Join(dir, "manifest.json"))
 	if err != nil {
-		return nil, fmt.Errorf("reading the cloud assembly (run `make synth` first?): %w", err)
+		if depth == 0 {
+			return fmt.Errorf("reading the cloud assembly (run `make synth` first?): %w", err)
+		}
+		return fmt.Errorf("reading the nested cloud assembly of Stage %s: %w", stage, err)
 	}
 	var manifest struct {
 		Artifacts map[string]struct {
-			Type       string `json:"type"`
-			Properties struct {
-				TemplateFile string `json:"templateFile"`
+			Type        string `json:"type"`
+			Environment string `json:"environment"`
+			DisplayName string `json:"displayName"`
+			Properties  struct {
+				TemplateFile  string `json:"templateFile"`
+				DirectoryName string `json:"directoryName"`
+				DisplayName   string `json:"displayName"`
 			} `json:"properties"`
 		} `json:"artifacts"`
 	}
 	if err := json.Unmarshal(b, &manifest); err != nil {
-		return nil, fmt.Errorf("%s/manifest.json: %w", dir, err)
+		return fmt.Errorf("%s: %w", filepath.Join(dir, "manifest.json"), err)
 	}
-	var names []string
-	for name, a := range manifest.Artifacts {
-		if a.Type == "aws:cloudformation:stack" {
-			names = append(names, name)
+	qualified := func(name string) string {
+		if stage == "" {
+			return name
+		}
+		return stage + "/" + name
+	}
+	var templates []*template
+	var nested []string
+	for _, id := range slices.Sorted(maps.Keys(manifest.Artifacts)) {
+		a := manifest.Artifacts[id]
+		switch a.Type {
+		case "aws:cloudformation:stack":
+			name := a.DisplayName
+			if name == "" {
+				name = qualified(id)
+			}
+			t, err := readTemplate(filepath.Join(dir, a.Properties.TemplateFile), name, environmentRegion(a.Environment))
+			if err != nil {
+				return err
+			}
+			templates = append(templates, t)
+		case "cdk:cloud-assembly":
+			d := a.Properties.DirectoryName
+			if !filepath.IsLocal(d) || filepath.Clean(d) == "." {
+				return fmt.Errorf("%s: artifact %s: directoryName %q is not a subdirectory", filepath.Join(dir, "manifest.json"), id, d)
+			}
+			nested = append(nested, id)
 		}
 	}
-	sort.Strings(names)
-	templates := make([]*template, len(names))
-	for i, name := range names {
-		t, err := readTemplate(filepath.Join(dir, manifest.Artifacts[name].Properties.TemplateFile), name)
-		if err != nil {
-			return nil, err
+	slices.SortFunc(templates, func(a, b *template) int { return strings.Compare(a.stack, b.stack) })
+	*assemblies = append(*assemblies, templates)
+	for _, id := range nested {
+		a := manifest.Artifacts[id]
+		name := a.Properties.DisplayName
+		if name == "" {
+			name = qualified(strings.TrimPrefix(id, "assembly-"))
 		}
-		templates[i] = t
+		if err := readAssembly(filepath.Join(dir, a.Properties.DirectoryName), name, depth+1, assemblies); err != nil {
+			return err
+		}
 	}
+	return nil
+}
+
+// assemblyAPIs returns the HTTP APIs of the stacks of one assembly, with
+// the routes other stacks of it add through exports.
+func assemblyAPIs(templates []*template) ([]*API, error) {
 	// Exports: "export name" -> "stack/logical id" of what they Ref.
 	exports := map[string]string{}
 	for _, t := range templates {
@@ -105,10 +184,11 @@ func LoadAssembly(dir string) ([]*API, error) {
 
 // LoadTemplate reads one CloudFormation template and returns its HTTP APIs.
 func LoadTemplate(path, stack string) ([]*API, error) {
-	t, err := readTemplate(path, stack)
+	t, err := readTemplate(path, stack, DefaultRegion)
 	if err != nil {
 		return nil, err
 	}
+	t.appDir = templateAppDir(path)
 	return t.apis()
 }
 
@@ -120,24 +200,54 @@ func LoadTemplate(path, stack string) ([]*API, error) {
 //	b, _ := json.Marshal(tpl)
 //	apis, err := local.ParseTemplate(b, *stack.StackName())
 func ParseTemplate(template []byte, stack string) ([]*API, error) {
-	t, err := parseTemplate(template, stack, "stack "+stack)
+	t, err := parseTemplate(template, stack, "stack "+stack, DefaultRegion)
 	if err != nil {
 		return nil, err
 	}
 	return t.apis()
 }
 
-func readTemplate(path, stack string) (*template, error) {
+// templateAppDir returns the directory of the CDK app that synthesized
+// the template at path, when the template is in a cloud assembly: the
+// directory above the outermost assembly. It returns "" otherwise.
+func templateAppDir(path string) string {
+	dir, err := filepath.Abs(filepath.Dir(path))
+	if err != nil {
+		return ""
+	}
+	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
+		return ""
+	}
+	for {
+		parent := filepath.Dir(dir)
+		if _, err := os.Stat(filepath.Join(parent, "manifest.json")); err != nil || parent == dir {
+			return parent
+		}
+		dir = parent
+	}
+}
+
+// environmentRegion returns the region of a stack environment,
+// "aws://ACCOUNT/REGION", or DefaultRegion when it names none.
+func environmentRegion(env string) string {
+	_, region, _ := strings.Cut(strings.TrimPrefix(env, "aws://"), "/")
+	if region == "" || region == "unknown-region" {
+		return DefaultRegion
+	}
+	return region
+}
+
+func readTemplate(path, stack, region string) (*template, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
 	}
-	return parseTemplate(b, stack, path)
+	return parseTemplate(b, stack, path, region)
 }
 
 // parseTemplate decodes a template; source names it in errors.
-func parseTemplate(b []byte, stack, source string) (*template, error) {
-	t := &template{stack: stack, path: source}
+func parseTemplate(b []byte, stack, source, region string) (*template, error) {
+	t := &template{stack: stack, path: source, region: region}
 	if err := json.Unmarshal(b, t); err != nil {
 		return nil, fmt.Errorf("%s: %w", source, err)
 	}
@@ -201,7 +311,7 @@ func (t *template) api(stack, id string) (*API, error) {
 		Name              string `json:"Name"`
 		ProtocolType      string `json:"ProtocolType"`
 		CorsConfiguration *struct {
-			AllowOrigins     []string `json:"AllowOrigins"`
+			AllowOrigins     []any    `json:"AllowOrigins"`
 			AllowMethods     []string `json:"AllowMethods"`
 			AllowHeaders     []string `json:"AllowHeaders"`
 			ExposeHeaders    []string `json:"ExposeHeaders"`
@@ -215,15 +325,23 @@ func (t *template) api(stack, id string) (*API, error) {
 	if p.ProtocolType != "HTTP" {
 		return nil, nil // a WebSocket API is not ours to serve
 	}
-	api := &API{Stack: stack, LogicalID: id, Name: p.Name, Functions: map[string]*Function{}}
+	api := &API{Stack: stack, LogicalID: id, Name: p.Name, Region: t.region, Functions: map[string]*Function{}}
+	problem := api.problem
 	if c := p.CorsConfiguration; c != nil {
-		api.Cors = &Cors{AllowOrigins: c.AllowOrigins, AllowMethods: c.AllowMethods, AllowHeaders: c.AllowHeaders,
+		api.Cors = &Cors{AllowMethods: c.AllowMethods, AllowHeaders: c.AllowHeaders,
 			ExposeHeaders: c.ExposeHeaders, AllowCredentials: c.AllowCredentials, MaxAge: -1}
+		for _, v := range c.AllowOrigins {
+			origin, err := t.resolve(v)
+			if err != nil {
+				problem(id, "a CORS origin is not allowed, since %v", err)
+				continue
+			}
+			api.Cors.AllowOrigins = append(api.Cors.AllowOrigins, origin)
+		}
 		if c.MaxAge != nil {
 			api.Cors.MaxAge = *c.MaxAge
 		}
 	}
-	problem := api.problem
 	t.addRoutes(api, func(v any) bool { return ref(v) == id })
 
 	var resourceIDs []string
@@ -236,10 +354,10 @@ func (t *template) api(stack, id string) (*API, error) {
 		switch r.Type {
 		case "AWS::ApiGatewayV2::Stage":
 			var sp struct {
-				ApiId             any               `json:"ApiId"`
-				StageName         string            `json:"StageName"`
-				StageVariables    map[string]string `json:"StageVariables"`
-				AutoDeploy        bool              `json:"AutoDeploy"`
+				ApiId             any            `json:"ApiId"`
+				StageName         string         `json:"StageName"`
+				StageVariables    map[string]any `json:"StageVariables"`
+				AutoDeploy        bool           `json:"AutoDeploy"`
 				AccessLogSettings *struct {
 					Format string `json:"Format"`
 				} `json:"AccessLogSettings"`
@@ -253,7 +371,17 @@ func (t *template) api(stack, id string) (*API, error) {
 			if !sp.AutoDeploy {
 				problem(rid, "stage %s deploys manually; the emulator serves the template's routes on it as if deployed", sp.StageName)
 			}
-			s := Stage{Name: sp.StageName, Variables: sp.StageVariables}
+			s := Stage{Name: sp.StageName}
+			for _, k := range slices.Sorted(maps.Keys(sp.StageVariables)) {
+				v, err := t.resolve(sp.StageVariables[k])
+				if err != nil {
+					problem(rid, "stage variable %s is empty: %v", k, err)
+				}
+				if s.Variables == nil {
+					s.Variables = map[string]string{}
+				}
+				s.Variables[k] = v
+			}
 			if sp.AccessLogSettings != nil {
 				s.AccessLogFormat = sp.AccessLogSettings.Format
 			}
@@ -364,7 +492,7 @@ func (t *template) integration(id string, rt *Route, api *API, problem func(stri
 	if ip.TimeoutInMillis > 0 {
 		rt.Timeout = time.Duration(ip.TimeoutInMillis) * time.Millisecond
 	}
-	fn, why := t.function(ref(ip.IntegrationUri))
+	fn, why := t.function(ref(ip.IntegrationUri), problem)
 	if fn == nil {
 		rt.Unsupported = why
 		return
@@ -374,7 +502,7 @@ func (t *template) integration(id string, rt *Route, api *API, problem func(stri
 }
 
 // function resolves a Lambda function of the template built by gofunction.
-func (t *template) function(id string) (*Function, string) {
+func (t *template) function(id string, problem func(string, string, ...any)) (*Function, string) {
 	r, ok := t.Resources[id]
 	if !ok || r.Type != "AWS::Lambda::Function" {
 		return nil, "its integration does not invoke a Lambda function of this template (imported functions are not emulated)"
@@ -397,20 +525,56 @@ func (t *template) function(id string) (*Function, string) {
 		return nil, err.Error()
 	}
 	fn := &Function{LogicalID: id, GoPackage: pkg, Environment: map[string]string{}, MemorySize: fp.MemorySize, Timeout: time.Duration(fp.Timeout) * time.Second}
+	fn.ModulePath, _ = r.Metadata["httpapi:GoModule"].(string)
+	if dir, ok := r.Metadata["httpapi:GoModuleDir"].(string); ok && t.appDir != "" {
+		fn.ModuleDir = filepath.Join(t.appDir, filepath.FromSlash(dir))
+	}
 	if fn.MemorySize == 0 {
 		fn.MemorySize = 128
 	}
 	if fn.Timeout == 0 {
 		fn.Timeout = quota.DefaultFunctionTimeout
 	}
-	for k, v := range fp.Environment.Variables {
-		if s, ok := v.(string); ok {
-			fn.Environment[k] = s
-		} else {
-			fn.Environment[k] = "" // a token (Ref, GetAtt): no local value
+	for _, k := range slices.Sorted(maps.Keys(fp.Environment.Variables)) {
+		s, err := t.resolve(fp.Environment.Variables[k])
+		if err != nil {
+			problem(id, "environment variable %s is empty: %v", k, err)
 		}
+		fn.Environment[k] = s
 	}
 	return fn, ""
+}
+
+// jwtConfiguration sets a JWT authorizer's issuer and audience, resolved
+// as far as the template allows; what cannot be resolved makes the
+// authorizer refuse every request (it fails closed, never open).
+func (t *template) jwtConfiguration(a *Authorizer, c *struct {
+	Audience []any `json:"Audience"`
+	Issuer   any   `json:"Issuer"`
+}) {
+	if c == nil || c.Issuer == nil || len(c.Audience) == 0 {
+		a.Refuse = "the JWT authorizer has no JwtConfiguration with an Issuer and an Audience (CloudFormation requires both)"
+		return
+	}
+	iss, err := t.resolve(c.Issuer)
+	if err != nil {
+		a.Refuse = "its issuer cannot be known before deployment: " + err.Error()
+		return
+	}
+	if iss == "" {
+		a.Refuse = "its issuer is empty"
+		return
+	}
+	a.Issuer = iss
+	for _, v := range c.Audience {
+		aud, err := t.resolve(v)
+		if err != nil {
+			a.Issuer, a.Audience = "", nil
+			a.Refuse = "its audience cannot be known before deployment: " + err.Error()
+			return
+		}
+		a.Audience = append(a.Audience, aud)
+	}
 }
 
 // authorizer resolves a route's authorizer.
@@ -427,8 +591,8 @@ func (t *template) authorizer(id string, rt *Route, api *API, problem func(strin
 		EnableSimpleResponses          bool     `json:"EnableSimpleResponses"`
 		AuthorizerResultTtlInSeconds   int      `json:"AuthorizerResultTtlInSeconds"`
 		JwtConfiguration               *struct {
-			Audience []string `json:"Audience"`
-			Issuer   any      `json:"Issuer"`
+			Audience []any `json:"Audience"`
+			Issuer   any   `json:"Issuer"`
 		} `json:"JwtConfiguration"`
 	}
 	if _, ok := t.Resources[id]; !ok {
@@ -442,13 +606,14 @@ func (t *template) authorizer(id string, rt *Route, api *API, problem func(strin
 	a := &Authorizer{LogicalID: id, Type: ap.AuthorizerType, IdentitySource: ap.IdentitySource}
 	switch ap.AuthorizerType {
 	case "JWT":
-		if ap.JwtConfiguration != nil {
-			a.Audience = ap.JwtConfiguration.Audience
-			a.Issuer, _ = ap.JwtConfiguration.Issuer.(string)
+		t.jwtConfiguration(a, ap.JwtConfiguration)
+		if a.Refuse != "" {
+			problem(id, "every request to its routes is answered 401: %s", a.Refuse)
+			break
 		}
-		problem(id, "JWT signatures are verified only against a local key set (-jwks, Options.JWTKeys): the issuer's keys are not fetched; issuer, audience, expiry and scopes are checked")
+		problem(id, "JWT signatures are verified only against a local key set (-jwks, Options.JWTKeys): the issuer's keys are not fetched; issuer %q, audience %q, expiry and scopes are checked", a.Issuer, a.Audience)
 	case "REQUEST":
-		fn, why := t.function(ref(ap.AuthorizerUri))
+		fn, why := t.function(ref(ap.AuthorizerUri), problem)
 		if fn == nil {
 			rt.Unsupported = "Lambda authorizer: " + why
 			return

@@ -62,6 +62,8 @@ type Request struct {
 	PathParameters map[string]string
 	// SourceIP is the client's IP address.
 	SourceIP string
+	// Region is the API's AWS region, which ARNs name; "" means [Region].
+	Region string
 	// Authorizer is what the route's authorizer established; nil when the
 	// route has none.
 	Authorizer *Authorizer
@@ -211,7 +213,11 @@ func (r *Request) AuthorizerEvent(format string, identity []string) ([]byte, err
 // RouteARN is the ARN an authorizer's IAM policy is evaluated against: the
 // stage, the method, and the path without the stage prefix.
 func (r *Request) RouteARN() string {
-	return "arn:aws:execute-api:" + Region + ":" + AccountID + ":" + r.APIID + "/" + r.Stage + "/" + r.HTTP.Method + r.RoutePath()
+	region := r.Region
+	if region == "" {
+		region = Region
+	}
+	return "arn:aws:execute-api:" + region + ":" + AccountID + ":" + r.APIID + "/" + r.Stage + "/" + r.HTTP.Method + r.RoutePath()
 }
 
 // RoutePath returns the decoded request path without the named stage's
@@ -270,8 +276,12 @@ func (r *Request) encodeBody() (string, bool) {
 func (r *Request) gatewayHeaders() (map[string][]string, []string) {
 	h := make(map[string][]string, len(r.HTTP.Header)+6)
 	var cookies []string
+	hop := connectionHeaders(r.HTTP.Header)
 	for name, values := range r.HTTP.Header {
 		lname := strings.ToLower(name)
+		if hopByHop[lname] || hop[lname] {
+			continue // the connection's own, not forwarded (RFC 9110 §7.6.1)
+		}
 		if lname == "cookie" {
 			for _, v := range values {
 				for _, c := range strings.Split(v, ";") {
@@ -327,12 +337,43 @@ func ParseQuery(raw string) map[string][]string {
 	return values
 }
 
-func (r *Request) domainPrefix() string {
+// hopByHop are the headers that belong to one connection: API Gateway
+// does not pass them to the integration (no captured event carries one).
+var hopByHop = map[string]bool{
+	"connection": true, "keep-alive": true, "proxy-connection": true, "te": true,
+	"trailer": true, "transfer-encoding": true, "upgrade": true,
+}
+
+// connectionHeaders returns the header names, lower-cased, that the
+// Connection header lists: they are hop-by-hop too.
+func connectionHeaders(h http.Header) map[string]bool {
+	var names map[string]bool
+	for _, v := range h.Values("Connection") {
+		for _, name := range strings.Split(v, ",") {
+			if name = strings.ToLower(strings.TrimSpace(name)); name != "" {
+				if names == nil {
+					names = map[string]bool{}
+				}
+				names[name] = true
+			}
+		}
+	}
+	return names
+}
+
+// DomainName is the request's host without the port: API Gateway's
+// domain names never carry one.
+func (r *Request) DomainName() string {
 	host, _, err := net.SplitHostPort(r.HTTP.Host)
 	if err != nil {
-		host = r.HTTP.Host
+		return r.HTTP.Host
 	}
-	prefix, _, _ := strings.Cut(host, ".")
+	return host
+}
+
+// DomainPrefix is the domain name's first label.
+func (r *Request) DomainPrefix() string {
+	prefix, _, _ := strings.Cut(r.DomainName(), ".")
 	return prefix
 }
 
@@ -358,7 +399,7 @@ func (r *Request) v2() *eventV2 {
 		Version: "2.0", RouteKey: r.Route.String(), RawPath: path, RawQueryString: r.HTTP.URL.RawQuery,
 		Cookies: cookies, Headers: make(map[string]string, len(headers)), PathParameters: r.PathParameters,
 		RequestContext: contextV2{
-			AccountID: AccountID, APIID: r.APIID, Authorizer: r.authorizerV2(), DomainName: r.HTTP.Host, DomainPrefix: r.domainPrefix(),
+			AccountID: AccountID, APIID: r.APIID, Authorizer: r.authorizerV2(), DomainName: r.DomainName(), DomainPrefix: r.DomainPrefix(),
 			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{
 				Method: r.HTTP.Method, Path: path, Protocol: "HTTP/1.1", SourceIP: r.SourceIP, UserAgent: r.HTTP.UserAgent(),
 			},
@@ -397,7 +438,7 @@ func (r *Request) v1() *eventV1 {
 		Headers: make(map[string]string, len(headers)), MultiValueHeaders: headers,
 		PathParameters: r.PathParameters,
 		RequestContext: events.APIGatewayProxyRequestContext{
-			AccountID: AccountID, ResourceID: r.Route.String(), Stage: r.Stage, DomainName: r.HTTP.Host, DomainPrefix: r.domainPrefix(),
+			AccountID: AccountID, ResourceID: r.Route.String(), Stage: r.Stage, DomainName: r.DomainName(), DomainPrefix: r.DomainPrefix(),
 			RequestID: r.ID, ExtendedRequestID: r.ID, Protocol: "HTTP/1.1", ResourcePath: resource, Path: r.HTTP.URL.Path,
 			HTTPMethod: r.HTTP.Method, RequestTime: CLFTime(r.Time), RequestTimeEpoch: r.Time.UnixMilli(), APIID: r.APIID,
 			Identity: events.APIGatewayRequestIdentity{SourceIP: r.SourceIP, UserAgent: r.HTTP.UserAgent()},

@@ -48,8 +48,13 @@ func TestImportableByStrangers(t *testing.T) {
 		t.Errorf("permission resources %q", arns)
 	}
 	for _, fn := range resources(tpl, "AWS::Lambda::Function") {
-		if pkg := fn["Metadata"].(map[string]any)["httpapi:GoPackage"]; pkg != "example.com/consumer/handler" {
+		md := fn["Metadata"].(map[string]any)
+		if pkg := md["httpapi:GoPackage"]; pkg != "example.com/consumer/handler" {
 			t.Errorf("function package %v", pkg)
+		}
+		// The app runs in the module's root: the emulator finds the module there.
+		if mod, dir := md["httpapi:GoModule"], md["httpapi:GoModuleDir"]; mod != "example.com/consumer" || dir != "." {
+			t.Errorf("function module %v in %v, want example.com/consumer in .", mod, dir)
 		}
 	}
 	if n := len(resources(tpl, "AWS::ApiGatewayV2::Api")); n != 1 {

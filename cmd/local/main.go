@@ -8,6 +8,9 @@
 // of that JSON Web Key Set file, as API Gateway does with the issuer's
 // jwks_uri; without it they check claims and scopes only.
 //
+// Stacks of CDK Stages are named by their stage-qualified name, as the CDK
+// names them: -stack Prod/Api.
+//
 // On Linux with two or more CPUs it runs the gateway on the first half of
 // the CPUs it may use and the function processes on the other half (-pin):
 // sharing every CPU, the two sides evict each other's caches at every
@@ -51,7 +54,7 @@ func main() {
 func run() error {
 	cdkOut := flag.String("cdk-out", "cdk.out", "cloud assembly `directory` to read")
 	templateFile := flag.String("template", "", "read this template `file` instead of a cloud assembly")
-	stack := flag.String("stack", "", "stack `name` (default: the only stack with an HTTP API)")
+	stack := flag.String("stack", "", "stack `name`, \"Prod/Api\" for a stack of CDK Stage Prod (default: the only stack with an HTTP API)")
 	apiID := flag.String("api", "", "API logical id or name (default: the only HTTP API)")
 	host := flag.String("host", "127.0.0.1", "address to listen on")
 	port := flag.Int("port", 3000, "port to listen on (0: any free port)")
@@ -97,7 +100,7 @@ func run() error {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	fmt.Fprintf(os.Stderr, "local: building %d function(s) of %s/%s\n", len(api.Functions), api.Stack, api.LogicalID)
+	fmt.Fprintf(os.Stderr, "local: building %d function(s) of stack %s, API %s (region %s: AWS::Region and ARNs)\n", len(api.Functions), api.Stack, api.LogicalID, api.Region)
 	// Access log and function logs are written in batches every 50 ms: one
 	// write per line would cost two system calls per request.
 	stdout, stderr := newBatchWriter(os.Stdout), newBatchWriter(os.Stderr)

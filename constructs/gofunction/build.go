@@ -21,6 +21,8 @@ type built struct {
 	dir        string // holds exactly one file, bootstrap
 	hash       string // see sourceHash
 	importPath string
+	modulePath string // the main module's path, from its go.mod
+	moduleDir  string // the main module's root directory, absolute
 }
 
 // plan is what a build of one package for one architecture needs, known
@@ -103,7 +105,7 @@ func (p *plan) build() (*built, error) {
 	root := filepath.Join(cache, "httpapi-gofunction", p.tc.GOVERSION)
 	// No dots in the last element: CDK would take them for an extension.
 	out := filepath.Join(root, p.hash)
-	b := &built{dir: out, hash: p.hash, importPath: p.main.ImportPath}
+	b := &built{dir: out, hash: p.hash, importPath: p.main.ImportPath, modulePath: p.main.Module.Path, moduleDir: p.main.Module.Dir}
 	if complete(out) {
 		return b, nil
 	}

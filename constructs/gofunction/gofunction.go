@@ -21,6 +21,8 @@ package gofunction
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"sort"
 	"time"
@@ -52,6 +54,18 @@ const (
 // function was built from. The local emulator reads it to build the same
 // package for the host.
 const MetadataPackage = "httpapi:GoPackage"
+
+// MetadataModule is the template metadata key whose value is the path of
+// the Go module that holds [MetadataPackage], as its go.mod declares it.
+const MetadataModule = "httpapi:GoModule"
+
+// MetadataModuleDir is the template metadata key whose value is the root
+// directory of that module relative to the directory synthesis ran in (the
+// CDK app's directory, where cdk.json is), with forward slashes: "." when
+// the app is the module's root. The local emulator builds the package
+// there, so it runs from any directory. It is absent when the module is
+// not reachable by a relative path (another volume).
+const MetadataModuleDir = "httpapi:GoModuleDir"
 
 // Props configure a [Function].
 type Props struct {
@@ -191,8 +205,27 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 		Description:   description,
 		Tracing:       tracing,
 	})
-	f.lambda.Node().DefaultChild().(awscdk.CfnResource).AddMetadata(jsii.String(MetadataPackage), b.importPath)
+	cfn := f.lambda.Node().DefaultChild().(awscdk.CfnResource)
+	cfn.AddMetadata(jsii.String(MetadataPackage), b.importPath)
+	cfn.AddMetadata(jsii.String(MetadataModule), b.modulePath)
+	if dir, ok := relativeToApp(b.moduleDir); ok {
+		cfn.AddMetadata(jsii.String(MetadataModuleDir), dir)
+	}
 	return f
+}
+
+// relativeToApp returns dir relative to the working directory, the CDK
+// app's directory, with forward slashes.
+func relativeToApp(dir string) (string, bool) {
+	wd, err := os.Getwd()
+	if err != nil {
+		return "", false
+	}
+	rel, err := filepath.Rel(wd, dir)
+	if err != nil {
+		return "", false
+	}
+	return filepath.ToSlash(rel), true
 }
 
 // withDefaults returns a copy of p with every unset field at its default.
