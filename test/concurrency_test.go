@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -60,8 +61,18 @@ func TestConcurrentSyntheses(t *testing.T) {
 			bootstraps++
 		}
 	}
-	if templates != 5 || bootstraps != 3 {
-		t.Errorf("the assembly holds %d templates and %d bootstraps, want 5 and 3", templates, bootstraps)
+	// One template per reference stack, one bootstrap per distinct Go
+	// package the templates name (equal assets are staged once).
+	packages := map[string]bool{}
+	for name, b := range want {
+		if strings.HasSuffix(name, ".template.json") {
+			for _, m := range regexp.MustCompile(`"httpapi:GoPackage": "([^"]+)"`).FindAllSubmatch(b, -1) {
+				packages[string(m[1])] = true
+			}
+		}
+	}
+	if templates != 5 || bootstraps != len(packages) || bootstraps < 3 {
+		t.Errorf("the assembly holds %d templates and %d bootstraps, want 5 and one per Go package %v", templates, bootstraps, slices.Sorted(maps.Keys(packages)))
 	}
 	for i, out := range outs[1:] {
 		got := assemblyFiles(t, out)

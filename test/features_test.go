@@ -46,7 +46,7 @@ func TestAuthorizers(t *testing.T) {
 	want := map[string]string{
 		"GET /hello": "NONE", "GET /hello/{name}": "NONE", "GET /pixel.png": "NONE", "GET /cookies": "CUSTOM",
 		"GET /report": "AWS_IAM", "POST /echo": "JWT", "GET /fail": "JWT", "$default": "JWT", "OPTIONS /": "NONE", "OPTIONS /{proxy+}": "NONE",
-		"GET /health": "NONE",
+		"GET /health": "NONE", "GET /notes/{id}": "JWT", "POST /notes": "JWT",
 	}
 	for _, r := range resources(j, "AWS::ApiGatewayV2::Route") {
 		p := props(r)

@@ -86,6 +86,7 @@ func TestProductionAPIInProcess(t *testing.T) {
 			stacks.FunctionPackage:   app.Router(quiet),
 			stacks.HealthPackage:     app.HealthRouter(quiet),
 			stacks.AuthorizerPackage: authorizer,
+			stacks.NotesPackage:      app.NotesMux(),
 		},
 		AccessLog: io.Discard,
 		Log:       io.Discard,
@@ -113,6 +114,8 @@ func TestProductionAPIInProcess(t *testing.T) {
 		{"Lambda authorizer admits", "GET", "/cookies", "Bearer reference-token", 200},
 		{"Lambda authorizer refuses", "GET", "/cookies", "Bearer wrong", 403},
 		{"IAM route is not emulated", "GET", "/report", "", 500},
+		{"net/http function without a token", "GET", "/notes/7", "", 401},
+		{"net/http function reads the JWT subject", "POST", "/notes", token(map[string]any{"iss": "https://auth.example.com", "aud": "reference-api", "sub": "u1", "exp": time.Now().Add(time.Hour).Unix()}), 201},
 	} {
 		req := httptest.NewRequest(tc.method, tc.target, strings.NewReader(`{"message":"hi"}`))
 		req.Header.Set("Content-Type", "application/json")
@@ -123,6 +126,9 @@ func TestProductionAPIInProcess(t *testing.T) {
 		srv.ServeHTTP(rec, req)
 		if rec.Code != tc.status {
 			t.Errorf("%s: %s %s: %d %s, want %d", tc.name, tc.method, tc.target, rec.Code, rec.Body, tc.status)
+		}
+		if tc.target == "/notes" && tc.status == http.StatusCreated && !strings.Contains(rec.Body.String(), `"owner":"u1"`) {
+			t.Errorf("%s: %s", tc.name, rec.Body)
 		}
 		if tc.target == "/health" && !strings.Contains(rec.Body.String(), `"payloadFormat":"1.0"`) {
 			t.Errorf("%s: %s", tc.name, rec.Body)
