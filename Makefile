@@ -13,12 +13,16 @@ export PATH := $(TOOLS):$(CURDIR)/.tools/venv/bin:$(PATH)
 
 all: synth test
 
-tools: $(TOOLS)/cdk
-
-$(TOOLS)/cdk: .tools/package.json .tools/package-lock.json
-	npm ci --prefix .tools --no-audit --no-fund --loglevel=error
+# npm ci runs only when the installed tools were not installed from this
+# exact lock file (its SHA-256 is kept beside them), not by timestamps: a
+# fresh clone or checkout has new timestamps but the same tools.
+tools:
+	@want=$$(sha256sum .tools/package-lock.json | cut -d' ' -f1); \
+	if [ ! -x $(TOOLS)/cdk ] || [ "$$(cat .tools/node_modules/.lock-sha256 2>/dev/null)" != "$$want" ]; then \
+		echo "npm ci --prefix .tools"; \
+		npm ci --prefix .tools --no-audit --no-fund --loglevel=error && echo "$$want" > .tools/node_modules/.lock-sha256 || exit 1; \
+	fi
 	@node --version | grep -q '^v22\.' || { echo "expected Node 22 from .tools, got $$(node --version)"; exit 1; }
-	touch $@
 
 modules:
 	go mod download
