@@ -19,6 +19,7 @@ func build(ctx context.Context, fn *Function, dir string) (string, error) {
 	}
 	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-o", out, fn.GoPackage)
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.SysProcAttr = childAttr()
 	if output, err := cmd.CombinedOutput(); err != nil {
 		return "", fmt.Errorf("building %s (%s): %v\n%s", fn.LogicalID, fn.GoPackage, err, output)
 	}

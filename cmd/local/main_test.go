@@ -1,0 +1,114 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// fixture is the emulator tests' template: the echo function behind two APIs.
+const fixture = "../../test/testdata/EmulatorFixture.template.json"
+
+// binary is cmd/local, built once for the tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	if os.Getenv(parentEnv) != "" {
+		parent() // this binary plays `go run`
+		return
+	}
+	dir, err := os.MkdirTemp("", "local-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "local")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building cmd/local: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// parentEnv makes the test binary the process that starts the emulator,
+// as `go run` does: it runs the command line in this variable, prints the
+// emulator's pid, passes its output on and waits.
+const parentEnv = "LOCAL_TEST_PARENT"
+
+func parent() {
+	args := strings.Split(os.Getenv(parentEnv), "\x1f")
+	cmd := exec.Command(args[0], args[1:]...)
+	cmd.Env = os.Environ()
+	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
+	if err := cmd.Start(); err != nil {
+		fmt.Println("error:", err)
+		os.Exit(1)
+	}
+	fmt.Printf("emulator pid %d\n", cmd.Process.Pid)
+	cmd.Wait()
+}
+
+// syncBuffer collects a process's output while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// What can be refused without building is refused before building: the
+// emulator runs without go on its PATH, so an attempt to build would fail
+// with another message, and leaves no build directory.
+func TestRefusedBeforeBuilding(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer busy.Close()
+	_, busyPort, _ := net.SplitHostPort(busy.Addr().String())
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown stage", []string{"-stage", "nope"}, `local: stage "nope" is not a stage of V2HttpApi59373207 (its stages: $default, dev)`},
+		{"port in use", []string{"-port", busyPort}, "bind: address already in use"},
+		{"negative concurrency", []string{"-concurrency", "-1"}, "local: -concurrency -1: want 1 or more processes per function"},
+		{"zero concurrency", []string{"-concurrency", "0"}, "local: -concurrency 0: want 1 or more processes per function"},
+		{"port out of range", []string{"-port", "70000"}, "local: -port 70000: want 0 (any free port) to 65535"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			cmd := exec.Command(binary, append([]string{"-template", fixture, "-api", "V2", "-port", "0"}, tc.args...)...)
+			cmd.Env = []string{"PATH=", "TMPDIR=" + tmp}
+			out, err := cmd.CombinedOutput()
+			if err == nil || cmd.ProcessState.ExitCode() != 1 {
+				t.Fatalf("exit %v, want 1:\n%s", err, out)
+			}
+			if !strings.Contains(string(out), tc.want) || strings.Contains(string(out), "building") {
+				t.Errorf("output:\n%s\nwant %q, and nothing built", out, tc.want)
+			}
+			if left, _ := filepath.Glob(filepath.Join(tmp, "*")); len(left) > 0 {
+				t.Errorf("left behind: %v", left)
+			}
+		})
+	}
+}
