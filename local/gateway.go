@@ -143,7 +143,11 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		}
 		s.buildDir, s.ownsDir = dir, true
 	}
-	fmt.Fprintf(s.log, "local: building %d function(s) of %s/%s\n", len(api.Functions), api.Stack, api.LogicalID)
+	name := api.LogicalID
+	if api.Stack != "" {
+		name = api.Stack + "/" + name
+	}
+	fmt.Fprintf(s.log, "local: building %d function(s) of %s\n", len(api.Functions), name)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var errs []error

@@ -68,12 +68,14 @@ func run() error {
 		return fmt.Errorf("-port %d: want 0 (any free port) to 65535", *port)
 	}
 	// A signal stops the emulator: its function processes, its build
-	// directory. After the first one, a second kills it at once.
+	// directory. After the first one, a second Ctrl-C kills it at once;
+	// more SIGTERMs do not (the death of the parent may send several, one
+	// per thread that inherited the request for it).
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
 	defer stop()
 	go func() {
 		<-ctx.Done()
-		stop()
+		signal.Reset(os.Interrupt)
 	}()
 
 	var jwtKeys *local.KeySet

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"fmt"
 	"net"
 	"net/http"
 	"os"
@@ -57,7 +56,7 @@ func (p proc) alive() bool {
 // emulator is a running cmd/local serving the fixture.
 type emulator struct {
 	cmd    *exec.Cmd
-	pid    int  // the emulator's, which is cmd's child when started through a parent
+	pid    int  // the emulator's, which is cmd's child under go run
 	self   proc // the emulator, once it serves
 	addr   string
 	tmp    string
@@ -67,20 +66,18 @@ type emulator struct {
 
 var stageLine = regexp.MustCompile(`local: stage \$default at http://([0-9.:]+)/`)
 
-// start runs cmd/local on the fixture, directly or through a parent, and
-// waits until it serves and a function process runs.
-func start(t *testing.T, throughParent bool) *emulator {
+// start runs cmd/local on the fixture, the built binary or with go run,
+// and waits until it serves and a function process runs.
+func start(t *testing.T, goRun bool) *emulator {
 	t.Helper()
 	e := &emulator{tmp: t.TempDir(), stderr: &syncBuffer{}, exited: make(chan struct{})}
-	args := []string{binary, "-template", fixture, "-api", "V2", "-port", "0"}
-	if throughParent {
-		e.cmd = exec.Command(os.Args[0])
-		e.cmd.Env = append(os.Environ(), parentEnv+"="+strings.Join(args, "\x1f"))
+	args := []string{"-template", fixture, "-api", "V2", "-port", "0"}
+	if goRun {
+		e.cmd = exec.Command("go", append([]string{"run", "."}, args...)...)
 	} else {
-		e.cmd = exec.Command(args[0], args[1:]...)
-		e.cmd.Env = os.Environ()
+		e.cmd = exec.Command(binary, args...)
 	}
-	e.cmd.Env = append(e.cmd.Env, "TMPDIR="+e.tmp)
+	e.cmd.Env = append(os.Environ(), "TMPDIR="+e.tmp)
 	stdout, err := e.cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -104,17 +101,8 @@ func start(t *testing.T, throughParent bool) *emulator {
 		<-e.exited
 	})
 	e.pid = e.cmd.Process.Pid
-	lines := bufio.NewScanner(stdout)
-	if throughParent {
-		if !lines.Scan() {
-			t.Fatalf("the parent printed nothing: %s", e.stderr)
-		}
-		if _, err := fmt.Sscanf(lines.Text(), "emulator pid %d", &e.pid); err != nil {
-			t.Fatalf("parent: %q", lines.Text())
-		}
-	}
 	go func() { // the access log
-		for lines.Scan() {
+		for lines := bufio.NewScanner(stdout); lines.Scan(); {
 		}
 	}()
 	for deadline := time.Now().Add(60 * time.Second); e.addr == ""; time.Sleep(20 * time.Millisecond) {
@@ -124,6 +112,13 @@ func start(t *testing.T, throughParent bool) *emulator {
 		if time.Now().After(deadline) {
 			t.Fatalf("the emulator does not serve:\n%s", e.stderr)
 		}
+	}
+	if goRun { // the emulator is go run's only child once it serves
+		kids := children(e.cmd.Process.Pid)
+		if len(kids) != 1 {
+			t.Fatalf("go run has %d children, want the emulator", len(kids))
+		}
+		e.pid = kids[0].pid
 	}
 	if f := stat(e.pid); len(f) > 19 {
 		e.self = proc{e.pid, f[19]}
@@ -190,13 +185,13 @@ func TestSignalStopsEverything(t *testing.T) {
 
 // `go run ./cmd/local` (and make) die of a SIGTERM without passing it on:
 // the emulator, orphaned, must stop as after its own SIGTERM.
-func TestParentDeathStopsEverything(t *testing.T) {
+func TestGoRunSIGTERMStopsEverything(t *testing.T) {
 	e := start(t, true)
 	kids := children(e.pid)
 	if len(kids) == 0 {
 		t.Fatal("no function process is running")
 	}
-	syscall.Kill(e.cmd.Process.Pid, syscall.SIGTERM) // the parent, as `go run` is, dies of it
+	syscall.Kill(e.cmd.Process.Pid, syscall.SIGTERM)
 	<-e.exited
 	e.stopped(t, kids, false)
 }

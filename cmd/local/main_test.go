@@ -19,10 +19,6 @@ const fixture = "../../test/testdata/EmulatorFixture.template.json"
 var binary string
 
 func TestMain(m *testing.M) {
-	if os.Getenv(parentEnv) != "" {
-		parent() // this binary plays `go run`
-		return
-	}
 	dir, err := os.MkdirTemp("", "local-test-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
@@ -36,24 +32,6 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-// parentEnv makes the test binary the process that starts the emulator,
-// as `go run` does: it runs the command line in this variable, prints the
-// emulator's pid, passes its output on and waits.
-const parentEnv = "LOCAL_TEST_PARENT"
-
-func parent() {
-	args := strings.Split(os.Getenv(parentEnv), "\x1f")
-	cmd := exec.Command(args[0], args[1:]...)
-	cmd.Env = os.Environ()
-	cmd.Stdout, cmd.Stderr = os.Stdout, os.Stderr
-	if err := cmd.Start(); err != nil {
-		fmt.Println("error:", err)
-		os.Exit(1)
-	}
-	fmt.Printf("emulator pid %d\n", cmd.Process.Pid)
-	cmd.Wait()
 }
 
 // syncBuffer collects a process's output while it runs.
