@@ -39,7 +39,8 @@ type Options struct {
 	// format, written as Log is. Default: os.Stdout.
 	AccessLog io.Writer
 	// BuildDir is where functions are built for this machine.
-	// Default: a temporary directory removed by Close.
+	// Default: a temporary directory removed by Close, or, after an
+	// emulator killed outright, by the next New on the machine.
 	BuildDir string
 	// JWTKeys, when set, verifies the signature of every token a JWT
 	// authorizer sees against these keys, as API Gateway does against the
@@ -69,6 +70,7 @@ type Server struct {
 	closeErr  error
 	buildDir  string
 	ownsDir   bool
+	dirLock   *os.File // held while the server runs: see sweepBuildDirs
 	apiID     string
 	authCache authCache
 	jwtKeys   *KeySet
@@ -136,12 +138,12 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		return nil, fmt.Errorf("Options.FunctionCPUs: %w", err)
 	}
 	if s.buildDir == "" {
-		dir, err := os.MkdirTemp("", "httpapi-local-")
+		dir, lock, err := newBuildDir()
 		if err != nil {
 			s.Close()
 			return nil, err
 		}
-		s.buildDir, s.ownsDir = dir, true
+		s.buildDir, s.dirLock, s.ownsDir = dir, lock, true
 	}
 	name := api.LogicalID
 	if api.Stack != "" {
@@ -209,6 +211,7 @@ func (s *Server) close() {
 		s.accessLog.Close(deadline)
 	}
 	if s.ownsDir {
+		s.dirLock.Close()
 		s.closeErr = os.RemoveAll(s.buildDir)
 	}
 }
