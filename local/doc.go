@@ -9,7 +9,9 @@
 // reported by [LoadAssembly] and [LoadTemplate] as a [Problem], never
 // silently mis-served.
 //
-// [New] runs the functions and returns the gateway, an [http.Handler].
+// [New] runs the functions and returns the gateway, an [http.Handler];
+// [Server.Serve] serves it on a listener with timeouts for every phase of
+// a connection.
 // JWT authorizers check signatures against a local [KeySet] when given one
 // ([Options].JWTKeys); function processes can have CPUs of their own
 // ([Options].FunctionCPUs).

@@ -15,6 +15,10 @@
 //
 // It prints what it cannot emulate faithfully, one access log line per
 // request on standard output, and the functions' logs on standard error.
+//
+// It stops, with its function processes and its build directory, on
+// SIGINT, SIGTERM or SIGHUP, and on Linux when the process that started it
+// exits (go run and make die of a SIGTERM without passing it on).
 package main
 
 import (
