@@ -27,9 +27,7 @@ func (s *Server) logAccess(q *request, resp *response) {
 		b = appendJSONEscaped(b, s.contextValue(seg.variable, q, resp))
 	}
 	b = append(b, '\n')
-	s.logMu.Lock()
 	s.accessLog.Write(b)
-	s.logMu.Unlock()
 }
 
 // contextValue returns the value of a $context variable for the access log;

@@ -34,6 +34,7 @@ func build(ctx context.Context, fn *Function, dir string, log io.Writer) (string
 	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-o", out, "--", fn.GoPackage)
 	cmd.Dir = moduleDir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.SysProcAttr = childAttr()
 	if output, err := cmd.CombinedOutput(); err != nil {
 		if bytes.Contains(output, []byte("no required module provides package")) || bytes.Contains(output, []byte("go.mod file not found")) {
 			// The go command's hint, go get, would add the function's

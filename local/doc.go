@@ -13,7 +13,9 @@
 // reported by [LoadAssembly], [LoadTemplate] and [ParseTemplate] as a [Problem], never
 // silently mis-served.
 //
-// [New] runs the functions and returns the gateway, an [http.Handler].
+// [New] runs the functions and returns the gateway, an [http.Handler];
+// [Server.Serve] serves it on a listener with timeouts for every phase of
+// a connection.
 // In a test, [Options].Handlers runs them in the test's own process
 // instead, as lambda.Handlers, and [ParseTemplate] takes the template of a
 // stack the test synthesized: the whole API as deployed, with no build, no

@@ -6,9 +6,11 @@ import (
 	"io"
 	"log"
 	"log/slog"
-	"net/http"
+	"net"
 	"net/http/httptest"
 	"os"
+	"os/signal"
+	"syscall"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -18,7 +20,7 @@ import (
 )
 
 // Serve the only HTTP API of a synthesized app (`cdk synth` wrote cdk.out)
-// on port 3000, as cmd/local does.
+// on port 3000 until interrupted, as cmd/local does.
 func ExampleNew() {
 	apis, err := local.LoadAssembly("cdk.out")
 	if err != nil {
@@ -31,12 +33,20 @@ func ExampleNew() {
 	for _, p := range api.Problems {
 		log.Println("not emulated faithfully:", p)
 	}
-	srv, err := local.New(context.Background(), api, &local.Options{Concurrency: 2})
+	ln, err := net.Listen("tcp", "127.0.0.1:3000") // before building: a port in use fails fast
 	if err != nil {
 		log.Fatal(err)
 	}
-	defer srv.Close()
-	log.Fatal(http.ListenAndServe("127.0.0.1:3000", srv))
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	srv, err := local.New(ctx, api, &local.Options{Concurrency: 2})
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer srv.Close() // stops the function processes, removes the build directory
+	if err := srv.Serve(ctx, ln); err != nil {
+		log.Print(err)
+	}
 }
 
 // Verify JWT signatures locally with the public keys of a JSON Web Key Set.

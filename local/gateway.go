@@ -7,9 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
+	"net/http"
 	"os"
 	"slices"
+	"strings"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
@@ -24,18 +28,21 @@ const MaxRequestBytes = quota.RequestBytes
 // Options configure a [Server].
 type Options struct {
 	// Concurrency is the most processes run at once per function.
-	// Default: 4.
+	// Default (0): 4. A negative number is an error.
 	Concurrency int
 	// Stages limits the stages served, by name. Default: every stage.
 	Stages []string
 	// Log receives the emulator's messages and the functions' output.
-	// Default: os.Stderr.
+	// Default: os.Stderr. Lines are written from a goroutine of the
+	// server's: a Log that blocks delays them, never a function or a
+	// request (past a bound, lines are dropped, and a line says so).
 	Log io.Writer
 	// AccessLog receives one line per request in the stage's access log
-	// format. Default: os.Stdout.
+	// format, written as Log is. Default: os.Stdout.
 	AccessLog io.Writer
 	// BuildDir is where functions are built for this machine.
-	// Default: a temporary directory removed by Close.
+	// Default: a temporary directory removed by Close, or, after an
+	// emulator killed outright, by the next New on the machine.
 	BuildDir string
 	// JWTKeys, when set, verifies the signature of every token a JWT
 	// authorizer sees against these keys, as API Gateway does against the
@@ -70,11 +77,14 @@ type Server struct {
 	formats   map[string][]logSegment // each stage's access log format, parsed
 	pools     map[string]*pool
 	inProcess map[string]*inProcess // with Options.Handlers, instead of pools
-	log       io.Writer
-	accessLog io.Writer
-	logMu     sync.Mutex
+	log       *logSink
+	accessLog *logSink
+	launcher  *affinity.Launcher // starts every function process
+	closeOnce sync.Once
+	closeErr  error
 	buildDir  string
 	ownsDir   bool
+	dirLock   *os.File // held while the server runs: see sweepBuildDirs
 	apiID     string
 	region    string // the API's region, or DefaultRegion
 	authCache authCache
@@ -90,7 +100,10 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 	if opts != nil {
 		o = *opts
 	}
-	if o.Concurrency <= 0 {
+	if o.Concurrency < 0 {
+		return nil, fmt.Errorf("Options.Concurrency: %d: want a number of processes per function, 1 or more (0 for the default, 4)", o.Concurrency)
+	}
+	if o.Concurrency == 0 {
 		o.Concurrency = 4
 	}
 	if o.Log == nil {
@@ -110,7 +123,7 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		}
 	}
 	s := &Server{api: api, routes: map[route.Key]*Route{}, stages: map[string]*Stage{}, formats: map[string][]logSegment{}, pools: map[string]*pool{},
-		log: o.Log, accessLog: o.AccessLog, buildDir: o.BuildDir, apiID: apiID(api.LogicalID), region: api.Region, jwtKeys: o.JWTKeys}
+		buildDir: o.BuildDir, apiID: apiID(api.LogicalID), region: api.Region, jwtKeys: o.JWTKeys}
 	if s.region == "" {
 		s.region = DefaultRegion
 	}
@@ -136,22 +149,39 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 	}
 	for _, name := range o.Stages {
 		if s.stages[name] == nil {
-			return nil, fmt.Errorf("stage %q is not a stage of %s", name, api.LogicalID)
+			var names []string
+			for _, st := range api.Stages {
+				names = append(names, st.Name)
+			}
+			return nil, fmt.Errorf("stage %q is not a stage of %s (its stages: %s)", name, api.LogicalID, strings.Join(names, ", "))
 		}
 	}
+	// Nothing refused: from here on, Close undoes what is done.
+	s.log, s.accessLog = newLogSink(o.Log), newLogSink(o.AccessLog)
 	if o.Handlers != nil {
 		if s.inProcess, err = inProcessHandlers(api, o.Handlers); err != nil {
+			s.Close()
 			return nil, err
 		}
 		return s, nil
 	}
+	if s.launcher, err = affinity.NewLauncher(o.FunctionCPUs); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("Options.FunctionCPUs: %w", err)
+	}
 	if s.buildDir == "" {
-		dir, err := os.MkdirTemp("", "httpapi-local-")
+		dir, lock, err := newBuildDir()
 		if err != nil {
+			s.Close()
 			return nil, err
 		}
-		s.buildDir, s.ownsDir = dir, true
+		s.buildDir, s.dirLock, s.ownsDir = dir, lock, true
 	}
+	name := api.LogicalID
+	if api.Stack != "" {
+		name = api.Stack + "/" + name
+	}
+	fmt.Fprintf(s.log, "local: building %d function(s) of %s\n", len(api.Functions), name)
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var errs []error
@@ -166,7 +196,7 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 				errs = append(errs, err)
 				return
 			}
-			s.pools[id] = newPool(fn, bin, o.Concurrency, o.Log, o.FunctionCPUs)
+			s.pools[id] = newPool(fn, bin, o.Concurrency, s.log, s.launcher)
 		}()
 	}
 	wg.Wait()
@@ -200,13 +230,88 @@ func checkCPUs(cpus []int) error {
 	return nil
 }
 
-// Close stops every function process and removes the build directory.
+// Close stops every function process, writes what the logs hold, and
+// removes the build directory. Function processes die with the emulator
+// even when it cannot call Close (on Linux, when it is killed).
 func (s *Server) Close() error {
+	s.closeOnce.Do(s.close)
+	return s.closeErr
+}
+
+func (s *Server) close() {
 	for _, p := range s.pools {
 		p.close()
 	}
-	if s.ownsDir {
-		return os.RemoveAll(s.buildDir)
+	if s.launcher != nil {
+		s.launcher.Close()
 	}
-	return nil
+	if s.log != nil {
+		deadline := time.Now().Add(logCloseWait)
+		s.log.Close(deadline)
+		s.accessLog.Close(deadline)
+	}
+	if s.ownsDir {
+		s.dirLock.Close()
+		s.closeErr = os.RemoveAll(s.buildDir)
+	}
+}
+
+// The gateway's HTTP server: how long it waits for a client. A request
+// takes at most readTimeout to arrive, then the authorizer and the
+// integration their own timeouts; writeMargin is left to write the answer.
+const (
+	readHeaderTimeout = 10 * time.Second
+	readTimeout       = 30 * time.Second
+	writeMargin       = 10 * time.Second
+	idleTimeout       = 60 * time.Second
+	// shutdownWait is how long Serve waits for requests in flight once
+	// its context is done.
+	shutdownWait = 5 * time.Second
+)
+
+// httpServer returns the gateway's HTTP server, with timeouts for every
+// phase of a connection. Its write timeout, which runs from the end of a
+// request's headers to the end of the response, outlasts the slowest
+// answer the API can give: reading the body, a Lambda authorizer, the
+// longest integration timeout.
+func (s *Server) httpServer() *http.Server {
+	var longest time.Duration
+	for _, r := range s.api.Routes {
+		longest = max(longest, r.Timeout)
+	}
+	return &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: readHeaderTimeout,
+		ReadTimeout:       readTimeout,
+		WriteTimeout:      readTimeout + quota.AuthorizerTimeout + max(longest, quota.MaxIntegrationTimeout) + writeMargin,
+		IdleTimeout:       idleTimeout,
+		// The quota counts the request line and header values; the
+		// names come on top.
+		MaxHeaderBytes: quota.RequestLineAndHeadersBytes + 4096,
+	}
+}
+
+// Serve answers HTTP requests on ln until ctx is done, then stops
+// accepting connections and waits for the requests in flight, at most
+// 5 seconds. It does not close s.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	ctx, cancel := context.WithCancel(ctx) // an error from Serve stops the shutdown goroutine
+	defer cancel()
+	hs := s.httpServer()
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		<-ctx.Done()
+		shutdown, cancel := context.WithTimeout(context.Background(), shutdownWait)
+		defer cancel()
+		if hs.Shutdown(shutdown) != nil {
+			hs.Close()
+		}
+	}()
+	err := hs.Serve(ln)
+	if errors.Is(err, http.ErrServerClosed) {
+		<-stopped
+		return nil
+	}
+	return err
 }

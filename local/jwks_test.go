@@ -168,8 +168,14 @@ func TestJWTSignatures(t *testing.T) {
 			if r.status != tc.status {
 				t.Errorf("got %d %s, want %d", r.status, r.body, tc.status)
 			}
-			log := strings.TrimSpace(f.accessLog.String())
-			last := log[strings.LastIndexByte(log, '\n')+1:]
+			id := r.header.Get("Apigw-Requestid")
+			log := waitLog(f.accessLog, id)
+			var last string // the line of this request
+			for _, l := range strings.Split(log, "\n") {
+				if strings.Contains(l, id) {
+					last = l
+				}
+			}
 			if tc.why != "" && !strings.Contains(last, tc.why) {
 				t.Errorf("access log %s does not say %q", last, tc.why)
 			}

@@ -93,6 +93,18 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
+// waitLog returns the log once it holds substr, or after 5 s: the
+// emulator writes its logs from a goroutine of its own.
+func waitLog(log *syncBuffer, substr string) string {
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		s := log.String()
+		if strings.Contains(s, substr) || time.Now().After(deadline) {
+			return s
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 type reply struct {
 	status int
 	header http.Header
@@ -411,7 +423,7 @@ func TestFaults(t *testing.T) {
 	}
 	// A result that broke while it streamed is the function's error, with the
 	// error the runtime put in its trailers.
-	if log := f.log.String(); !strings.Contains(log, "errorString: echofn: the stream broke") {
+	if log := waitLog(f.log, "errorString: echofn: the stream broke"); !strings.Contains(log, "errorString: echofn: the stream broke") {
 		t.Errorf("the log does not report the broken stream's error:\n%s", log)
 	}
 	// A result that is not JSON: payload 2.0 infers a 200 with it as the body
@@ -423,7 +435,8 @@ func TestFaults(t *testing.T) {
 		t.Errorf("1.0 non-JSON result: %d %s", r.status, r.body)
 	}
 	healthy()
-	if !strings.Contains(f.log.String(), "Task timed out after 3.00 seconds") || !strings.Contains(f.log.String(), "echofn: asked to panic") {
+	waitLog(f.log, "echofn: asked to panic")
+	if !strings.Contains(waitLog(f.log, "Task timed out after 3.00 seconds"), "Task timed out after 3.00 seconds") || !strings.Contains(f.log.String(), "echofn: asked to panic") {
 		t.Errorf("emulator log lacks the timeout or the panic:\n%s", f.log.String())
 	}
 }
@@ -524,7 +537,7 @@ func TestAccessLog(t *testing.T) {
 	r := do(t, f, "GET", "/echo/logged", nil, "User-Agent", "logger/1")
 	id := r.header.Get("Apigw-Requestid")
 	var line map[string]string
-	for _, l := range strings.Split(f.accessLog.String(), "\n") {
+	for _, l := range strings.Split(waitLog(f.accessLog, id), "\n") {
 		if strings.Contains(l, id) {
 			if err := json.Unmarshal([]byte(l), &line); err != nil {
 				t.Fatalf("access log line is not JSON: %v\n%s", err, l)

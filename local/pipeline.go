@@ -29,6 +29,15 @@ type request struct {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	q := &request{r: r, ev: proxyevent.Request{HTTP: r, ID: proxyevent.NewRequestID(), Time: time.Now(), APIID: s.apiID, Region: s.region}}
 	q.ev.SourceIP, _, _ = net.SplitHostPort(r.RemoteAddr)
+	if len(r.TransferEncoding) > 0 {
+		// RFC 9112 §6.1: a server that gets both Transfer-Encoding and
+		// Content-Length must close the connection after responding (a
+		// request smuggling attempt, where a proxy in front may have read
+		// the body by the other length). net/http drops the Content-Length
+		// before the handler runs, so every chunked request closes its
+		// connection.
+		w.Header().Set("Connection", "close")
+	}
 	resp := s.serve(q)
 	s.write(w, q, resp)
 	s.logAccess(q, resp)

@@ -17,6 +17,10 @@ import (
 	"github.com/httpapi-cdk/httpapi/quota"
 )
 
+// outputWaitDelay is how long the relay reads a function's output after
+// its process exits, while another process holds the pipe.
+const outputWaitDelay = time.Second
+
 // outcome classifies how an invocation ended.
 type outcome int
 
@@ -64,11 +68,11 @@ func (inv *invocation) finish(r result) {
 // pool runs up to max warm processes of one function's bootstrap and hands
 // each invocation to exactly one of them.
 type pool struct {
-	fn     *Function
-	binary string
-	max    int
-	log    io.Writer
-	cpus   []int // the CPUs its processes are confined to; nil: any
+	fn       *Function
+	binary   string
+	max      int
+	log      io.Writer
+	launcher *affinity.Launcher // starts its processes
 
 	queue chan *invocation // unbuffered: a send is a hand-over to a waiting process
 
@@ -81,8 +85,8 @@ type pool struct {
 	closed      bool
 }
 
-func newPool(fn *Function, binary string, max int, log io.Writer, cpus []int) *pool {
-	return &pool{fn: fn, binary: binary, max: max, log: log, cpus: cpus, queue: make(chan *invocation),
+func newPool(fn *Function, binary string, max int, log io.Writer, launcher *affinity.Launcher) *pool {
+	return &pool{fn: fn, binary: binary, max: max, log: log, launcher: launcher, queue: make(chan *invocation),
 		procs: map[*process]bool{}, initFailed: make(chan struct{}), exited: make(chan struct{})}
 }
 
@@ -168,6 +172,8 @@ type process struct {
 	cmd      *exec.Cmd
 	ln       net.Listener
 	token    string // the secret first segment of its Runtime API's paths
+	stdout   *prefixWriter
+	stderr   *prefixWriter
 	srv      *http.Server
 	exited   chan struct{}
 	mu       sync.Mutex
@@ -191,13 +197,13 @@ func (p *pool) start() error {
 	cmd := exec.Command(p.binary)
 	cmd.Env = p.env(ln.Addr().String() + "/" + pr.token)
 	prefix := "[" + p.fn.LogicalID + "] "
-	cmd.Stdout = &prefixWriter{w: p.log, prefix: prefix}
-	cmd.Stderr = &prefixWriter{w: p.log, prefix: prefix}
-	start := cmd.Start
-	if len(p.cpus) > 0 {
-		start = func() error { return affinity.Start(p.cpus, cmd.Start) }
-	}
-	if err := start(); err != nil {
+	pr.stdout, pr.stderr = &prefixWriter{w: p.log, prefix: prefix}, &prefixWriter{w: p.log, prefix: prefix}
+	cmd.Stdout, cmd.Stderr = pr.stdout, pr.stderr
+	cmd.SysProcAttr = childAttr()
+	// A process it started (which inherits its output) may hold the pipes
+	// after it exits: Wait then closes them.
+	cmd.WaitDelay = outputWaitDelay
+	if err := p.launcher.Start(cmd.Start); err != nil {
 		ln.Close()
 		return fmt.Errorf("starting %s: %w", p.fn.LogicalID, err)
 	}
@@ -234,6 +240,8 @@ func (p *pool) env(runtimeAPI string) []string {
 
 func (pr *process) wait() {
 	err := pr.cmd.Wait()
+	pr.stdout.flush()
+	pr.stderr.flush()
 	pr.srv.Close()
 	p := pr.pool
 	pr.mu.Lock()

@@ -140,6 +140,7 @@ func TestLoad(t *testing.T) {
 		}()
 	}
 	wg.Wait()
+	srv.Close() // writes what the access log holds
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	total := min(sent.Load(), maxRequests)

@@ -31,15 +31,14 @@ func (pr *process) runtimeAPI() http.Handler {
 	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/response", pr.response)
 	mux.HandleFunc("POST /2018-06-01/runtime/invocation/{id}/error", pr.invocationError)
 	mux.HandleFunc("POST /2018-06-01/runtime/init/error", pr.initError)
-	prefix := "/" + pr.token
-	api := http.StripPrefix(prefix, mux)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		token, _, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
 		if subtle.ConstantTimeCompare([]byte(token), []byte(pr.token)) != 1 || r.URL.RawPath != "" {
 			http.NotFound(w, r)
 			return
 		}
-		api.ServeHTTP(w, r)
+		r.URL.Path = r.URL.Path[1+len(token):] // the request is the server's, made for this call
+		mux.ServeHTTP(w, r)
 	})
 }
 

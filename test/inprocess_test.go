@@ -117,7 +117,7 @@ func TestProductionAPIInProcess(t *testing.T) {
 		{"net/http function without a token", "GET", "/notes/7", "", 401},
 		{"net/http function reads the JWT subject", "POST", "/notes", token(map[string]any{"iss": "https://auth.example.com", "aud": "reference-api", "sub": "u1", "exp": time.Now().Add(time.Hour).Unix()}), 201},
 	} {
-		req := httptest.NewRequest(tc.method, tc.target, strings.NewReader(`{"message":"hi"}`))
+		req := httptest.NewRequest(tc.method, tc.target, strings.NewReader(`{"message":"hi","text":"hi"}`))
 		req.Header.Set("Content-Type", "application/json")
 		if tc.auth != "" {
 			req.Header.Set("Authorization", tc.auth)

@@ -18,6 +18,10 @@
 //
 // It prints what it cannot emulate faithfully, one access log line per
 // request on standard output, and the functions' logs on standard error.
+//
+// It stops, with its function processes and its build directory, on
+// SIGINT, SIGTERM or SIGHUP, and on Linux when the process that started it
+// exits (go run and make die of a SIGTERM without passing it on).
 package main
 
 import (
@@ -28,7 +32,6 @@ import (
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
 	"os/signal"
 	"runtime"
@@ -41,7 +44,6 @@ import (
 
 	"github.com/httpapi-cdk/httpapi/internal/affinity"
 	"github.com/httpapi-cdk/httpapi/local"
-	"github.com/httpapi-cdk/httpapi/quota"
 )
 
 func main() {
@@ -63,6 +65,25 @@ func run() error {
 	jwks := flag.String("jwks", "", "verify JWT signatures against the RSA keys of this JWKS `file`")
 	pin := flag.Bool("pin", true, "on Linux with 2+ CPUs, run the gateway on half of the CPUs and the functions on the other half")
 	flag.Parse()
+	if flag.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (flags: local -h)", flag.Arg(0))
+	}
+	if *concurrency < 1 {
+		return fmt.Errorf("-concurrency %d: want 1 or more processes per function", *concurrency)
+	}
+	if *port < 0 || *port > 65535 {
+		return fmt.Errorf("-port %d: want 0 (any free port) to 65535", *port)
+	}
+	// A signal stops the emulator: its function processes, its build
+	// directory. After the first one, a second Ctrl-C kills it at once;
+	// more SIGTERMs do not (the death of the parent may send several, one
+	// per thread that inherited the request for it).
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM, syscall.SIGHUP)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		signal.Reset(os.Interrupt)
+	}()
 
 	var jwtKeys *local.KeySet
 	if *jwks != "" {
@@ -98,9 +119,15 @@ func run() error {
 	if *stages != "" {
 		only = strings.Split(*stages, ",")
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	fmt.Fprintf(os.Stderr, "local: building %d function(s) of stack %s, API %s (region %s: AWS::Region and ARNs)\n", len(api.Functions), api.Stack, api.LogicalID, api.Region)
+	// Everything that can be refused without building is checked first:
+	// the port, then (in local.New) the stages and options.
+	addr := net.JoinHostPort(*host, strconv.Itoa(*port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	fmt.Fprintf(os.Stderr, "local: stack %s, API %s (region %s: AWS::Region and ARNs)\n", api.Stack, api.LogicalID, api.Region)
 	// Access log and function logs are written in batches every 50 ms: one
 	// write per line would cost two system calls per request.
 	stdout, stderr := newBatchWriter(os.Stdout), newBatchWriter(os.Stderr)
@@ -118,7 +145,7 @@ func run() error {
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer srv.Close() // runs on every return, as a signal makes Serve return
 	if len(gatewayCPUs) > 0 {
 		// After the builds, which may use every CPU.
 		if err := affinity.Process(gatewayCPUs); err != nil {
@@ -130,11 +157,6 @@ func run() error {
 		fmt.Fprintf(os.Stderr, "local: gateway on CPUs %v, functions on CPUs %v (-pin=false to share them all)\n", gatewayCPUs, functionCPUs)
 	}
 
-	addr := net.JoinHostPort(*host, strconv.Itoa(*port))
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return err
-	}
 	addr = ln.Addr().String() // the port chosen when -port is 0
 	for _, st := range api.Stages {
 		if len(only) > 0 && !slices.Contains(only, st.Name) {
@@ -149,17 +171,7 @@ func run() error {
 	for _, r := range api.Routes {
 		fmt.Fprintf(os.Stderr, "local:   %-28s -> %s (payload %s)\n", r.Key, r.Function, r.PayloadFormat)
 	}
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, MaxHeaderBytes: quota.RequestLineAndHeadersBytes + 4096}
-	go func() {
-		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		hs.Shutdown(shutdown)
-	}()
-	if err := hs.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
-	}
-	return nil
+	return srv.Serve(ctx, ln)
 }
 
 // batchWriter buffers writes and flushes them every 50 ms and on Close.
@@ -196,11 +208,20 @@ func (b *batchWriter) Write(p []byte) (int, error) {
 	return b.w.Write(p)
 }
 
-// Close stops the flusher and writes what is buffered.
-func (b *batchWriter) Close() error {
+// Close stops the flusher and writes what is buffered, waiting at most a
+// second for a stream nobody reads.
+func (b *batchWriter) Close() {
 	close(b.stop)
-	<-b.done
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.w.Flush()
+	flushed := make(chan struct{})
+	go func() {
+		<-b.done
+		b.mu.Lock()
+		b.w.Flush()
+		b.mu.Unlock()
+		close(flushed)
+	}()
+	select {
+	case <-flushed:
+	case <-time.After(time.Second):
+	}
 }

@@ -1,143 +1,91 @@
 package main
 
 import (
-	"bufio"
-	"encoding/json"
-	"io"
-	"net/http"
+	"bytes"
+	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 )
 
-// stackTemplate is a stack with one HTTP API whose $default stage has the
-// stage variable env, and GET /echo invoking the emulator tests' echo
-// function, with the module metadata gofunction writes (moduleDir relative
-// to the app's directory).
-func stackTemplate(env, moduleDir string) string {
-	return `{"Resources": {
-  "Api": {"Type": "AWS::ApiGatewayV2::Api", "Properties": {"Name": "Api", "ProtocolType": "HTTP"}},
-  "Stage": {"Type": "AWS::ApiGatewayV2::Stage", "Properties": {"ApiId": {"Ref": "Api"}, "StageName": "$default", "AutoDeploy": true,
-    "StageVariables": {"env": "` + env + `"}}},
-  "Integration": {"Type": "AWS::ApiGatewayV2::Integration", "Properties": {"ApiId": {"Ref": "Api"}, "IntegrationType": "AWS_PROXY",
-    "IntegrationUri": {"Fn::GetAtt": ["Echo", "Arn"]}, "PayloadFormatVersion": "2.0"}},
-  "Route": {"Type": "AWS::ApiGatewayV2::Route", "Properties": {"ApiId": {"Ref": "Api"}, "RouteKey": "GET /echo",
-    "Target": {"Fn::Join": ["", ["integrations/", {"Ref": "Integration"}]]}}},
-  "Echo": {"Type": "AWS::Lambda::Function", "Properties": {"Timeout": 10}, "Metadata": {
-    "httpapi:GoPackage": "github.com/httpapi-cdk/httpapi/local/testdata/echofn",
-    "httpapi:GoModule": "github.com/httpapi-cdk/httpapi", "httpapi:GoModuleDir": "` + moduleDir + `"}}
-}}`
+// fixture is the emulator tests' template: the echo function behind two APIs.
+const fixture = "../../test/testdata/EmulatorFixture.template.json"
+
+// binary is cmd/local, built once for the tests.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "local-test-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	binary = filepath.Join(dir, "local")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		fmt.Fprintf(os.Stderr, "building cmd/local: %v\n%s", err, out)
+		os.Exit(1)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
-// stagesApp writes an app directory whose cdk.out holds the nested
-// assemblies of CDK Stages Prod and Dev, each with a stack Api, and
-// returns the cdk.out directory.
-func stagesApp(t *testing.T) string {
-	app := t.TempDir()
-	root, err := filepath.Abs("../..")
+// syncBuffer collects a process's output while it runs.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// What can be refused without building is refused before building: the
+// emulator runs without go on its PATH, so an attempt to build would fail
+// with another message, and leaves no build directory.
+func TestRefusedBeforeBuilding(t *testing.T) {
+	busy, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	rel, err := filepath.Rel(app, root)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := map[string]string{
-		"manifest.json": `{"artifacts": {
-  "assembly-Prod": {"type": "cdk:cloud-assembly", "properties": {"directoryName": "assembly-Prod", "displayName": "Prod"}},
-  "assembly-Dev": {"type": "cdk:cloud-assembly", "properties": {"directoryName": "assembly-Dev", "displayName": "Dev"}}}}`,
-	}
-	for _, stage := range []string{"Prod", "Dev"} {
-		files["assembly-"+stage+"/manifest.json"] = `{"artifacts": {"` + stage + `Api1234": {"type": "aws:cloudformation:stack",
-  "properties": {"templateFile": "` + stage + `Api1234.template.json"}, "displayName": "` + stage + `/Api"}}}`
-		files["assembly-"+stage+"/"+stage+"Api1234.template.json"] = stackTemplate(strings.ToLower(stage), filepath.ToSlash(rel))
-	}
-	out := filepath.Join(app, "cdk.out")
-	for name, body := range files {
-		path := filepath.Join(out, filepath.FromSlash(name))
-		os.MkdirAll(filepath.Dir(path), 0o755)
-		if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return out
-}
-
-// The command serves either stage of an app with CDK Stages, run from a
-// directory outside the function's module; an unknown stack lists the
-// stacks there are.
-func TestStagesFromAnywhere(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "local")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	cdkOut := stagesApp(t)
-	elsewhere := t.TempDir()
-
-	cmd := exec.Command(bin, "-cdk-out", cdkOut, "-stack", "Api")
-	cmd.Dir = elsewhere
-	out, err := cmd.CombinedOutput()
-	if want := `local: no HTTP API in stack "Api"; the stacks with one are: Dev/Api, Prod/Api`; err == nil || !strings.Contains(string(out), want) {
-		t.Errorf("-stack Api: %v\n%s\nwant %s", err, out, want)
-	}
-
-	listening := regexp.MustCompile(`stage \$default at (http://\S+/)`)
-	for _, stage := range []string{"Prod", "Dev"} {
-		t.Run(stage, func(t *testing.T) {
-			cmd := exec.Command(bin, "-cdk-out", cdkOut, "-stack", stage+"/Api", "-port", "0", "-pin=false")
-			cmd.Dir = elsewhere
-			stderr, err := cmd.StderrPipe()
-			if err != nil {
-				t.Fatal(err)
+	defer busy.Close()
+	_, busyPort, _ := net.SplitHostPort(busy.Addr().String())
+	for _, tc := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"unknown stage", []string{"-stage", "nope"}, `local: stage "nope" is not a stage of V2HttpApi59373207 (its stages: $default, dev)`},
+		{"port in use", []string{"-port", busyPort}, "bind: address already in use"},
+		{"negative concurrency", []string{"-concurrency", "-1"}, "local: -concurrency -1: want 1 or more processes per function"},
+		{"zero concurrency", []string{"-concurrency", "0"}, "local: -concurrency 0: want 1 or more processes per function"},
+		{"port out of range", []string{"-port", "70000"}, "local: -port 70000: want 0 (any free port) to 65535"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tmp := t.TempDir()
+			cmd := exec.Command(binary, append([]string{"-template", fixture, "-api", "V2", "-port", "0"}, tc.args...)...)
+			cmd.Env = []string{"PATH=", "TMPDIR=" + tmp}
+			out, err := cmd.CombinedOutput()
+			if err == nil || cmd.ProcessState.ExitCode() != 1 {
+				t.Fatalf("exit %v, want 1:\n%s", err, out)
 			}
-			cmd.Stdout = io.Discard
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
+			if !strings.Contains(string(out), tc.want) || strings.Contains(string(out), "building") {
+				t.Errorf("output:\n%s\nwant %q, and nothing built", out, tc.want)
 			}
-			urls := make(chan string, 1)
-			defer func() {
-				cmd.Process.Signal(os.Interrupt)
-				for range urls { // until the reader has logged the last line
-				}
-				cmd.Wait()
-			}()
-			go func() {
-				sc := bufio.NewScanner(stderr)
-				for sc.Scan() {
-					t.Log(sc.Text())
-					if m := listening.FindStringSubmatch(sc.Text()); m != nil {
-						urls <- m[1]
-					}
-				}
-				close(urls)
-			}()
-			var url string
-			select {
-			case u, ok := <-urls:
-				if !ok {
-					t.Fatalf("the command ended before serving")
-				}
-				url = u
-			case <-time.After(2 * time.Minute):
-				t.Fatal("the command did not start serving")
-			}
-			resp, err := http.Get(url + "echo")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer resp.Body.Close()
-			var ev struct {
-				StageVariables map[string]string `json:"stageVariables"`
-			}
-			if err := json.NewDecoder(resp.Body).Decode(&ev); err != nil || resp.StatusCode != 200 {
-				t.Fatalf("GET /echo: %d %v", resp.StatusCode, err)
-			}
-			if want := strings.ToLower(stage); ev.StageVariables["env"] != want {
-				t.Errorf("stage variable env %q, want %q", ev.StageVariables["env"], want)
+			if left, _ := filepath.Glob(filepath.Join(tmp, "*")); len(left) > 0 {
+				t.Errorf("left behind: %v", left)
 			}
 		})
 	}

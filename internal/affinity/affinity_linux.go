@@ -3,7 +3,6 @@ package affinity
 import (
 	"fmt"
 	"os"
-	"runtime"
 	"strconv"
 
 	"golang.org/x/sys/unix"
@@ -72,25 +71,14 @@ func Process(cpus []int) error {
 	}
 }
 
-// Start runs start on a new thread confined to cpus, so that a process it
-// forks inherits that confinement from its first instruction on. (On
-// Linux, os/exec forks from the calling thread; the Go runtime starts its
-// own threads from a template thread, never from a locked one.) The thread
-// is discarded afterwards, so no other code runs on it with those CPUs.
-func Start(cpus []int, start func() error) error {
+// confineThread confines the calling thread to cpus.
+func confineThread(cpus []int) error {
 	set, err := cpuSet(cpus)
 	if err != nil {
 		return err
 	}
-	result := make(chan error, 1)
-	go func() {
-		// Never unlocked: the thread ends with this goroutine.
-		runtime.LockOSThread()
-		if err := unix.SchedSetaffinity(0, set); err != nil {
-			result <- fmt.Errorf("setting CPU affinity: %w", err)
-			return
-		}
-		result <- start()
-	}()
-	return <-result
+	if err := unix.SchedSetaffinity(0, set); err != nil {
+		return fmt.Errorf("setting CPU affinity: %w", err)
+	}
+	return nil
 }

@@ -5,10 +5,12 @@ import (
 	"os/exec"
 	"strconv"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
-func TestStartConfinesTheChild(t *testing.T) {
+func TestLauncherConfinesTheChild(t *testing.T) {
 	cpus, err := Allowed()
 	if err != nil {
 		t.Fatal(err)
@@ -20,7 +22,12 @@ func TestStartConfinesTheChild(t *testing.T) {
 	var out strings.Builder
 	cmd := exec.Command("grep", "Cpus_allowed_list", "/proc/self/status")
 	cmd.Stdout = &out
-	if err := Start([]int{last}, cmd.Start); err != nil {
+	l, err := NewLauncher([]int{last})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := l.Start(cmd.Start); err != nil {
 		t.Fatal(err)
 	}
 	if err := cmd.Wait(); err != nil {
@@ -35,15 +42,89 @@ func TestStartConfinesTheChild(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(after) != len(cpus) {
-		t.Errorf("after Start: allowed %v, want %v", after, cpus)
+		t.Errorf("after NewLauncher: allowed %v, want %v", after, cpus)
 	}
 }
 
-func TestStartRefusesBadCPUs(t *testing.T) {
-	started := false
-	err := Start([]int{1 << 20}, func() error { started = true; return nil })
-	if err == nil || !strings.Contains(err.Error(), "CPU 1048576 is out of range (0 to 1023)") || started {
-		t.Errorf("Start with CPU 1<<20: err %v, started %v", err, started)
+// Process moves every thread, the launcher's too: the launcher confines
+// its thread again before it starts a child.
+func TestLauncherOutlastsProcess(t *testing.T) {
+	cpus, err := Allowed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(cpus) < 2 {
+		t.Skip("needs two CPUs")
+	}
+	first, last := cpus[0], cpus[len(cpus)-1]
+	l, err := NewLauncher([]int{last})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	if err := Process([]int{first}); err != nil {
+		t.Fatal(err)
+	}
+	defer Process(cpus)
+	var out strings.Builder
+	cmd := exec.Command("grep", "Cpus_allowed_list", "/proc/self/status")
+	cmd.Stdout = &out
+	if err := l.Start(cmd.Start); err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Wait(); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(strings.Fields(out.String()), " "), "Cpus_allowed_list: "+strconv.Itoa(last); got != want {
+		t.Errorf("child started after Process(%d): %q, want %q", first, got, want)
+	}
+}
+
+func TestLauncherRefusesBadCPUs(t *testing.T) {
+	l, err := NewLauncher([]int{1 << 20})
+	if err == nil || !strings.Contains(err.Error(), "CPU 1048576 is out of range (0 to 1023)") || l != nil {
+		t.Errorf("NewLauncher with CPU 1<<20: %v, %v", l, err)
+	}
+}
+
+// A child started with a parent-death signal lives as long as the
+// launcher, not as long as the goroutine that asked for it, and gets the
+// signal when the launcher closes.
+func TestLauncherKeepsParentDeathSignalsForItsLifetime(t *testing.T) {
+	allowed, err := Allowed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, cpus := range [][]int{nil, allowed[:1]} {
+		l, err := NewLauncher(cpus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cmd := exec.Command("sleep", "60")
+		cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
+		if err := l.Start(cmd.Start); err != nil {
+			t.Fatal(err)
+		}
+		exited := make(chan error, 1)
+		go func() { exited <- cmd.Wait() }()
+		select {
+		case err := <-exited:
+			t.Fatalf("CPUs %v: the child died while the launcher runs: %v", cpus, err)
+		case <-time.After(200 * time.Millisecond):
+		}
+		l.Close()
+		select {
+		case err := <-exited:
+			if ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus); !ok || ws.Signal() != syscall.SIGKILL {
+				t.Errorf("CPUs %v: after Close the child ended with %v, want SIGKILL", cpus, err)
+			}
+		case <-time.After(5 * time.Second):
+			cmd.Process.Kill()
+			t.Errorf("CPUs %v: the child outlived the launcher", cpus)
+		}
+		if err := l.Start(func() error { return nil }); err != ErrClosed {
+			t.Errorf("Start after Close: %v, want ErrClosed", err)
+		}
 	}
 }
 

@@ -8,6 +8,5 @@ func Allowed() ([]int, error) { return nil, ErrUnsupported }
 // Process confines every thread of this process to cpus.
 func Process(cpus []int) error { return ErrUnsupported }
 
-// Start runs start on a thread confined to cpus, so that a process it
-// forks inherits that confinement.
-func Start(cpus []int, start func() error) error { return ErrUnsupported }
+// confineThread confines the calling thread to cpus.
+func confineThread(cpus []int) error { return ErrUnsupported }

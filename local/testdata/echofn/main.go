@@ -44,6 +44,13 @@ func (echo) Invoke(_ context.Context, payload []byte) ([]byte, error) {
 		time.Sleep(time.Hour)
 	case strings.HasSuffix(path, "/fault/slow"):
 		time.Sleep(time.Second)
+	case strings.HasSuffix(path, "/fault/chatty"):
+		// 1 MiB on standard error, far more than a pipe holds, before
+		// answering as usual.
+		line := []byte(strings.Repeat("chatter ", 127) + "\n")
+		for range 1024 {
+			os.Stderr.Write(line)
+		}
 	case strings.HasSuffix(path, "/fault/malformed"):
 		return []byte("this is not JSON {"), nil
 	case strings.HasSuffix(path, "/fault/big"):

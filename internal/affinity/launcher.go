@@ -1,0 +1,93 @@
+package affinity
+
+import (
+	"errors"
+	"runtime"
+	"sync"
+)
+
+// Launcher starts processes from one thread of its own, locked to a
+// goroutine that does nothing else and that lives until Close. A process
+// started from it inherits the thread's CPU confinement from its first
+// instruction on (on Linux, os/exec forks from the calling thread); the
+// confinement is set again before every start, as [Process] may have
+// moved every thread since. And a
+// parent-death signal (Linux's SysProcAttr.Pdeathsig, which fires when the
+// thread that started the process ends, not the process) fires only when
+// the launcher is closed or this process dies: a process started from an
+// ordinary goroutine's thread, or from a thread discarded after the start,
+// would be killed at a time nobody chose.
+type Launcher struct {
+	work chan func(confined error)
+	quit chan struct{}
+	done chan struct{}
+	once sync.Once
+}
+
+// ErrClosed is returned by [Launcher.Start] after [Launcher.Close].
+var ErrClosed = errors.New("affinity: the launcher is closed")
+
+// NewLauncher starts a launcher whose thread is confined to cpus; with no
+// cpus, the thread keeps the CPUs of the thread that calls NewLauncher.
+// Confining to CPUs reports [ErrUnsupported] where the system offers no
+// CPU affinity; a launcher without cpus works everywhere.
+func NewLauncher(cpus []int) (*Launcher, error) {
+	l := &Launcher{work: make(chan func(error)), quit: make(chan struct{}), done: make(chan struct{})}
+	ready := make(chan error, 1)
+	go func() {
+		// Never unlocked: the thread ends with this goroutine, so no other
+		// goroutine ever runs on it.
+		runtime.LockOSThread()
+		defer close(l.done)
+		if len(cpus) > 0 {
+			if err := confineThread(cpus); err != nil {
+				ready <- err
+				return
+			}
+		}
+		ready <- nil
+		for {
+			select {
+			case f := <-l.work:
+				if len(cpus) > 0 {
+					if err := confineThread(cpus); err != nil {
+						f(err)
+						continue
+					}
+				}
+				f(nil)
+			case <-l.quit:
+				return
+			}
+		}
+	}()
+	if err := <-ready; err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Start calls start, typically an [os/exec.Cmd]'s Start method, on the
+// launcher's thread and returns its error.
+func (l *Launcher) Start(start func() error) error {
+	result := make(chan error, 1)
+	select {
+	case l.work <- func(confined error) {
+		if confined != nil {
+			result <- confined
+			return
+		}
+		result <- start()
+	}:
+		return <-result
+	case <-l.done:
+		return ErrClosed
+	}
+}
+
+// Close ends the launcher's thread. On Linux, processes it started with a
+// parent-death signal receive that signal.
+func (l *Launcher) Close() {
+	l.once.Do(func() { close(l.quit) })
+	<-l.done
+}

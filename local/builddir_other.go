@@ -1,0 +1,13 @@
+//go:build !unix
+
+// Locking a build directory's lock file: not implemented here.
+
+package local
+
+import (
+	"errors"
+	"os"
+)
+
+// lockFile reports that it cannot lock: no directory is swept.
+func lockFile(f *os.File) error { return errors.ErrUnsupported }
