@@ -10,7 +10,6 @@ import (
 	"math"
 	"net/http"
 	"net/url"
-	"os"
 	"runtime/debug"
 	"strings"
 	"sync"
@@ -49,7 +48,9 @@ type Bridge struct {
 type BridgeOptions struct {
 	// Logger receives a line for each panic in the handler and each
 	// response API Gateway would not accept (oversized, invalid status).
-	// Default: JSON lines on standard output, as Lambda's JSON log format expects.
+	// Default: lines on standard output at the function's application log
+	// level (AWS_LAMBDA_LOG_LEVEL, INFO when unset), JSON as Lambda's JSON
+	// log format expects, or text if AWS_LAMBDA_LOG_FORMAT is "Text".
 	Logger *slog.Logger
 }
 
@@ -63,7 +64,7 @@ func NewBridge(h http.Handler, opts *BridgeOptions) *Bridge {
 	if opts != nil && opts.Logger != nil {
 		b.log = opts.Logger
 	} else {
-		b.log = slog.New(slog.NewJSONHandler(os.Stdout, nil))
+		b.log = defaultLogger()
 	}
 	return b
 }

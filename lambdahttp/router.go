@@ -21,7 +21,6 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
-	"os"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -54,8 +53,11 @@ type Route struct {
 
 // Options configure a [Router].
 type Options struct {
-	// Logger receives one line per request.
-	// Default: JSON lines on standard output, as Lambda's JSON log format expects.
+	// Logger receives one line per request: INFO, or ERROR for a 5xx
+	// status, plus an ERROR line per handler error or panic.
+	// Default: lines on standard output at the function's application log
+	// level (AWS_LAMBDA_LOG_LEVEL, INFO when unset), JSON as Lambda's JSON
+	// log format expects, or text if AWS_LAMBDA_LOG_FORMAT is "Text".
 	Logger *slog.Logger
 	// CompressMinBytes is the smallest body that is gzip-compressed for
 	// clients that accept it.
@@ -76,14 +78,15 @@ type Router struct {
 // NewRouter builds a router over routes. It fails on an invalid or
 // duplicate route key or a nil handler.
 func NewRouter(opts *Options, routes ...Route) (*Router, error) {
-	rt := &Router{handlers: make(map[route.Key]HandlerFunc, len(routes)), log: slog.New(slog.NewJSONHandler(os.Stdout, nil)), compressMin: 1024}
+	rt := &Router{handlers: make(map[route.Key]HandlerFunc, len(routes)), compressMin: 1024}
 	if opts != nil {
-		if opts.Logger != nil {
-			rt.log = opts.Logger
-		}
+		rt.log = opts.Logger
 		if opts.CompressMinBytes > 0 {
 			rt.compressMin = opts.CompressMinBytes
 		}
+	}
+	if rt.log == nil {
+		rt.log = defaultLogger()
 	}
 	keys := make([]route.Key, 0, len(routes))
 	for _, r := range routes {

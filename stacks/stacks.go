@@ -112,12 +112,19 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 	}
 	stack := awscdk.NewStack(scope, jsii.String(id), &p.StackProps)
 	ref := &Reference{Stack: stack}
-	ref.Function = gofunction.New(stack, "Handler", &gofunction.Props{
+	fnProps := &gofunction.Props{
 		Package:     FunctionPackage,
 		Timeout:     10 * time.Second,
 		Description: "Reference handler of the httpapi construct library",
 		Tracing:     p.Auth != nil, // the production variant traces
-	})
+	}
+	if p.Auth != nil {
+		// The production variant keeps its request lines but only Lambda's
+		// warnings, not its platform.start and platform.report lines.
+		fnProps.ApplicationLogLevel = gofunction.ApplicationInfo
+		fnProps.SystemLogLevel = gofunction.SystemWarn
+	}
+	ref.Function = gofunction.New(stack, "Handler", fnProps)
 	acknowledgeFunction(ref.Function, p.Auth != nil)
 	options := httpapi.RouteOptions{PayloadFormat: p.PayloadFormat}
 

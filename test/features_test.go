@@ -125,6 +125,30 @@ func TestMultipleFunctions(t *testing.T) {
 	}
 }
 
+// TestFunctionLogLevels: HttpApiProduction's reference function sets
+// Lambda's log levels next to the JSON format they need; a function
+// without levels keeps Lambda's defaults.
+func TestFunctionLogLevels(t *testing.T) {
+	tpl, _ := production(t)
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Description": "Reference handler of the httpapi construct library",
+			"LoggingConfig": assertions.Match_ObjectEquals(&map[string]any{
+				"ApplicationLogLevel": "INFO", "SystemLogLevel": "WARN", "LogFormat": "JSON",
+				"LogGroup": assertions.Match_AnyValue(),
+			}),
+		})
+	})
+	assert(t, func() {
+		tpl.HasResourceProperties(jsii.String("AWS::Lambda::Function"), map[string]any{
+			"Description": "Reference health check of the httpapi construct library",
+			"LoggingConfig": assertions.Match_ObjectEquals(&map[string]any{
+				"LogFormat": "JSON", "LogGroup": assertions.Match_AnyValue(),
+			}),
+		})
+	})
+}
+
 func TestCorsPreflightWithAuthorizers(t *testing.T) {
 	s := reference(t, "HttpApiProduction")
 	assert(t, func() {

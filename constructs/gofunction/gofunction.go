@@ -110,6 +110,22 @@ type Props struct {
 	// take no resource-level permissions, so the role then allows them on "*".
 	// Default: false.
 	Tracing bool
+
+	// ApplicationLogLevel is the most detailed level of the function's own
+	// log lines that Lambda keeps, from ApplicationTrace to
+	// ApplicationFatal; Lambda drops the more detailed ones. Level
+	// filtering needs Lambda's JSON log format, which the function always
+	// has. Lambda passes the level in AWS_LAMBDA_LOG_LEVEL, which
+	// lambdahttp's default logger follows, so that the dropped lines are
+	// not even written.
+	// Default: unset, Lambda's default (INFO).
+	ApplicationLogLevel ApplicationLogLevel
+
+	// SystemLogLevel is the most detailed level of the lines Lambda writes
+	// about each invocation (platform.start, platform.report, ...) that it
+	// keeps: SystemDebug, SystemInfo or SystemWarn.
+	// Default: unset, Lambda's default (INFO).
+	SystemLogLevel SystemLogLevel
 }
 
 // Function is a Lambda function built from a Go package. It is a construct:
@@ -204,6 +220,10 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 		Role:          f.role,
 		Description:   description,
 		Tracing:       tracing,
+
+		// An unset level ("") leaves Lambda's default.
+		ApplicationLogLevelV2: awslambda.ApplicationLogLevel(p.ApplicationLogLevel),
+		SystemLogLevelV2:      awslambda.SystemLogLevel(p.SystemLogLevel),
 	})
 	cfn := f.lambda.Node().DefaultChild().(awscdk.CfnResource)
 	cfn.AddMetadata(jsii.String(MetadataPackage), b.importPath)
@@ -267,6 +287,9 @@ func (p *Props) validate() error {
 	}
 	if n := utf8.RuneCountInString(p.Description); n > quota.FunctionDescriptionChars && !isToken(p.Description) {
 		return fmt.Errorf("gofunction: Description %q is %d characters long: Lambda allows at most %d", abbreviate(p.Description), n, quota.FunctionDescriptionChars)
+	}
+	if err := validateLogging(p.ApplicationLogLevel, p.SystemLogLevel, p.Environment); err != nil {
+		return err
 	}
 	return validateEnvironment(p.Environment)
 }
