@@ -3,6 +3,7 @@ package test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -18,6 +19,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -108,6 +110,14 @@ func TestNamedStagesOnly(t *testing.T) {
 	st := stagesByName(tpl)
 	if len(st) != 2 || st["v1"] == nil || st["v2"] == nil {
 		t.Fatalf("stages %v, want v1 and v2 only", slices.Sorted(maps.Keys(st)))
+	}
+	// Without $default, the quota's 10 stages may all be named.
+	var ten []httpapi.StageOptions
+	for i := range quota.StagesPerAPI {
+		ten = append(ten, httpapi.StageOptions{Name: fmt.Sprintf("s%d", i)})
+	}
+	if msg := panicMessage(func() { httpapi.New(newStack(), "Api", &httpapi.Props{NoDefaultStage: true, Stages: ten}) }); msg != "" {
+		t.Errorf("%d named stages without $default: %s", len(ten), msg)
 	}
 	if api.Stage("$default") != nil {
 		t.Error(`Stage("$default") is not nil`)
