@@ -56,6 +56,10 @@ type Props struct {
 	// Default: false.
 	Alarms bool
 
+	// IPAddressType is the API's, and its Domain's, IP address type.
+	// Default: "", IPv4.
+	IPAddressType httpapi.IPAddressType
+
 	// SharedAPI, when set, adds the routes to that API (another stack's)
 	// instead of creating one; Auth, Domain and Alarms then do not apply.
 	// Default: nil.
@@ -84,8 +88,8 @@ type DomainProps struct {
 }
 
 // Reference is a reference stack: the reference function behind an HTTP API
-// with its route table, a $default stage and a "dev" stage with stage
-// variables, and CORS for one origin.
+// with its route table, a $default stage and a "dev" stage, each with its
+// stage variables, and CORS for one origin.
 type Reference struct {
 	awscdk.Stack
 	// Function is the reference function.
@@ -174,6 +178,11 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 		RouteOptions:   options,
 		RouteOverrides: overrides,
 		Description:    "Reference HTTP API of the httpapi construct library",
+		IPAddressType:  p.IPAddressType,
+		DefaultStage: &httpapi.StageOptions{
+			Description: "Production traffic, at the root of the API's URL",
+			Variables:   map[string]string{"environment": "production"},
+		},
 		Stages: []httpapi.StageOptions{{
 			Name:      "dev",
 			Variables: map[string]string{"environment": "dev"},
@@ -261,7 +270,8 @@ func NewSharedAPI(scope constructs.Construct, id string, stackProps *awscdk.Stac
 // NewApp defines every reference stack in app:
 //   - "HttpApiReference": payload 2.0, every route public;
 //   - "HttpApiReferenceV1": the same with payload format 1.0;
-//   - "HttpApiProduction": authorizers, a custom domain and alarms;
+//   - "HttpApiProduction": authorizers, a custom domain, alarms, and
+//     dual-stack (IPv4 and IPv6) endpoints;
 //   - "HttpApiShared" and "HttpApiService": an API in one stack, the
 //     function and its routes in another.
 func NewApp(a awscdk.App) []*Reference {
@@ -270,9 +280,10 @@ func NewApp(a awscdk.App) []*Reference {
 		NewReference(a, "HttpApiReference", nil),
 		NewReference(a, "HttpApiReferenceV1", &Props{PayloadFormat: httpapi.PayloadFormatV1}),
 		NewReference(a, "HttpApiProduction", &Props{
-			Auth:   &AuthProps{Issuer: "https://auth.example.com", Audience: "reference-api", AllowedTokenSHA256: []string{ReferenceTokenSHA256}},
-			Domain: &DomainProps{Name: "api.example.com", HostedZoneID: "Z0123456789EXAMPLE", ZoneName: "example.com"},
-			Alarms: true,
+			Auth:          &AuthProps{Issuer: "https://auth.example.com", Audience: "reference-api", AllowedTokenSHA256: []string{ReferenceTokenSHA256}},
+			Domain:        &DomainProps{Name: "api.example.com", HostedZoneID: "Z0123456789EXAMPLE", ZoneName: "example.com"},
+			Alarms:        true,
+			IPAddressType: httpapi.DualStack,
 		}),
 		NewReference(a, "HttpApiService", &Props{SharedAPI: shared}),
 	}

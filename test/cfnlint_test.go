@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/jsii-runtime-go"
 
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
 	"github.com/httpapi-cdk/httpapi/route"
@@ -56,6 +58,18 @@ func sampleConfigurations() map[string]awscdk.Stack {
 		Cors:       &httpapi.Cors{AllowOrigins: []string{"https://a.example", "http://localhost:3000"}, AllowCredentials: true, MaxAge: time.Hour},
 	})
 	out["NoAccessLogs"] = quiet
+
+	named := newStack()
+	staged := httpapi.New(named, "Api", &httpapi.Props{
+		Handler: inlineFunction(named, "Fn", 3*time.Second), Routes: keys("GET /items/{id}"),
+		NoDefaultStage: true, IPAddressType: httpapi.DualStack,
+		Stages: []httpapi.StageOptions{{Name: "v1", Variables: map[string]string{"version": "1"}}, {Name: "v2"}},
+	})
+	staged.AddDomain("Domain", &httpapi.DomainOptions{
+		Name: "api.example.com", IPAddressType: httpapi.IPv4,
+		Certificate: awscertificatemanager.Certificate_FromCertificateArn(named, jsii.String("Cert"), jsii.String("arn:aws:acm:us-east-1:123456789012:certificate/abc")),
+	})
+	out["NamedStagesOnly"] = named
 	return out
 }
 

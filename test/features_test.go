@@ -557,6 +557,16 @@ func TestWarnings(t *testing.T) {
 			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
 			api.AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert})
 		}, ""},
+		{"dual-stack API behind IPv4 domains only", "httpapi:NoIPv6Endpoint", func(s awscdk.Stack) {
+			api := httpapi.New(s, "Api", &httpapi.Props{IPAddressType: httpapi.DualStack, DisableExecuteAPIEndpoint: true})
+			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
+			api.AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert, IPAddressType: httpapi.IPv4})
+		}, "/Test/Api: httpapi: IPAddressType is DualStack but DisableExecuteAPIEndpoint is set and every custom domain is IPv4: no IPv6 client can reach the API; make a domain DualStack (DomainOptions.IPAddressType)"},
+		{"dual-stack API behind a domain of its type", "httpapi:NoIPv6Endpoint", func(s awscdk.Stack) {
+			api := httpapi.New(s, "Api", &httpapi.Props{IPAddressType: httpapi.DualStack, DisableExecuteAPIEndpoint: true})
+			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
+			api.AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert})
+		}, ""},
 		{"handler without routes", "httpapi:HandlerWithoutRoutes", func(s awscdk.Stack) {
 			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second)})
 		}, "/Test/Api: httpapi: Handler Test/Fn is set but Routes is empty: it serves nothing; list its routes in Routes, or add them with AddRoutes and leave Handler unset"},

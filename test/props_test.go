@@ -106,7 +106,32 @@ func TestInvalidHTTPAPIProps(t *testing.T) {
 		}, `httpapi: Stages: stage name "my stage" is not allowed: use 1 to 128 letters, digits, '-' or '_'`},
 		{"stage name collision", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev"}, {Name: "dev"}}}
-		}, `httpapi: Stages: stage name "dev" is used twice ("$default" is always present)`},
+		}, `httpapi: Stages: stage name "dev" is used twice`},
+		{"no default stage and no named stage", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{NoDefaultStage: true}
+		}, "httpapi: NoDefaultStage needs at least one of Stages, got none: an API without stages serves nothing; name a stage in Stages, or leave NoDefaultStage unset"},
+		{"no default stage, yet configured", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{NoDefaultStage: true, DefaultStage: &httpapi.StageOptions{Description: "live"}, Stages: []httpapi.StageOptions{{Name: "v1"}}}
+		}, "httpapi: DefaultStage configures the $default stage, which NoDefaultStage leaves out: set one or the other"},
+		{"default stage with a name", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{DefaultStage: &httpapi.StageOptions{Name: "prod"}}
+		}, `httpapi: DefaultStage.Name "prod" is not allowed: leave it empty or set "$default"; add a named stage to Stages`},
+		{"default stage variable", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{DefaultStage: &httpapi.StageOptions{Variables: map[string]string{"greeting": "hello world"}}}
+		}, `httpapi: DefaultStage.Variables[greeting]: value "hello world" is not allowed: use letters, digits and -._~:/?#&=,`},
+		{"default stage throttle", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{DefaultStage: &httpapi.StageOptions{Throttle: httpapi.Throttle{RateLimit: 10}}}
+		}, "httpapi: DefaultStage.Throttle needs both RateLimit and BurstLimit above zero, got RateLimit 10 and BurstLimit 0"},
+		{"11 named stages without $default", func(fn awslambda.IFunction) *httpapi.Props {
+			var stages []httpapi.StageOptions
+			for i := range quota.StagesPerAPI + 1 {
+				stages = append(stages, httpapi.StageOptions{Name: fmt.Sprintf("s%d", i)})
+			}
+			return &httpapi.Props{NoDefaultStage: true, Stages: stages}
+		}, "httpapi: Stages: 11 stages exceed the HTTP API quota of 10 stages per API"},
+		{"IP address type", func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{IPAddressType: "DUAL_STACK"}
+		}, `httpapi: IPAddressType "DUAL_STACK" is not an IP address type: use httpapi.IPv4 ("ipv4") or httpapi.DualStack ("dualstack")`},
 		{"stage variable name", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Variables: map[string]string{"a-b": "x"}}}}
 		}, `httpapi: Stages[dev].Variables: name "a-b" is not allowed: use 1 to 64 letters, digits or '_'`},

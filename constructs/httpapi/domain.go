@@ -28,15 +28,22 @@ type DomainOptions struct {
 	// HostedZone is required.
 	Certificate awscertificatemanager.ICertificate
 
-	// HostedZone is the Route 53 zone of Name: an alias record pointing
-	// Name at the API is created in it.
+	// HostedZone is the Route 53 zone of Name: an A alias record pointing
+	// Name at the API is created in it, and an AAAA alias record too when
+	// the domain is DualStack.
 	// Default: none; point your DNS at Domain.DomainName().RegionalDomainName().
 	HostedZone awsroute53.IHostedZone
 
 	// Mappings choose which stages the domain serves, and under which
 	// path: at most 200 multi-level mappings (keys with '/').
-	// Default: the $default stage at the root.
+	// Default: the $default stage at the root; for an API with
+	// Props.NoDefaultStage, the first of Props.Stages at the root.
 	Mappings []DomainMapping
+
+	// IPAddressType is who may call the domain: IPv4 clients only (IPv4),
+	// or IPv4 and IPv6 clients (DualStack). It may differ from the API's.
+	// Default: the API's Props.IPAddressType.
+	IPAddressType IPAddressType
 
 	// MutualTLS requires clients to present a certificate signed by a CA
 	// in the truststore.
@@ -66,8 +73,8 @@ type MutualTLS struct {
 
 // Domain is a custom domain name serving an API. Its children are the
 // domain name ("DomainName"), the certificate it created ("Certificate"),
-// the API mappings ("Mapping<n>"), the alias record ("AliasRecord") and
-// the URL output ("Url").
+// the API mappings ("Mapping<n>"), the alias records ("AliasRecord", A,
+// and "AliasRecordIPv6", AAAA) and the URL output ("Url").
 type Domain interface {
 	constructs.Construct
 	// DomainName returns the L2 domain name.
@@ -100,7 +107,10 @@ func (a *api) AddDomain(id string, opts *DomainOptions) Domain {
 		o = *opts
 	}
 	if len(o.Mappings) == 0 {
-		o.Mappings = []DomainMapping{{Stage: "$default"}}
+		o.Mappings = []DomainMapping{{Stage: *a.stages[0].StageName()}}
+	}
+	if o.IPAddressType == "" {
+		o.IPAddressType = a.ipAddressType
 	}
 	if err := a.validateDomain(&o); err != nil {
 		panic(err)
@@ -115,6 +125,9 @@ func (a *api) AddDomain(id string, opts *DomainOptions) Domain {
 		})
 	}
 	props := &awsapigatewayv2.DomainNameProps{DomainName: jsii.String(o.Name), Certificate: d.certificate}
+	if o.IPAddressType != "" {
+		props.IpAddressType = o.IPAddressType.cdk()
+	}
 	if m := o.MutualTLS; m != nil {
 		props.Mtls = &awsapigatewayv2.MTLSConfig{Bucket: m.Bucket, Key: jsii.String(m.Key)}
 		if m.Version != "" {
@@ -130,17 +143,22 @@ func (a *api) AddDomain(id string, opts *DomainOptions) Domain {
 		awsapigatewayv2.NewApiMapping(d, jsii.String(fmt.Sprintf("Mapping%d", i+1)), mp)
 	}
 	if o.HostedZone != nil {
+		target := awsroute53.RecordTarget_FromAlias(awsroute53targets.NewApiGatewayv2DomainProperties(
+			d.name.RegionalDomainName(), d.name.RegionalHostedZoneId()))
 		awsroute53.NewARecord(d, jsii.String("AliasRecord"), &awsroute53.ARecordProps{
-			Zone:       o.HostedZone,
-			RecordName: jsii.String(o.Name),
-			Target: awsroute53.RecordTarget_FromAlias(awsroute53targets.NewApiGatewayv2DomainProperties(
-				d.name.RegionalDomainName(), d.name.RegionalHostedZoneId())),
+			Zone: o.HostedZone, RecordName: jsii.String(o.Name), Target: target,
 		})
+		if o.IPAddressType == DualStack {
+			awsroute53.NewAaaaRecord(d, jsii.String("AliasRecordIPv6"), &awsroute53.AaaaRecordProps{
+				Zone: o.HostedZone, RecordName: jsii.String(o.Name), Target: target,
+			})
+		}
 	}
 	awscdk.NewCfnOutput(d, jsii.String("Url"), &awscdk.CfnOutputProps{
 		Value: d.url, Description: jsii.String("URL of the custom domain " + o.Name),
 	})
 	a.domains[o.Name] = id
+	a.domainIPTypes = append(a.domainIPTypes, o.IPAddressType)
 	return d
 }
 
@@ -160,12 +178,18 @@ func (a *api) validateDomain(o *DomainOptions) error {
 	if multiLevel > quota.MappingsPerDomain {
 		return fmt.Errorf("httpapi: DomainOptions.Mappings: %d multi-level mappings (keys with '/') exceed the HTTP API quota of %d per domain", multiLevel, quota.MappingsPerDomain)
 	}
+	if err := o.IPAddressType.validate("DomainOptions.IPAddressType"); err != nil {
+		return err
+	}
 	if o.Certificate == nil && o.HostedZone == nil {
 		return fmt.Errorf("httpapi: DomainOptions for %q needs a Certificate, or a HostedZone to create and validate one in", o.Name)
 	}
 	seenKeys := map[string]bool{}
 	for _, m := range o.Mappings {
 		if a.Stage(m.Stage) == nil {
+			if m.Stage == defaultStageName {
+				return fmt.Errorf("httpapi: DomainOptions.Mappings: stage %q is not a stage of this API: it has Props.NoDefaultStage; map one of its named stages", m.Stage)
+			}
 			return fmt.Errorf("httpapi: DomainOptions.Mappings: stage %q is not a stage of this API", m.Stage)
 		}
 		if m.Key != "" && !mappingKeyPattern.MatchString(m.Key) {

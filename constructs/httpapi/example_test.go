@@ -71,3 +71,30 @@ func ExampleAPI_AddRoutes() {
 	fmt.Println(len(api.Functions()), "functions,", len(api.Routes()), "routes")
 	// Output: 2 functions, 2 routes
 }
+
+// An API served only under versioned stages, with no $default stage, to
+// IPv4 and IPv6 clients: https://{id}.execute-api.{region}.amazonaws.com/v1/...
+// and /v2/...; the root answers 404.
+func ExampleProps_noDefaultStage() {
+	stack := awscdk.NewStack(awscdk.NewApp(nil), jsii.String("MyService"), nil)
+	fn := gofunction.New(stack, "Handler", &gofunction.Props{Package: "github.com/httpapi-cdk/httpapi/function"})
+
+	api := httpapi.New(stack, "Api", &httpapi.Props{
+		Handler:        fn.Lambda(),
+		Routes:         []route.Key{route.MustParse("GET /orders/{id}")},
+		NoDefaultStage: true,
+		Stages: []httpapi.StageOptions{
+			{Name: "v1", Variables: map[string]string{"schema": "1"}},
+			{Name: "v2", Variables: map[string]string{"schema": "2"}},
+		},
+		IPAddressType: httpapi.DualStack,
+	})
+	for _, s := range api.Stages() {
+		fmt.Println("stage", *s.StageName())
+	}
+	fmt.Println(api.Stage("$default") == nil)
+	// Output:
+	// stage v1
+	// stage v2
+	// true
+}

@@ -1,9 +1,10 @@
 // Package httpapi provides CDK constructs that put an API Gateway HTTP API
 // in front of Lambda functions: routes from a route table, Lambda proxy
-// integrations (payload format 2.0 or 1.0), a $default stage and named
-// stages with JSON access logs and throttling, validated CORS, JWT, Cognito,
-// Lambda and IAM authorizers, custom domains, alarms, and least-privilege
-// invoke permissions planned to fit Lambda's 20 KB resource-policy limit.
+// integrations (payload format 2.0 or 1.0), a $default stage, named stages,
+// or both, with JSON access logs and throttling, validated CORS, JWT,
+// Cognito, Lambda and IAM authorizers, IPv4 or dual-stack endpoints, custom
+// domains, alarms, and least-privilege invoke permissions planned to fit
+// Lambda's 20 KB resource-policy limit.
 //
 // Routes are [route.Key] values, the same values a handler built with this
 // project's function toolkit dispatches on, so the deployed routes and the
@@ -74,11 +75,31 @@ type Props struct {
 	// Default: none.
 	Description string
 
-	// Stages are named stages in addition to $default, each served under
-	// its name as the first path segment: at most 9, the HTTP API quota of
-	// 10 stages per API less $default.
+	// DefaultStage configures the $default stage, served at the root of
+	// the API's URL: its Name must be empty or "$default".
+	// Default: a $default stage that deploys automatically, with no
+	// variables nor description, and the API's Throttle.
+	DefaultStage *StageOptions
+
+	// NoDefaultStage creates the API without a $default stage, serving
+	// only its named Stages, each under its name: a request whose first
+	// path segment is no stage's name is answered 404. It needs at least
+	// one of Stages, and no DefaultStage. The CDK's L2 calls it
+	// createDefaultStage: false.
+	// Default: false, the API has a $default stage.
+	NoDefaultStage bool
+
+	// Stages are named stages, each served under its name as the first
+	// path segment: with the $default stage, at most 9, the HTTP API quota
+	// of 10 stages per API less $default; with NoDefaultStage, at most 10.
 	// Default: none.
 	Stages []StageOptions
+
+	// IPAddressType is who may call the API's execute-api endpoint: IPv4
+	// clients only (IPv4), or IPv4 and IPv6 clients (DualStack). It is
+	// also the default of the API's custom domains (DomainOptions).
+	// Default: "", API Gateway's default, IPv4.
+	IPAddressType IPAddressType
 
 	// Cors configures API Gateway's CORS handling.
 	// Default: nil, CORS off: API Gateway adds no CORS headers and does not
@@ -105,18 +126,23 @@ type Props struct {
 // API is an HTTP API with Lambda proxy integrations. It is a construct; its
 // children are the L2 HTTP API ("HttpApi"), the stages ("DefaultStage",
 // "Stage<name>"), the access log group ("AccessLogs"), the invoke
-// permissions ("Invoke<n> <resource>") and the URL outputs ("Url", "<stage>Url").
+// permissions ("Invoke<n> <resource>") and the URL outputs ("Url" for the
+// $default stage, "<stage>Url" for each named stage).
 type API interface {
 	constructs.Construct
 	// HttpApi returns the L2 HTTP API, for what this construct does not
 	// cover, or to add routes from another stack with NewRoutes.
 	HttpApi() awsapigatewayv2.HttpApi
-	// URL returns the URL of the $default stage, ending in "/".
+	// URL returns the URL of the $default stage, ending in "/". For an API
+	// with Props.NoDefaultStage it returns the URL of the first of
+	// Props.Stages, ending in the stage's name
+	// (https://{id}.execute-api.{region}.amazonaws.com/{stage}).
 	URL() *string
 	// Stage returns the stage with the given name ("$default" for the
 	// default stage), or nil.
 	Stage(name string) awsapigatewayv2.HttpStage
-	// Stages returns every stage, $default first, then in the order of Props.Stages.
+	// Stages returns every stage: $default first unless
+	// Props.NoDefaultStage, then in the order of Props.Stages.
 	Stages() []awsapigatewayv2.HttpStage
 	// AccessLogGroup returns the access log group, nil when access logs are off.
 	AccessLogGroup() awslogs.ILogGroup
@@ -151,6 +177,10 @@ type api struct {
 	accessLog awslogs.ILogGroup
 	table     *routeTable
 	domains   map[string]string // domain name to the id of its Domain construct
+	// ipAddressType is Props.IPAddressType, the default of its domains.
+	ipAddressType IPAddressType
+	// domainIPTypes are the IP address types of the domains, in the order added.
+	domainIPTypes []IPAddressType
 }
 
 // New creates an HTTP API whose routes invoke props.Handler. It panics with
@@ -164,7 +194,7 @@ func New(scope constructs.Construct, id string, props *Props) API {
 		panic(err)
 	}
 
-	a := &api{domains: map[string]string{}}
+	a := &api{domains: map[string]string{}, ipAddressType: p.IPAddressType}
 	constructs.NewConstruct_Override(a, scope, &id)
 
 	name := p.Name
@@ -181,11 +211,21 @@ func New(scope constructs.Construct, id string, props *Props) API {
 	if p.DisableExecuteAPIEndpoint {
 		apiProps.DisableExecuteApiEndpoint = jsii.Bool(true)
 	}
+	if p.IPAddressType != "" {
+		apiProps.IpAddressType = p.IPAddressType.cdk()
+	}
 	a.httpApi = awsapigatewayv2.NewHttpApi(a, jsii.String("HttpApi"), apiProps)
 
 	var logs awsapigatewayv2.IAccessLogSettings
 	a.accessLog, logs = newAccessLogs(a, &p.AccessLogs)
-	a.stages = append(a.stages, newStage(a, "DefaultStage", &StageOptions{Name: "$default"}, logs, p.Throttle))
+	if !p.NoDefaultStage {
+		var d StageOptions
+		if p.DefaultStage != nil {
+			d = *p.DefaultStage
+		}
+		d.Name = defaultStageName
+		a.stages = append(a.stages, newStage(a, "DefaultStage", &d, logs, p.Throttle))
+	}
 	for i := range p.Stages {
 		s := &p.Stages[i]
 		a.stages = append(a.stages, newStage(a, "Stage"+s.Name, s, logs, p.Throttle))
@@ -213,6 +253,11 @@ func New(scope constructs.Construct, id string, props *Props) API {
 			if len(a.domains) == 0 {
 				awscdk.Annotations_Of(a).AddWarningV2(jsii.String("httpapi:NoEndpoint"), jsii.String(
 					"httpapi: DisableExecuteAPIEndpoint is set and the API has no custom domain (AddDomain): no client can reach it"))
+				return
+			}
+			if p.IPAddressType == DualStack && !slices.Contains(a.domainIPTypes, DualStack) {
+				awscdk.Annotations_Of(a).AddWarningV2(jsii.String("httpapi:NoIPv6Endpoint"), jsii.String(
+					"httpapi: IPAddressType is DualStack but DisableExecuteAPIEndpoint is set and every custom domain is IPv4: no IPv6 client can reach the API; make a domain DualStack (DomainOptions.IPAddressType)"))
 			}
 		})
 	}
@@ -233,8 +278,11 @@ func New(scope constructs.Construct, id string, props *Props) API {
 	return a
 }
 
+// defaultStageName is the name of the stage served at the root of the API's URL.
+const defaultStageName = "$default"
+
 func stageOutputID(stage string) string {
-	if stage == "$default" {
+	if stage == defaultStageName {
 		return "Url"
 	}
 	return stage + "Url"
@@ -327,8 +375,29 @@ func (p *Props) validate() error {
 	if err := checkLength("Description", p.Description, 0, quota.DescriptionChars); err != nil {
 		return err
 	}
-	if n := len(p.Stages) + 1; n > quota.StagesPerAPI {
+	if p.NoDefaultStage && len(p.Stages) == 0 {
+		return fmt.Errorf("httpapi: NoDefaultStage needs at least one of Stages, got none: an API without stages serves nothing; name a stage in Stages, or leave NoDefaultStage unset")
+	}
+	if p.NoDefaultStage && p.DefaultStage != nil {
+		return fmt.Errorf("httpapi: DefaultStage configures the $default stage, which NoDefaultStage leaves out: set one or the other")
+	}
+	if p.NoDefaultStage {
+		if n := len(p.Stages); n > quota.StagesPerAPI {
+			return fmt.Errorf("httpapi: Stages: %d stages exceed the HTTP API quota of %d stages per API", n, quota.StagesPerAPI)
+		}
+	} else if n := len(p.Stages) + 1; n > quota.StagesPerAPI {
 		return fmt.Errorf("httpapi: Stages: %d stages with $default exceed the HTTP API quota of %d stages per API", n, quota.StagesPerAPI)
+	}
+	if err := p.IPAddressType.validate("IPAddressType"); err != nil {
+		return err
+	}
+	if d := p.DefaultStage; d != nil {
+		if d.Name != "" && d.Name != defaultStageName {
+			return fmt.Errorf("httpapi: DefaultStage.Name %q is not allowed: leave it empty or set %q; add a named stage to Stages", d.Name, defaultStageName)
+		}
+		if err := d.validateSettings("DefaultStage"); err != nil {
+			return err
+		}
 	}
 	o := p.RouteOptions.withDefaults()
 	if err := o.validate(); err != nil {
@@ -351,14 +420,14 @@ func (p *Props) validate() error {
 	if err := p.Throttle.validate("Throttle"); err != nil {
 		return err
 	}
-	seen := map[string]bool{"$default": true}
+	seen := map[string]bool{}
 	for i := range p.Stages {
 		s := &p.Stages[i]
 		if err := s.validate(); err != nil {
 			return err
 		}
 		if seen[s.Name] {
-			return fmt.Errorf("httpapi: Stages: stage name %q is used twice (\"$default\" is always present)", s.Name)
+			return fmt.Errorf("httpapi: Stages: stage name %q is used twice", s.Name)
 		}
 		seen[s.Name] = true
 	}

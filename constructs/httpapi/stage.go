@@ -16,10 +16,12 @@ import (
 	"github.com/httpapi-cdk/httpapi/quota"
 )
 
-// StageOptions configure a named stage.
+// StageOptions configure a stage: a named stage (Props.Stages) or the
+// $default stage (Props.DefaultStage).
 type StageOptions struct {
 	// Name is the stage's name and the first segment of its URL path:
-	// letters, digits, '-' and '_', at most 128 characters. Required.
+	// letters, digits, '-' and '_', at most 128 characters. Required for a
+	// named stage; for Props.DefaultStage, empty or "$default".
 	Name string
 
 	// Variables are the stage variables the function receives as
@@ -48,12 +50,19 @@ var (
 	stageVarValuePattern = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]*$`)
 )
 
+// validate checks a named stage of Props.Stages.
 func (s *StageOptions) validate() error {
 	if !stageNamePattern.MatchString(s.Name) {
 		return fmt.Errorf("httpapi: Stages: stage name %q is not allowed: use 1 to %d letters, digits, '-' or '_'", s.Name, quota.StageNameChars)
 	}
+	return s.validateSettings("Stages[" + s.Name + "]")
+}
+
+// validateSettings checks everything but the name; field names the stage
+// in messages ("Stages[dev]", "DefaultStage").
+func (s *StageOptions) validateSettings(field string) error {
 	if len(s.Variables) > quota.StageVariablesPerStage {
-		return fmt.Errorf("httpapi: Stages[%s].Variables: %d variables exceed the limit of %d per stage", s.Name, len(s.Variables), quota.StageVariablesPerStage)
+		return fmt.Errorf("httpapi: %s.Variables: %d variables exceed the limit of %d per stage", field, len(s.Variables), quota.StageVariablesPerStage)
 	}
 	names := make([]string, 0, len(s.Variables))
 	for k := range s.Variables {
@@ -63,23 +72,23 @@ func (s *StageOptions) validate() error {
 	for _, k := range names {
 		v := s.Variables[k]
 		if !stageVarNamePattern.MatchString(k) {
-			return fmt.Errorf("httpapi: Stages[%s].Variables: name %q is not allowed: use 1 to %d letters, digits or '_'", s.Name, k, quota.StageVariableKeyChars)
+			return fmt.Errorf("httpapi: %s.Variables: name %q is not allowed: use 1 to %d letters, digits or '_'", field, k, quota.StageVariableKeyChars)
 		}
 		if isToken(v) {
 			continue
 		}
 		if n := utf8.RuneCountInString(v); n > quota.StageVariableValueChars {
-			return fmt.Errorf("httpapi: Stages[%s].Variables[%s]: value %q is %d characters long: use at most %d", s.Name, k, abbreviate(v), n, quota.StageVariableValueChars)
+			return fmt.Errorf("httpapi: %s.Variables[%s]: value %q is %d characters long: use at most %d", field, k, abbreviate(v), n, quota.StageVariableValueChars)
 		}
 		if !stageVarValuePattern.MatchString(v) {
-			return fmt.Errorf("httpapi: Stages[%s].Variables[%s]: value %q is not allowed: use letters, digits and -._~:/?#&=,", s.Name, k, v)
+			return fmt.Errorf("httpapi: %s.Variables[%s]: value %q is not allowed: use letters, digits and -._~:/?#&=,", field, k, v)
 		}
 	}
-	if err := checkLength("Stages["+s.Name+"].Description", s.Description, 0, quota.DescriptionChars); err != nil {
+	if err := checkLength(field+".Description", s.Description, 0, quota.DescriptionChars); err != nil {
 		return err
 	}
 	if s.Throttle != (Throttle{}) {
-		if err := s.Throttle.validate("Stages[" + s.Name + "].Throttle"); err != nil {
+		if err := s.Throttle.validate(field + ".Throttle"); err != nil {
 			return err
 		}
 	}
