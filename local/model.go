@@ -110,10 +110,19 @@ type Function struct {
 	// synthesis recorded relative to the CDK app's, taken to be the
 	// directory above the cloud assembly. "" when unknown; the package is
 	// then built from the current directory.
-	ModuleDir   string
+	ModuleDir string
+	// Environment is the function's environment variables, resolved.
 	Environment map[string]string
-	MemorySize  int
-	Timeout     time.Duration
+	// MemorySize is the function's memory in MB (Lambda's default, 128,
+	// when the template sets none): AWS_LAMBDA_FUNCTION_MEMORY_SIZE.
+	MemorySize int
+	// Timeout is the function's timeout (Lambda's default when unset).
+	Timeout time.Duration
+	// LogLevel is the application log level of the function's
+	// LoggingConfig ("" when unset): AWS_LAMBDA_LOG_LEVEL, as Lambda sets it.
+	LogLevel string
+	// Region is the region of the function's stack: AWS_REGION.
+	Region string
 }
 
 // Problem is something in the template the emulator cannot serve faithfully.

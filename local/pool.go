@@ -216,12 +216,16 @@ func (p *pool) start() error {
 // env is the function's environment: the template's variables and what the
 // Lambda service sets, with no AWS credentials.
 func (p *pool) env(runtimeAPI string) []string {
+	region := p.fn.Region
+	if region == "" {
+		region = DefaultRegion
+	}
 	env := []string{
 		"PATH=" + os.Getenv("PATH"),
 		"TZ=:UTC",
 		"LANG=en_US.UTF-8",
-		"AWS_REGION=us-east-1",
-		"AWS_DEFAULT_REGION=us-east-1",
+		"AWS_REGION=" + region,
+		"AWS_DEFAULT_REGION=" + region,
 		"AWS_EXECUTION_ENV=AWS_Lambda_provided.al2023",
 		"AWS_LAMBDA_FUNCTION_NAME=" + p.fn.LogicalID,
 		"AWS_LAMBDA_FUNCTION_VERSION=$LATEST",
@@ -231,6 +235,9 @@ func (p *pool) env(runtimeAPI string) []string {
 		"AWS_LAMBDA_RUNTIME_API=" + runtimeAPI,
 		"_HANDLER=bootstrap",
 		"GOMAXPROCS=1",
+	}
+	if p.fn.LogLevel != "" {
+		env = append(env, "AWS_LAMBDA_LOG_LEVEL="+p.fn.LogLevel)
 	}
 	for k, v := range p.fn.Environment {
 		env = append(env, k+"="+v)

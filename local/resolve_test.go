@@ -2,6 +2,7 @@ package local
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -83,5 +84,27 @@ func TestStageVariablesAndOriginsResolved(t *testing.T) {
 		if !strings.Contains(strings.Join(all, "\n"), want) {
 			t.Errorf("problems lack %q:\n%s", want, strings.Join(all, "\n"))
 		}
+	}
+}
+
+// The function's process gets what Lambda sets from its configuration: the
+// application log level of its LoggingConfig and its stack's region.
+func TestFunctionEnvironmentFromConfiguration(t *testing.T) {
+	tpl := strings.Replace(apiTemplate(`{"Audience": ["c"], "Issuer": "https://issuer.example"}`), `"Properties": {"Timeout": 10}`,
+		`"Properties": {"Timeout": 10, "LoggingConfig": {"LogFormat": "JSON", "ApplicationLogLevel": "WARN", "SystemLogLevel": "WARN"}}`, 1)
+	fn := loadAPI(t, tpl).Functions["Echo"]
+	if fn.LogLevel != "WARN" || fn.Region != DefaultRegion {
+		t.Fatalf("LogLevel %q, Region %q", fn.LogLevel, fn.Region)
+	}
+	env := (&pool{fn: fn}).env("127.0.0.1:1/secret")
+	for _, want := range []string{"AWS_LAMBDA_LOG_LEVEL=WARN", "AWS_REGION=" + DefaultRegion, "AWS_LAMBDA_LOG_FORMAT=JSON"} {
+		if !slices.Contains(env, want) {
+			t.Errorf("environment %q lacks %s", env, want)
+		}
+	}
+	fn.LogLevel, fn.Region = "", "eu-west-1"
+	env = (&pool{fn: fn}).env("127.0.0.1:1/secret")
+	if !slices.Contains(env, "AWS_REGION=eu-west-1") || slices.ContainsFunc(env, func(s string) bool { return strings.HasPrefix(s, "AWS_LAMBDA_LOG_LEVEL=") }) {
+		t.Errorf("environment %q: want AWS_REGION=eu-west-1 and no log level", env)
 	}
 }

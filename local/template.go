@@ -520,11 +520,15 @@ func (t *template) function(id string, problem func(string, string, ...any)) (*F
 		Environment struct {
 			Variables map[string]any `json:"Variables"`
 		} `json:"Environment"`
+		LoggingConfig struct {
+			ApplicationLogLevel string `json:"ApplicationLogLevel"`
+		} `json:"LoggingConfig"`
 	}
 	if err := t.props(id, &fp); err != nil {
 		return nil, err.Error()
 	}
-	fn := &Function{LogicalID: id, GoPackage: pkg, Environment: map[string]string{}, MemorySize: fp.MemorySize, Timeout: time.Duration(fp.Timeout) * time.Second}
+	fn := &Function{LogicalID: id, GoPackage: pkg, Environment: map[string]string{}, MemorySize: fp.MemorySize, Timeout: time.Duration(fp.Timeout) * time.Second,
+		LogLevel: fp.LoggingConfig.ApplicationLogLevel, Region: t.region}
 	fn.ModulePath, _ = r.Metadata["httpapi:GoModule"].(string)
 	if dir, ok := r.Metadata["httpapi:GoModuleDir"].(string); ok && t.appDir != "" {
 		fn.ModuleDir = filepath.Join(t.appDir, filepath.FromSlash(dir))
