@@ -228,23 +228,7 @@ func (r *Request) RouteARN() string {
 // prefix: the path routes are matched against (docs/api-gateway-behavior.md
 // R-STG-2).
 func (r *Request) RoutePath() string {
-	return stripStage(r.HTTP.URL.Path, r.Stage)
-}
-
-// stripStage removes a named stage's "/stage" prefix from a decoded path:
-// "/dev/hello" is "/hello" on stage dev, "/dev" is "/". The $default stage
-// adds no prefix.
-func stripStage(path, stage string) string {
-	if stage == "" || stage == "$default" {
-		return path
-	}
-	if rest, ok := strings.CutPrefix(path, "/"+stage); ok && (rest == "" || rest[0] == '/') {
-		if rest == "" {
-			return "/"
-		}
-		return rest
-	}
-	return path
+	return route.PathWithoutStage(r.HTTP.URL.Path, r.Stage)
 }
 
 // NewRequestID returns a request id shaped like API Gateway's: 16
