@@ -15,6 +15,8 @@ import (
 	"sync"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/httpapi-cdk/httpapi/route"
 )
 
 // Bridge serves an [http.Handler] from API Gateway events of payload format
@@ -203,7 +205,7 @@ func newHTTPRequest(ctx context.Context, req *Request) *http.Request {
 	// percent-encoded (URL.EscapedPath ignores a RawPath that does not
 	// decode to Path).
 	if req.V1 != nil {
-		if raw := stripStage(req.V1.Path, req.Stage); raw != req.Path {
+		if raw := route.PathWithoutStage(req.V1.Path, req.Stage); raw != req.Path {
 			r.URL.RawPath = raw
 		}
 	}
@@ -373,39 +375,48 @@ func (w *responseWriter) WriteHeader(code int) {
 
 // Write implements http.ResponseWriter.
 func (w *responseWriter) Write(p []byte) (int, error) {
-	if w.status == 0 {
-		w.status = http.StatusOK
-	}
-	if !bodyAllowed(w.status) {
-		return 0, http.ErrBodyNotAllowed
-	}
-	if w.head {
-		return len(p), nil
-	}
-	if w.over || w.body.Len()+len(p) > MaxResponseBytes {
-		// No encoding of it fits: stop buffering; response reports it.
-		w.over = true
-		return 0, errResponseTooLarge
+	if keep, err := w.admit(len(p)); !keep {
+		return discarded(len(p), err)
 	}
 	return w.body.Write(p)
 }
 
 // WriteString implements io.StringWriter.
 func (w *responseWriter) WriteString(s string) (int, error) {
+	if keep, err := w.admit(len(s)); !keep {
+		return discarded(len(s), err)
+	}
+	return w.body.WriteString(s)
+}
+
+// admit decides the fate of a write of n body bytes, as net/http does: it
+// implies a 200 status when none was written, refuses a body for a status
+// that has none, discards it silently for a HEAD request, and refuses it
+// once the body would exceed Lambda's limit (no encoding of it fits:
+// buffering stops, and response reports it). It reports whether to buffer
+// the bytes, and otherwise the write's error, nil for a silent discard.
+func (w *responseWriter) admit(n int) (keep bool, err error) {
 	if w.status == 0 {
 		w.status = http.StatusOK
 	}
-	if !bodyAllowed(w.status) {
-		return 0, http.ErrBodyNotAllowed
-	}
-	if w.head {
-		return len(s), nil
-	}
-	if w.over || w.body.Len()+len(s) > MaxResponseBytes {
+	switch {
+	case !bodyAllowed(w.status):
+		return false, http.ErrBodyNotAllowed
+	case w.head:
+		return false, nil
+	case w.over || w.body.Len()+n > MaxResponseBytes:
 		w.over = true
-		return 0, errResponseTooLarge
+		return false, errResponseTooLarge
 	}
-	return w.body.WriteString(s)
+	return true, nil
+}
+
+// discarded is the result of a write of n bytes that admit did not keep.
+func discarded(n int, err error) (int, error) {
+	if err != nil {
+		return 0, err
+	}
+	return n, nil
 }
 
 var errResponseTooLarge = fmt.Errorf("response body exceeds Lambda's %d-byte limit", MaxResponseBytes)

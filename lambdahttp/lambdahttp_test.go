@@ -81,6 +81,12 @@ func invoke(t *testing.T, rt *Router, event []byte) result {
 	if err != nil {
 		t.Fatalf("Invoke returned an error: %v", err)
 	}
+	return decodeResult(t, out)
+}
+
+// decodeResult decodes a response of either format.
+func decodeResult(t *testing.T, out []byte) result {
+	t.Helper()
 	var r result
 	var raw struct {
 		MultiValueHeaders map[string][]string `json:"multiValueHeaders"`
@@ -199,13 +205,26 @@ func TestFixtureEvents(t *testing.T) {
 		routes = append(routes, Route{Key: route.MustParse(k), Handler: echoView})
 	}
 	rt := quietRouter(t, nil, routes...)
+	checkFixtureEvents(t, func(t *testing.T, event []byte) result { return invoke(t, rt, event) })
+}
+
+// checkFixtureEvents sends every fixture event to call, whose handlers
+// answer with the request view, and compares the view with the case's.
+func checkFixtureEvents(t *testing.T, call func(t *testing.T, event []byte) result) {
+	files, err := filepath.Glob(filepath.Join("testdata", "events", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(fixtureCases) {
+		t.Errorf("%d fixture events, %d cases: every fixture needs a case", len(files), len(fixtureCases))
+	}
 	for _, tc := range fixtureCases {
 		t.Run(tc.file, func(t *testing.T) {
 			event, err := os.ReadFile(filepath.Join("testdata", "events", tc.file))
 			if err != nil {
 				t.Fatal(err)
 			}
-			res := invoke(t, rt, event)
+			res := call(t, event)
 			if res.Status != 200 {
 				t.Fatalf("status %d, body %s", res.Status, res.Body)
 			}

@@ -183,7 +183,7 @@ func fromV2(ev *events.APIGatewayV2HTTPRequest) (*Request, error) {
 	if r.RawPath == "" {
 		r.RawPath = rc.HTTP.Path
 	}
-	r.Path = stripStage(r.RawPath, r.Stage)
+	r.Path = route.PathWithoutStage(r.RawPath, r.Stage)
 	if a := rc.Authorizer; a != nil {
 		if a.JWT != nil {
 			r.Authorizer.JWTClaims = a.JWT.Claims
@@ -232,7 +232,7 @@ func fromV1(ev *events.APIGatewayProxyRequest) (*Request, error) {
 			decoded = ev.Path
 		}
 	}
-	r.Path = stripStage(decoded, r.Stage)
+	r.Path = route.PathWithoutStage(decoded, r.Stage)
 	if r.multiQ == nil && len(ev.QueryStringParameters) > 0 {
 		r.multiQ = make(map[string][]string, len(ev.QueryStringParameters))
 		for k, v := range ev.QueryStringParameters {
@@ -323,19 +323,4 @@ func decodeBody(body string, base64Encoded bool) ([]byte, error) {
 		return nil, Errorf(http.StatusBadRequest, "request body is marked base64-encoded but does not decode: %v", err)
 	}
 	return b, nil
-}
-
-// stripStage removes a named stage's "/stage" prefix from a path. The
-// $default stage adds none (docs/api-gateway-behavior.md R-STG-2).
-func stripStage(path, stage string) string {
-	if stage == "" || stage == "$default" {
-		return path
-	}
-	if rest, ok := strings.CutPrefix(path, "/"+stage); ok && (rest == "" || rest[0] == '/') {
-		if rest == "" {
-			return "/"
-		}
-		return rest
-	}
-	return path
 }

@@ -2,12 +2,20 @@ package local
 
 import (
 	"context"
+	"encoding/json"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/httpapi-cdk/httpapi/proxyevent"
+	"github.com/httpapi-cdk/httpapi/route"
 )
 
 // apiTemplate returns a template with one HTTP API, a $default stage whose
@@ -148,5 +156,77 @@ func TestCognitoAuthorizerServed(t *testing.T) {
 				t.Errorf("access log %q, want it to start with %q", got, tc.log)
 			}
 		})
+	}
+}
+
+// A JWT authorizer passes the token's claims to the function as strings
+// (a claim that is not a string as its JSON text) with the token's scopes:
+// in 2.0 as requestContext.authorizer.jwt, in 1.0 as
+// requestContext.authorizer (docs/api-gateway-behavior.md R-AUTH-4).
+func TestJWTClaimsShape(t *testing.T) {
+	s := &Server{apiID: "abc1234567"}
+	r := httptest.NewRequest("GET", "/pets/1", nil)
+	key := route.MustParse("GET /pets/{id}")
+	q := &request{r: r, stage: &Stage{Name: "$default"}, routePath: "/pets/1", route: &Route{Key: key, Scopes: []string{"write"}},
+		ev: proxyevent.Request{HTTP: r, ID: "id-1", Time: time.Now(), APIID: s.apiID, Stage: "$default", Route: key,
+			PathParameters: map[string]string{"id": "1"}, SourceIP: "192.0.2.1"}}
+	exp := time.Now().Add(time.Hour).Unix()
+	token := jwt(map[string]any{"iss": "https://issuer.example", "aud": "api", "exp": exp, "sub": "u1",
+		"groups": []string{"a", "b"}, "email_verified": true, "address": map[string]any{"country": "FR"}, "scope": "read write"})
+	if resp := s.authorizeJWT(q, &Authorizer{Type: "JWT", Issuer: "https://issuer.example", Audience: []string{"api"}}, token); resp != nil {
+		t.Fatalf("token refused: %d %s (%s)", resp.status, resp.body, resp.authErr)
+	}
+	wantClaims := map[string]string{
+		"iss": "https://issuer.example", "aud": "api", "exp": strconv.FormatInt(exp, 10), "sub": "u1",
+		"groups": `["a","b"]`, "email_verified": "true", "address": `{"country":"FR"}`, "scope": "read write",
+	}
+	wantScopes := []string{"read", "write"}
+
+	// Decoding into map[string]string fails if any claim is not a string.
+	var v2 struct {
+		RequestContext struct {
+			Authorizer map[string]struct {
+				Claims map[string]string `json:"claims"`
+				Scopes []string          `json:"scopes"`
+			} `json:"authorizer"`
+		} `json:"requestContext"`
+	}
+	b, err := q.ev.EventV2()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &v2); err != nil {
+		t.Fatalf("2.0 requestContext.authorizer: %v\n%s", err, b)
+	}
+	jwt, ok := v2.RequestContext.Authorizer["jwt"]
+	if !ok || len(v2.RequestContext.Authorizer) != 1 {
+		t.Fatalf("2.0 requestContext.authorizer: want only a jwt key\n%s", b)
+	}
+	if diff := cmp.Diff(wantClaims, jwt.Claims); diff != "" {
+		t.Errorf("2.0 authorizer.jwt.claims (-want +got):\n%s", diff)
+	}
+	if !slices.Equal(jwt.Scopes, wantScopes) {
+		t.Errorf("2.0 authorizer.jwt.scopes = %q, want %q", jwt.Scopes, wantScopes)
+	}
+
+	var v1 struct {
+		RequestContext struct {
+			Authorizer struct {
+				Claims map[string]string `json:"claims"`
+				Scopes []string          `json:"scopes"`
+			} `json:"authorizer"`
+		} `json:"requestContext"`
+	}
+	if b, err = q.ev.EventV1(); err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &v1); err != nil {
+		t.Fatalf("1.0 requestContext.authorizer: %v\n%s", err, b)
+	}
+	if diff := cmp.Diff(wantClaims, v1.RequestContext.Authorizer.Claims); diff != "" {
+		t.Errorf("1.0 authorizer.claims (-want +got):\n%s", diff)
+	}
+	if !slices.Equal(v1.RequestContext.Authorizer.Scopes, wantScopes) {
+		t.Errorf("1.0 authorizer.scopes = %q, want %q", v1.RequestContext.Authorizer.Scopes, wantScopes)
 	}
 }

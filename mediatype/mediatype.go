@@ -40,7 +40,8 @@ func Of(contentType string) string {
 // content type to Lambda as a string (isBase64Encoded false): text/*,
 // application/json, application/xml and application/javascript, parameters
 // ignored, case-insensitive. Every other body is base64-encoded, including
-// form data and a body without a Content-Type.
+// form data and a body without a Content-Type (docs/api-gateway-behavior.md
+// R-BODY-2).
 //
 // Sources: observed in captured events (an application/octet-stream body
 // arrives base64-encoded in aws-lambda-dotnet's V2_BinaryContent fixture; a
@@ -61,7 +62,7 @@ func requestText(mt string) bool {
 // (application/x-www-form-urlencoded), image/svg+xml and every +json and
 // +xml type. A missing content type counts as binary. A text body that is
 // not valid UTF-8 cannot travel in a JSON string: the toolkit base64-encodes
-// it whatever this says.
+// it whatever this says (docs/api-gateway-behavior.md R-KIT-6).
 func ResponseIsText(contentType string) bool {
 	mt := Of(contentType)
 	return requestText(mt) ||

@@ -111,7 +111,8 @@ func (a *Authorizer) check() error {
 	return nil
 }
 
-// eventV2 is the 2.0 event. aws-lambda-go's APIGatewayV2HTTPRequest always
+// eventV2 is the 2.0 event (docs/api-gateway-behavior.md R-EV2-1 to
+// R-EV2-10). aws-lambda-go's APIGatewayV2HTTPRequest always
 // marshals requestContext.authentication, which API Gateway sends only with
 // mutual TLS, so the context is our own struct over its parts.
 type eventV2 struct {
@@ -143,7 +144,8 @@ type contextV2 struct {
 	TimeEpoch    int64                                                `json:"timeEpoch"`
 }
 
-// eventV1 is the 1.0 event: the REST proxy event plus its version, with a
+// eventV1 is the 1.0 event (docs/api-gateway-behavior.md R-EV1-1 to
+// R-EV1-6): the REST proxy event plus its version, with a
 // body that is null when empty and isBase64Encoded always present, as API
 // Gateway sends them (outer fields shadow the embedded ones).
 type eventV1 struct {
@@ -184,7 +186,8 @@ func (r *Request) EventV1() ([]byte, error) {
 
 // AuthorizerEvent returns the event API Gateway sends a Lambda authorizer
 // (a REQUEST authorizer) of payload format "2.0" or "1.0" for r, given the
-// values of its identity sources. The 2.0 event carries no body.
+// values of its identity sources. The 2.0 event carries no body
+// (docs/api-gateway-behavior.md R-AUTH-5).
 func (r *Request) AuthorizerEvent(format string, identity []string) ([]byte, error) {
 	arn := r.RouteARN()
 	switch format {
@@ -211,7 +214,8 @@ func (r *Request) AuthorizerEvent(format string, identity []string) ([]byte, err
 }
 
 // RouteARN is the ARN an authorizer's IAM policy is evaluated against: the
-// stage, the method, and the path without the stage prefix.
+// stage, the method, and the path without the stage prefix
+// (docs/api-gateway-behavior.md R-AUTH-5, R-AUTH-6).
 func (r *Request) RouteARN() string {
 	region := r.Region
 	if region == "" {
@@ -221,25 +225,10 @@ func (r *Request) RouteARN() string {
 }
 
 // RoutePath returns the decoded request path without the named stage's
-// prefix: the path routes are matched against.
+// prefix: the path routes are matched against (docs/api-gateway-behavior.md
+// R-STG-2).
 func (r *Request) RoutePath() string {
-	return stripStage(r.HTTP.URL.Path, r.Stage)
-}
-
-// stripStage removes a named stage's "/stage" prefix from a decoded path:
-// "/dev/hello" is "/hello" on stage dev, "/dev" is "/". The $default stage
-// adds no prefix.
-func stripStage(path, stage string) string {
-	if stage == "" || stage == "$default" {
-		return path
-	}
-	if rest, ok := strings.CutPrefix(path, "/"+stage); ok && (rest == "" || rest[0] == '/') {
-		if rest == "" {
-			return "/"
-		}
-		return rest
-	}
-	return path
+	return route.PathWithoutStage(r.HTTP.URL.Path, r.Stage)
 }
 
 // NewRequestID returns a request id shaped like API Gateway's: 16
@@ -258,9 +247,14 @@ func NewTraceID() string {
 }
 
 // CLFTime formats t as API Gateway's requestContext.time and
-// $context.requestTime: "02/Jan/2006:15:04:05 +0000", in UTC.
+// $context.requestTime: "02/Jan/2006:15:04:05 +0000", in UTC
+// (docs/api-gateway-behavior.md R-EV2-10).
 func CLFTime(t time.Time) string { return t.UTC().Format("02/Jan/2006:15:04:05 -0700") }
 
+// encodeBody returns the event's body and isBase64Encoded: a text body
+// (mediatype.RequestIsText) as a string, any other body, form data and a
+// body without a content type included, base64-encoded
+// (docs/api-gateway-behavior.md R-BODY-1, R-BODY-2).
 func (r *Request) encodeBody() (string, bool) {
 	if len(r.Body) == 0 {
 		return "", false
@@ -271,8 +265,9 @@ func (r *Request) encodeBody() (string, bool) {
 	return base64.StdEncoding.EncodeToString(r.Body), true
 }
 
-// gatewayHeaders returns the request headers, lower-cased, with the headers
-// API Gateway adds, and the Cookie values.
+// gatewayHeaders returns the request headers, lower-cased, without the
+// hop-by-hop ones, with the headers API Gateway adds, and the Cookie values
+// (docs/api-gateway-behavior.md R-EV2-3 to R-EV2-5, R-EV2-12, R-EV1-5).
 func (r *Request) gatewayHeaders() (map[string][]string, []string) {
 	h := make(map[string][]string, len(r.HTTP.Header)+6)
 	var cookies []string
@@ -315,7 +310,8 @@ func (r *Request) gatewayHeaders() (map[string][]string, []string) {
 
 // ParseQuery parses a raw query as API Gateway does: values decoded
 // without form decoding ('+' stays '+'), every value of a key kept in
-// order, keys without '=' given "", empty keys dropped.
+// order, keys without '=' given "", empty keys dropped
+// (docs/api-gateway-behavior.md R-EV2-8, R-EV1-4).
 func ParseQuery(raw string) map[string][]string {
 	values := map[string][]string{}
 	for _, part := range strings.Split(raw, "&") {
@@ -338,7 +334,8 @@ func ParseQuery(raw string) map[string][]string {
 }
 
 // hopByHop are the headers that belong to one connection: API Gateway
-// does not pass them to the integration (no captured event carries one).
+// does not pass them to the integration (no captured event carries one;
+// docs/api-gateway-behavior.md R-EV2-12).
 var hopByHop = map[string]bool{
 	"connection": true, "keep-alive": true, "proxy-connection": true, "te": true,
 	"trailer": true, "transfer-encoding": true, "upgrade": true,
@@ -362,7 +359,7 @@ func connectionHeaders(h http.Header) map[string]bool {
 }
 
 // DomainName is the request's host without the port: API Gateway's
-// domain names never carry one.
+// domain names never carry one (docs/api-gateway-behavior.md R-EV2-10).
 func (r *Request) DomainName() string {
 	host, _, err := net.SplitHostPort(r.HTTP.Host)
 	if err != nil {
@@ -377,7 +374,8 @@ func (r *Request) DomainPrefix() string {
 	return prefix
 }
 
-// authorizerV2 is requestContext.authorizer of a 2.0 event.
+// authorizerV2 is requestContext.authorizer of a 2.0 event
+// (docs/api-gateway-behavior.md R-AUTH-4, R-AUTH-9).
 func (r *Request) authorizerV2() any {
 	a := r.Authorizer
 	switch {

@@ -26,7 +26,8 @@ type Response struct {
 // a request it does not pass to the integration or an integration that
 // failed: the status and {"message": its status text}, as JSON, byte for
 // byte as API Gateway sends it (404 {"message":"Not Found"}, 500
-// {"message":"Internal Server Error"}, ...).
+// {"message":"Internal Server Error"}, ...; docs/api-gateway-behavior.md
+// R-ERR-6).
 func GatewayResponse(status int) *Response {
 	h := http.Header{}
 	h.Set("Content-Type", "application/json")
@@ -47,11 +48,13 @@ func ParseResult(format string, result []byte) (*Response, error) {
 	return nil, fmt.Errorf("proxyevent: payload format %q: want \"2.0\" or \"1.0\"", format)
 }
 
-// parseV2 maps a 2.0 result.
+// parseV2 maps a 2.0 result. multiValueHeaders is not read: 2.0 ignores it
+// (docs/api-gateway-behavior.md R-RES-4).
 func parseV2(payload []byte) (*Response, error) {
 	var v any
 	if err := json.Unmarshal(payload, &v); err != nil {
-		// Not JSON: AWS passes it through as the inferred body unchecked.
+		// Not JSON: AWS passes it through as the inferred body unchecked
+		// (docs/api-gateway-behavior.md R-RES-1).
 		h := http.Header{}
 		h.Set("Content-Type", "application/json")
 		return &Response{StatusCode: 200, Header: h, Body: payload}, nil
@@ -59,7 +62,7 @@ func parseV2(payload []byte) (*Response, error) {
 	obj, isObj := v.(map[string]any)
 	if _, hasStatus := obj["statusCode"]; !isObj || !hasStatus {
 		// No statusCode: API Gateway infers a 200 JSON response whose body
-		// is the result as returned, a JSON string unwrapped.
+		// is the result as returned, a JSON string unwrapped (R-RES-1).
 		h := http.Header{}
 		h.Set("Content-Type", "application/json")
 		body := payload
@@ -85,14 +88,15 @@ func parseV2(payload []byte) (*Response, error) {
 			}
 			cookies = append(cookies, s)
 		}
-		// The cookies field's entries come first, then any Set-Cookie header.
+		// The cookies field's entries come first, then any Set-Cookie header (R-RES-6).
 		resp.Header["Set-Cookie"] = append(cookies, resp.Header["Set-Cookie"]...)
 	}
 	return resp, nil
 }
 
 // parseV1 maps a 1.0 result: it must be an object with statusCode; headers
-// and multiValueHeaders are merged.
+// and multiValueHeaders are merged; cookies is ignored
+// (docs/api-gateway-behavior.md R-RES-10).
 func parseV1(payload []byte) (*Response, error) {
 	var obj map[string]any
 	if err := json.Unmarshal(payload, &obj); err != nil || obj == nil {
@@ -133,7 +137,10 @@ func parseV1(payload []byte) (*Response, error) {
 	return resp, nil
 }
 
-// parseCommon reads statusCode, headers, body and isBase64Encoded.
+// parseCommon reads statusCode, headers, body and isBase64Encoded, and
+// returns an error for anything API Gateway rejects with a 500
+// (docs/api-gateway-behavior.md R-RES-2, R-RES-3, R-RES-7, R-RES-8; the
+// default content type R-RES-5).
 func parseCommon(obj map[string]any) (*Response, error) {
 	code, ok := obj["statusCode"].(float64)
 	if !ok || code != math.Trunc(code) || code < 100 || code > 599 {
@@ -190,7 +197,8 @@ func jsonText(v any) string {
 	return string(b)
 }
 
-// reservedResponseHeader reports headers API Gateway computes itself.
+// reservedResponseHeader reports headers API Gateway computes itself
+// (docs/api-gateway-behavior.md R-RES-9).
 func reservedResponseHeader(canon string) bool {
 	switch canon {
 	case "Content-Length", "Connection", "Transfer-Encoding":

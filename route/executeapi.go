@@ -2,7 +2,8 @@ package route
 
 // A route has two execute-api resource names, the part of an
 // "arn:<partition>:execute-api:<region>:<account>:<apiId>/..." ARN after the
-// API id. They differ for the $default route:
+// API id (docs/api-gateway-behavior.md R-ARN-1, R-ARN-2). They differ for
+// the $default route:
 //
 //   - the source ARN API Gateway presents to Lambda when it invokes the
 //     route's integration, which a lambda:InvokeFunction permission's

@@ -36,6 +36,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 	"github.com/httpapi-cdk/httpapi/quota"
 )
 
@@ -285,8 +286,8 @@ func (p *Props) validate() error {
 	if p.LogRetention == awslogs.RetentionDays_INFINITE {
 		return fmt.Errorf("gofunction: LogRetention %q keeps logs forever: choose a finite awslogs.RetentionDays", p.LogRetention)
 	}
-	if n := utf8.RuneCountInString(p.Description); n > quota.FunctionDescriptionChars && !isToken(p.Description) {
-		return fmt.Errorf("gofunction: Description %q is %d characters long: Lambda allows at most %d", abbreviate(p.Description), n, quota.FunctionDescriptionChars)
+	if n := utf8.RuneCountInString(p.Description); n > quota.FunctionDescriptionChars && !propcheck.IsToken(p.Description) {
+		return fmt.Errorf("gofunction: Description %q is %d characters long: Lambda allows at most %d", propcheck.Abbreviate(p.Description), n, quota.FunctionDescriptionChars)
 	}
 	if err := validateLogging(p.ApplicationLogLevel, p.SystemLogLevel, p.Environment); err != nil {
 		return err
@@ -314,7 +315,7 @@ func validateEnvironment(env map[string]string) error {
 		if quota.ReservedEnvironmentKey(k) {
 			return fmt.Errorf("gofunction: Environment key %q is reserved: Lambda sets it and refuses it in a function's configuration", k)
 		}
-		if !isToken(env[k]) {
+		if !propcheck.IsToken(env[k]) {
 			known[k] = env[k]
 		}
 	}
@@ -331,14 +332,3 @@ func validateEnvironment(env map[string]string) error {
 	}
 	return nil
 }
-
-// abbreviate shortens s for an error message.
-func abbreviate(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:37]) + "..."
-	}
-	return s
-}
-
-// isToken reports whether s is an unresolved CDK token.
-func isToken(s string) bool { return *awscdk.Token_IsUnresolved(jsii.String(s)) }

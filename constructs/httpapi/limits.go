@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 )
 
 // checkLength checks that s, the value of the prop field, has from min to
@@ -28,16 +30,12 @@ func checkFinite(field string, v float64) error {
 	return nil
 }
 
-// abbreviate shortens s for an error message.
-func abbreviate(s string) string {
-	if r := []rune(s); len(r) > 40 {
-		return string(r[:37]) + "..."
-	}
-	return s
-}
-
-// isToken reports whether s is an unresolved CDK token.
-func isToken(s string) bool { return *awscdk.Token_IsUnresolved(jsii.String(s)) }
+// isToken and abbreviate are package propcheck's, shared with gofunction,
+// under the short names this package's checks use.
+var (
+	isToken    = propcheck.IsToken
+	abbreviate = propcheck.Abbreviate
+)
 
 // isNumberToken reports whether v is an unresolved CDK number token. v
 // must be finite (see checkFinite).

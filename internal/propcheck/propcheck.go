@@ -1,0 +1,24 @@
+// Package propcheck holds what the constructs' prop validation shares:
+// whether a value is a CDK token, known only at deployment and so beyond
+// any check at synthesis, and how a long value is quoted in an error
+// message.
+package propcheck
+
+import (
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/jsii-runtime-go"
+)
+
+// IsToken reports whether s is an unresolved CDK token (a reference such as
+// a parameter, an attribute of another resource or a pseudo parameter): its
+// value is only known at deployment, so a prop check lets it pass.
+func IsToken(s string) bool { return *awscdk.Token_IsUnresolved(jsii.String(s)) }
+
+// Abbreviate shortens s for an error message: at most 40 characters, the
+// first 37 followed by "..." when s is longer.
+func Abbreviate(s string) string {
+	if r := []rune(s); len(r) > 40 {
+		return string(r[:37]) + "..."
+	}
+	return s
+}
