@@ -1,8 +1,10 @@
 package openapi
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -66,7 +68,7 @@ type OperationObject struct {
 	Parameters  []ParameterObject     `json:"parameters,omitempty"`
 	RequestBody *RequestBody          `json:"requestBody,omitempty"`
 	Responses   map[string]Response   `json:"responses"`
-	Security    []SecurityRequirement `json:"security,omitempty"`
+	Security    []SecurityRequirement `json:"security"`
 	Extensions  map[string]any        `json:"-"`
 }
 
@@ -100,10 +102,15 @@ type Response struct {
 // requires (empty for schemes without scopes).
 type SecurityRequirement map[string][]string
 
-// Components hold the document's security schemes.
+// Components hold the document's shared schemas and security schemes.
 type Components struct {
+	Schemas         map[string]*Schema         `json:"schemas,omitempty"`
 	SecuritySchemes map[string]*SecurityScheme `json:"securitySchemes,omitempty"`
 }
+
+// ErrorSchemaName is the name of [ErrorSchema] in a document's
+// components: error answers refer to "#/components/schemas/Error".
+const ErrorSchemaName = "Error"
 
 // SecurityScheme is an OpenAPI Security Scheme Object.
 type SecurityScheme struct {
@@ -133,25 +140,31 @@ func (s *SecurityScheme) MarshalJSON() ([]byte, error) {
 	return withExtensions((*plain)(s), s.Extensions)
 }
 
-// withExtensions marshals v, an object, with the "x-" members of ext
-// added; map keys keep the output deterministic.
+// withExtensions marshals v, an object, with the members of ext added
+// after its fields, in the order of their names.
 func withExtensions(v any, ext map[string]any) ([]byte, error) {
 	b, err := json.Marshal(v)
 	if err != nil || len(ext) == 0 {
 		return b, err
 	}
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(b, &m); err != nil {
-		return nil, err
+	names := make([]string, 0, len(ext))
+	for k := range ext {
+		names = append(names, k)
 	}
-	for k, v := range ext {
-		raw, err := json.Marshal(v)
+	slices.Sort(names)
+	out := bytes.TrimSuffix(b, []byte("}"))
+	for i, k := range names {
+		raw, err := json.Marshal(ext[k])
 		if err != nil {
 			return nil, err
 		}
-		m[k] = raw
+		if i > 0 || len(out) > 1 {
+			out = append(out, ',')
+		}
+		key, _ := json.Marshal(k)
+		out = append(append(append(out, key...), ':'), raw...)
 	}
-	return json.Marshal(m)
+	return append(out, '}'), nil
 }
 
 // NewDocument returns a document with the given title and version and no paths.
@@ -234,7 +247,14 @@ func (d *Document) operation(op Operation, security []SecurityRequirement, metho
 	}
 	o.Responses[strconv.Itoa(op.Status)] = ok
 	if op.Validated {
-		errBody := map[string]MediaType{"application/json": {Schema: ErrorSchema()}}
+		if d.Components == nil {
+			d.Components = &Components{}
+		}
+		if d.Components.Schemas == nil {
+			d.Components.Schemas = map[string]*Schema{}
+		}
+		d.Components.Schemas[ErrorSchemaName] = ErrorSchema()
+		errBody := map[string]MediaType{"application/json": {Schema: &Schema{Ref: "#/components/schemas/" + ErrorSchemaName}}}
 		if op.RequestBody != nil || len(op.Parameters) > 0 {
 			o.Responses["400"] = Response{Description: "The request body is not JSON of the right types, or a parameter does not parse; field names the value.", Content: errBody}
 			o.Responses["422"] = Response{Description: "A request value breaks a constraint of the schema; field names it.", Content: errBody}

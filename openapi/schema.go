@@ -9,6 +9,9 @@ package openapi
 // Schema is an OpenAPI 3.0.3 Schema Object: the subset of JSON Schema that
 // Go types and their validation tags can express. Zero fields are omitted.
 type Schema struct {
+	// Ref refers to a schema of the document's components, such as
+	// "#/components/schemas/Error"; a Schema with Ref has no other field.
+	Ref string `json:"$ref,omitempty"`
 	// Type is "object", "array", "string", "integer", "number" or
 	// "boolean"; "" for any value.
 	Type string `json:"type,omitempty"`
