@@ -54,6 +54,10 @@ type typedRoute struct {
 //	max=N       the greatest, likewise
 //	oneof=a b c the allowed values of a string or integer
 //
+// A field that is not required and holds its zero value counts as absent:
+// its other rules are not checked (encoding/json cannot tell "" from a
+// missing member). Make it a pointer to check a zero that was sent.
+//
 // For example:
 //
 //	type NewItem struct {

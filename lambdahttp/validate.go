@@ -303,7 +303,7 @@ func (s *shape) checkValue(v reflect.Value) (path, msg string) {
 				return f.name, m
 			}
 			if p, m := f.shape.checkValue(fv); m != "" {
-				return f.name + p, m
+				return f.name + dotted(p), m
 			}
 		}
 	}
@@ -332,14 +332,16 @@ func (r *rule) check(v reflect.Value) string {
 			}
 		}
 	}
-	if v.Kind() == reflect.Pointer {
-		if v.IsNil() {
-			return ""
-		}
-		v = v.Elem()
-	}
 	if r.min == nil && r.max == nil && r.oneof == nil {
 		return ""
+	}
+	if !r.required && v.IsZero() {
+		// Not required and zero: as good as absent, which JSON Schema
+		// accepts. A pointer tells a present zero from an absent value.
+		return ""
+	}
+	if v.Kind() == reflect.Pointer {
+		v = v.Elem()
 	}
 	var n float64
 	unit := ""
