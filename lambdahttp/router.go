@@ -4,6 +4,12 @@
 // response helpers (JSON, text, binary, cookies, gzip), typed HTTP errors,
 // panic recovery and one structured log line per request.
 //
+// [JSONRoute] and [HandleJSON] declare typed JSON routes: Go types for the
+// body, path and query parameters and the answer, checked against the
+// rules of their `validate` tags before the handler runs, and described
+// ([Router.Operations], [ServeMux.Operations]) for the OpenAPI document
+// the httpapi construct writes.
+//
 // A Router implements lambda.Handler, so a function's main is:
 //
 //	func main() { lambda.Start(app.Router()) }
