@@ -181,7 +181,9 @@ func TestJSONRouteDeclarationErrors(t *testing.T) {
 		{"not a struct", func() { JSONRoute("POST /x", handlerOf[[]string]()) }, "the input type []string is not a struct"},
 		{"bad status", func() { JSONRoute("POST /x", handlerOf[struct{}](), WithStatus(404)) }, "WithStatus(404)"},
 		{"bad key", func() { JSONRoute("FETCH /x", handlerOf[struct{}]()) }, `method "FETCH"`},
-		{"mux pattern", func() { HandleJSON(NewServeMux(), "/x/", func(*http.Request, struct{}) (struct{}, error) { return struct{}{}, nil }) }, "subtree"},
+		{"mux pattern", func() {
+			HandleJSON(NewServeMux(), "/x/", func(*http.Request, struct{}) (struct{}, error) { return struct{}{}, nil })
+		}, "subtree"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {
