@@ -16,7 +16,9 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/jsii-runtime-go"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers/legacy"
@@ -403,4 +405,48 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestOpenAPIOtherAuthorizersAndRoutes checks the documents of a Cognito
+// authorizer and IAM on an ANY route, and of a Routes construct adding a
+// handler's table to an imported API, with kin-openapi.
+func TestOpenAPIOtherAuthorizersAndRoutes(t *testing.T) {
+	stack := newStack()
+	fn := inlineFunction(stack, "Fn", 3*time.Second)
+	pool := awscognito.NewUserPool(stack, jsii.String("Pool"), nil)
+	client := pool.AddClient(jsii.String("Client"), nil)
+	api := httpapi.New(stack, "Api", &httpapi.Props{
+		Handler: fn, Routes: keys("ANY /items/{id}", "GET /items/{id}", "GET /files/{proxy+}"),
+		RouteOptions:   httpapi.RouteOptions{Authorizer: &httpapi.CognitoAuthorizer{UserPool: pool, Clients: []awscognito.IUserPoolClient{client}}, Scopes: []string{"items:read"}},
+		RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /files/{proxy+}"): {Authorizer: &httpapi.IAMAuthorizer{}, Scopes: []string{}}},
+	})
+	httpapi.NewRoutes(stack, "More", &httpapi.RoutesProps{API: api.HttpApi(), Handler: fn, Source: app.NotesMux()})
+	templateJSON(t, stack)
+	dir := *awscdk.Stage_Of(stack).Outdir()
+	doc := loadOpenAPI(t, must(os.ReadFile(filepath.Join(dir, "Test.Api.openapi.json"))))
+	item := doc.Paths.Find("/items/{id}")
+	if item == nil || len(item.Operations()) != len(route.HTTPMethods()) {
+		t.Fatalf("/items/{id}: %+v", item)
+	}
+	if k := item.Get.Extensions[openapi.RouteKeyExtension]; k != "GET /items/{id}" {
+		t.Errorf("GET /items/{id} documents %v", k)
+	}
+	if k := item.Post.Extensions[openapi.RouteKeyExtension]; k != "ANY /items/{id}" {
+		t.Errorf("POST /items/{id} documents %v", k)
+	}
+	if sec := securityOf(doc, item.Post.Security); sec != "openIdConnect:jwt items:read" {
+		t.Errorf("ANY route security %q", sec)
+	}
+	if sec := securityOf(doc, doc.Paths.Find("/files/{proxy+}").Get.Security); sec != "apiKey:awsSigv4 " {
+		t.Errorf("IAM route security %q", sec)
+	}
+	more := loadOpenAPI(t, must(os.ReadFile(filepath.Join(dir, "Test.More.openapi.json"))))
+	if op := more.Paths.Find("/notes").Post; op == nil || op.Responses.Status(201) == nil || op.RequestBody == nil {
+		t.Errorf("the Routes document lacks POST /notes's typed description")
+	}
+	if msg := panicMessage(func() {
+		httpapi.New(newStack(), "Api", &httpapi.Props{Handler: fn, Routes: keys("GET /a"), Source: app.NotesMux()})
+	}); !strings.Contains(msg, "Props.Routes and Source are both set") {
+		t.Errorf("Routes with Source: %q", msg)
+	}
 }
