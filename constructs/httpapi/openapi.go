@@ -124,7 +124,7 @@ func (t *routeTable) document() *openapi.Document {
 			op = openapi.Operation{Key: r.Key}
 		}
 		if r.Key.Method == "OPTIONS" && t.cors != nil && op.Summary == "" {
-			op.Summary = "CORS preflight: API Gateway answers with the API's CORS settings."
+			op.Summary = "An OPTIONS route: a browser's CORS preflight is answered with the API's CORS settings (x-amazon-apigateway-cors)."
 		}
 		d.Add(op, schemes.requirement(r.Options))
 	}
