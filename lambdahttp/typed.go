@@ -99,7 +99,8 @@ func JSONRoute[In, Out any](key string, h func(ctx context.Context, r *Request, 
 
 // HandleJSON registers on m a typed JSON route for pattern, as
 // [JSONRoute] declares one for a [Router]: the request is decoded and
-// checked before h runs, and h's result is written as JSON. The event,
+// checked before h runs, and h's result is written as JSON, ending in a
+// newline as json.Encoder writes it. The event,
 // when the request came from one, is reachable with [RequestFromContext].
 // It panics as [ServeMux.Handle] does, and as JSONRoute does on a type it
 // cannot serve.
@@ -138,7 +139,7 @@ func HandleJSON[In, Out any](m *ServeMux, pattern string, h func(r *http.Request
 		}
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(tr.cfg.status)
-		w.Write(b)
+		w.Write(append(b, '\n')) // as json.Encoder writes it
 	}), tr.op)
 }
 

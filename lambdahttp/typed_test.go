@@ -266,7 +266,7 @@ func TestHandleJSON(t *testing.T) {
 		status       int
 		want         string
 	}{
-		{"/shops/s1/orders?limit=2", `{"items":[{"name":"pen","count":1}]}`, 201, `{"shop":"s1","items":1,"dry":false}`},
+		{"/shops/s1/orders?limit=2", `{"items":[{"name":"pen","count":1}]}`, 201, `{"shop":"s1","items":1,"dry":false}` + "\n"},
 		{"/shops/s1/orders?limit=7", `{"items":[{"name":"pen","count":1}]}`, 422, `{"message":"query parameter \"limit\" must be at most 5","field":"limit"}`},
 		{"/shops/s1/orders", `{"items":[{"count":1}]}`, 422, `{"message":"items[0].name is required","field":"items[0].name"}`},
 		{"/shops/s1/orders", `[`, 400, `{"message":"request body is not valid JSON at byte 1: unexpected end of JSON input"}`},

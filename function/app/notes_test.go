@@ -82,7 +82,7 @@ func TestNotesAsPlainServer(t *testing.T) {
 	}
 	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	if res.StatusCode != 200 || string(b) != `{"id":"42","text":"note 42"}` {
+	if res.StatusCode != 200 || string(b) != "{\"id\":\"42\",\"text\":\"note 42\"}\n" {
 		t.Errorf("GET: %d %q", res.StatusCode, b)
 	}
 	// No authorizer in front of a plain server: no claims, no note.
