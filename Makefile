@@ -32,10 +32,11 @@ modules:
 cfn-lint:
 	@.tools/install-cfn-lint $(CFN_LINT_VERSION)
 
-# Synthesize the reference app through the real CDK CLI into cdk.out/.
+# Synthesize the reference app through the real CDK CLI into cdk.out/:
+# each stack's template, and each API's OpenAPI document.
 synth: tools modules
 	cdk synth --quiet
-	@ls cdk.out/*.template.json
+	@ls cdk.out/*.template.json cdk.out/*.openapi.json
 
 # Serve the reference app on 127.0.0.1:3000 with the real handler,
 # synthesizing first when a source changed. LOCALFLAGS adds flags, e.g.

@@ -14,7 +14,9 @@ import (
 	"encoding/json"
 	"log/slog"
 	"net/http"
+	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/aws/aws-lambda-go/events"
 	"github.com/aws/aws-lambda-go/lambda"
@@ -22,6 +24,7 @@ import (
 
 	"github.com/httpapi-cdk/httpapi/function/app"
 	"github.com/httpapi-cdk/httpapi/lambdahttp"
+	"github.com/httpapi-cdk/httpapi/route"
 )
 
 // event returns a 2.0 event of about 1 KB shaped like a real capture.
@@ -154,6 +157,37 @@ func proxyRaw(a *httpadapter.HandlerAdapterV2) func([]byte) []byte {
 	}
 }
 
+// untyped serves POST /echo with the toolkit and a hand-written handler,
+// as the reference app did before its typed route: DecodeJSON and
+// explicit checks. Against toolkit (the typed route) it prices the typed
+// route's decoding and field-table checks.
+func untyped() *lambdahttp.Router {
+	rt, err := lambdahttp.NewRouter(&lambdahttp.Options{Logger: slog.New(slog.NewJSONHandler(discard{}, nil))}, lambdahttp.Route{
+		Key: route.MustParse("POST /echo"),
+		Handler: func(_ context.Context, r *lambdahttp.Request) (*lambdahttp.Response, error) {
+			var in app.EchoRequest
+			if err := r.DecodeJSON(&in); err != nil {
+				return nil, err
+			}
+			if in.Message == "" {
+				return nil, &lambdahttp.Error{Status: http.StatusUnprocessableEntity, Message: "message is required", Field: "message"}
+			}
+			if in.Repeat < 0 || in.Repeat > 10 {
+				return nil, &lambdahttp.Error{Status: http.StatusUnprocessableEntity, Message: "repeat must be from 0 to 10", Field: "repeat"}
+			}
+			msg := in.Message
+			if in.Repeat > 1 {
+				msg = strings.Repeat(in.Message, in.Repeat)
+			}
+			return lambdahttp.JSON(http.StatusOK, app.EchoResponse{Message: msg, Length: utf8.RuneCountInString(msg)}), nil
+		},
+	})
+	if err != nil {
+		panic(err)
+	}
+	return rt
+}
+
 func toolkit() *lambdahttp.Router {
 	return app.Router(&lambdahttp.Options{Logger: slog.New(slog.NewJSONHandler(discard{}, nil))})
 }
@@ -194,6 +228,10 @@ func BenchmarkPost(b *testing.B) {
 	})
 	b.Run("proxy", func(b *testing.B) { run(b, postEvent, proxyRaw(proxyMux())) })
 	b.Run("nethttp", func(b *testing.B) { run(b, postEvent, bridge()) })
+	u := untyped()
+	b.Run("untyped", func(b *testing.B) {
+		run(b, postEvent, func(p []byte) []byte { out, _ := u.Invoke(context.Background(), p); return out })
+	})
 }
 
 // BenchmarkLambdaHandler measures through lambda.NewHandler, what
@@ -225,6 +263,9 @@ func TestSameAnswers(t *testing.T) {
 	}{"get": {getEvent, floorRaw(floorGet)}, "post": {postEvent, floorRaw(floorPost)}} {
 		outs := map[string][]byte{"floor": tc.floor(tc.payload), "proxy": proxyRaw(proxyMux())(tc.payload), "nethttp": bridge()(tc.payload)}
 		outs["toolkit"], _ = rt.Invoke(context.Background(), tc.payload)
+		if name == "post" {
+			outs["untyped"], _ = untyped().Invoke(context.Background(), tc.payload)
+		}
 		var want events.APIGatewayV2HTTPResponse
 		json.Unmarshal(outs["floor"], &want)
 		for who, out := range outs {

@@ -155,7 +155,7 @@ func (b *Bridge) run(ctx context.Context, req *Request, w *responseWriter) (ok b
 // fail turns err into an error response and logs it.
 func (b *Bridge) fail(ctx context.Context, req *Request, err error) *Response {
 	if he := asError(err); he != nil && he.Status >= 400 && he.Status < 500 {
-		return errorResponse(he.Status, he.Message, req.RequestID)
+		return fieldErrorResponse(he.Status, he.Message, he.Field, req.RequestID)
 	}
 	b.log.LogAttrs(ctx, slog.LevelError, "handler error", slog.String("requestId", req.RequestID), slog.String("error", err.Error()))
 	return errorResponse(http.StatusInternalServerError, "Internal Server Error", req.RequestID)

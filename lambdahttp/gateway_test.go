@@ -306,7 +306,7 @@ func TestErrors(t *testing.T) {
 		{"binary response over 6 MB once encoded is a 500", "GET", "/hugebinary", "", 500, internal},
 		{"malformed JSON is a 400", "POST", "/json", `{"name":`, 400, `{"message":"request body is not valid JSON at byte 8: unexpected end of JSON input","requestId":"ID"}`},
 		{"JSON syntax error names the offset", "POST", "/json", `{"name" "x"}`, 400, `{"message":"request body is not valid JSON at byte 9: invalid character '\"' after object key","requestId":"ID"}`},
-		{"wrong type names the field", "POST", "/json", `{"age":"old"}`, 400, `{"message":"request body field \"age\" must be int, got string","requestId":"ID"}`},
+		{"wrong type names the field", "POST", "/json", `{"age":"old"}`, 400, `{"message":"request body field \"age\" must be int, got string","field":"age","requestId":"ID"}`},
 		{"unknown fields are ignored", "POST", "/json", `{"name":"a","nick":"x"}`, 200, `{"name":"a","age":0}`},
 		{"empty body is a 400", "POST", "/json", ``, 400, `{"message":"request body is empty: want a JSON document","requestId":"ID"}`},
 		{"trailing data is a 400", "POST", "/json", `{"name":"a"} {}`, 400, `{"message":"request body is not valid JSON at byte 14: invalid character '{' after top-level value","requestId":"ID"}`},

@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 
+	"github.com/httpapi-cdk/httpapi/openapi"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -60,6 +61,7 @@ type ServeMux struct {
 type muxRoutes struct {
 	keys     []route.Key
 	handlers map[route.Key]http.Handler
+	ops      map[route.Key]*openapi.Operation // typed routes (HandleJSON)
 	table    *route.Table
 	fallback http.Handler // the $default route's handler, or nil
 }
@@ -108,18 +110,24 @@ func (m *ServeMux) HandleRoute(k route.Key, h http.Handler) {
 	m.register(k, h)
 }
 
-func (m *ServeMux) register(k route.Key, h http.Handler) {
+func (m *ServeMux) register(k route.Key, h http.Handler) { m.registerOp(k, h, nil) }
+
+// registerOp registers h for k, with a typed route's description.
+func (m *ServeMux) registerOp(k route.Key, h http.Handler, op *openapi.Operation) {
 	if h == nil {
 		panic(fmt.Errorf("lambdahttp: route %q has a nil handler", k.String()))
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	old := m.routes.Load()
-	next := &muxRoutes{handlers: make(map[route.Key]http.Handler)}
+	next := &muxRoutes{handlers: make(map[route.Key]http.Handler), ops: make(map[route.Key]*openapi.Operation)}
 	if old != nil {
 		next.keys = append(next.keys, old.keys...)
 		for key, h := range old.handlers {
 			next.handlers[key] = h
+		}
+		for key, op := range old.ops {
+			next.ops[key] = op
 		}
 		next.fallback = old.fallback
 	}
@@ -128,6 +136,9 @@ func (m *ServeMux) register(k route.Key, h http.Handler) {
 	}
 	next.keys = append(next.keys, k)
 	next.handlers[k] = h
+	if op != nil {
+		next.ops[k] = op
+	}
 	if k.IsDefault() {
 		next.fallback = h
 	}
@@ -147,6 +158,17 @@ func (m *ServeMux) Keys() []route.Key {
 		return nil
 	}
 	return append([]route.Key(nil), rs.keys...)
+}
+
+// Operations implements [openapi.Source]: the registered route keys in
+// registration order, each typed route ([HandleJSON]) with its
+// parameters, body and response schemas.
+func (m *ServeMux) Operations() []openapi.Operation {
+	rs := m.routes.Load()
+	if rs == nil {
+		return nil
+	}
+	return operations(rs.keys, rs.ops)
 }
 
 // Invoke implements lambda.Handler: it serves an API Gateway event through
@@ -223,11 +245,16 @@ func isPreflightRequest(r *http.Request) bool {
 // writeError writes the JSON error body the toolkit and API Gateway use,
 // with the request id when the request came from an event.
 func writeError(w http.ResponseWriter, r *http.Request, ev *Request, status int, message string) {
+	writeFieldError(w, ev, status, message, "")
+}
+
+// writeFieldError writes the JSON error body with a field name.
+func writeFieldError(w http.ResponseWriter, ev *Request, status int, message, field string) {
 	id := ""
 	if ev != nil {
 		id = ev.RequestID
 	}
-	b, _ := json.Marshal(errorBody{Message: message, RequestID: id})
+	b, _ := json.Marshal(errorBody{Message: message, Field: field, RequestID: id})
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	w.Write(b)

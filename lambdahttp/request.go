@@ -122,19 +122,27 @@ func (r *Request) Cookie(name string) (string, bool) {
 
 // DecodeJSON decodes the body into v, as json.Unmarshal does (unknown
 // fields are ignored). A missing, malformed or mistyped body gives an
-// *Error with status 400 that names the problem.
-func (r *Request) DecodeJSON(v any) error {
-	if len(r.Body) == 0 {
+// *Error with status 400 that names the problem (and, for a mistyped
+// value, its Field).
+func (r *Request) DecodeJSON(v any) error { return decodeJSONBody(r.Body, v) }
+
+// decodeJSONBody decodes a JSON body into v: an *Error with status 400
+// for a missing or malformed body, naming the field of a mistyped value.
+func decodeJSONBody(body []byte, v any) error {
+	if len(body) == 0 {
 		return Errorf(http.StatusBadRequest, "request body is empty: want a JSON document")
 	}
-	if err := json.Unmarshal(r.Body, v); err != nil {
+	if err := json.Unmarshal(body, v); err != nil {
 		// json.Unmarshal returns these unwrapped; a type switch keeps
 		// errors.As (and reflection) out of the binary.
 		switch e := err.(type) {
 		case *json.SyntaxError:
 			return Errorf(http.StatusBadRequest, "request body is not valid JSON at byte %d: %v", e.Offset, e)
 		case *json.UnmarshalTypeError:
-			return Errorf(http.StatusBadRequest, "request body field %q must be %s, got %s", e.Field, e.Type, e.Value)
+			if e.Field == "" {
+				return Errorf(http.StatusBadRequest, "request body must be %s, got %s", e.Type, e.Value)
+			}
+			return &Error{Status: http.StatusBadRequest, Message: fmt.Sprintf("request body field %q must be %s, got %s", e.Field, e.Type, e.Value), Field: e.Field}
 		default:
 			return Errorf(http.StatusBadRequest, "request body: %v", err)
 		}

@@ -133,25 +133,35 @@ func gzipBody(b []byte) []byte {
 	return buf.Bytes()
 }
 
-// errorBody is the JSON body of every error response.
+// errorBody is the JSON body of every error response; its schema is
+// [openapi.ErrorSchema].
 type errorBody struct {
 	Message   string `json:"message"`
+	Field     string `json:"field,omitempty"`
 	RequestID string `json:"requestId,omitempty"`
 }
 
 func errorResponse(status int, message, requestID string) *Response {
-	b, _ := json.Marshal(errorBody{Message: message, RequestID: requestID})
+	return fieldErrorResponse(status, message, "", requestID)
+}
+
+func fieldErrorResponse(status int, message, field, requestID string) *Response {
+	b, _ := json.Marshal(errorBody{Message: message, Field: field, RequestID: requestID})
 	return &Response{Status: status, Headers: map[string]string{"Content-Type": "application/json"}, Body: b}
 }
 
 // Error is an error with an HTTP status. A handler that returns one gets a
 // response with that status and the JSON body
-// {"message": Message, "requestId": ...}.
+// {"message": Message, "field": Field, "requestId": ...}, field omitted
+// when empty.
 type Error struct {
 	// Status is the HTTP status, 400 to 599.
 	Status int
 	// Message is shown to the client.
 	Message string
+	// Field names the request value the error is about, if any: a JSON
+	// field path such as "items[2].name", or a path or query parameter.
+	Field string
 	// Err is the underlying cause, logged but not shown to the client.
 	Err error
 }

@@ -4,6 +4,12 @@
 // response helpers (JSON, text, binary, cookies, gzip), typed HTTP errors,
 // panic recovery and one structured log line per request.
 //
+// [JSONRoute] and [HandleJSON] declare typed JSON routes: Go types for the
+// body, path and query parameters and the answer, checked against the
+// rules of their `validate` tags before the handler runs, and described
+// ([Router.Operations], [ServeMux.Operations]) for the OpenAPI document
+// the httpapi construct writes.
+//
 // A Router implements lambda.Handler, so a function's main is:
 //
 //	func main() { lambda.Start(app.Router()) }
@@ -30,6 +36,7 @@ import (
 	"github.com/aws/aws-lambda-go/events"
 
 	"github.com/httpapi-cdk/httpapi/mediatype"
+	"github.com/httpapi-cdk/httpapi/openapi"
 	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
@@ -49,6 +56,8 @@ type HandlerFunc func(ctx context.Context, r *Request) (*Response, error)
 type Route struct {
 	Key     route.Key
 	Handler HandlerFunc
+
+	op *openapi.Operation // a typed route's description (JSONRoute), else nil
 }
 
 // Options configure a [Router].
@@ -69,6 +78,7 @@ type Options struct {
 // It is safe for concurrent use.
 type Router struct {
 	handlers    map[route.Key]HandlerFunc
+	ops         map[route.Key]*openapi.Operation
 	table       *route.Table
 	catchAll    HandlerFunc
 	log         *slog.Logger
@@ -94,6 +104,12 @@ func NewRouter(opts *Options, routes ...Route) (*Router, error) {
 			return nil, fmt.Errorf("lambdahttp: route %q has a nil handler", r.Key.String())
 		}
 		rt.handlers[r.Key] = r.Handler
+		if r.op != nil {
+			if rt.ops == nil {
+				rt.ops = map[route.Key]*openapi.Operation{}
+			}
+			rt.ops[r.Key] = r.op
+		}
 		if r.Key.IsDefault() {
 			rt.catchAll = r.Handler
 		}
@@ -110,6 +126,25 @@ func NewRouter(opts *Options, routes ...Route) (*Router, error) {
 // Keys returns the route table's keys in declaration order: the routes a
 // stack should deploy for this router.
 func (rt *Router) Keys() []route.Key { return rt.table.Keys() }
+
+// Operations implements [openapi.Source]: the route table's keys in
+// declaration order, each typed route ([JSONRoute]) with its parameters,
+// body and response schemas. The httpapi construct documents a stack's
+// routes from them.
+func (rt *Router) Operations() []openapi.Operation { return operations(rt.table.Keys(), rt.ops) }
+
+// operations describes keys, with the typed routes' descriptions.
+func operations(keys []route.Key, ops map[route.Key]*openapi.Operation) []openapi.Operation {
+	out := make([]openapi.Operation, len(keys))
+	for i, k := range keys {
+		if op := ops[k]; op != nil {
+			out[i] = *op
+		} else {
+			out[i] = openapi.Operation{Key: k}
+		}
+	}
+	return out
+}
 
 // Invoke implements lambda.Handler: it decodes an event of either payload
 // format, serves it and encodes the response in the same format. It never
@@ -259,7 +294,7 @@ func (rt *Router) fail(ctx context.Context, req *Request, err error) *Response {
 		if he.Status >= 500 {
 			rt.log.LogAttrs(ctx, slog.LevelError, "handler error", slog.String("requestId", id), slog.String("error", err.Error()))
 		}
-		return errorResponse(he.Status, he.Message, id)
+		return fieldErrorResponse(he.Status, he.Message, he.Field, id)
 	}
 	rt.log.LogAttrs(ctx, slog.LevelError, "handler error", slog.String("requestId", id), slog.String("error", err.Error()))
 	return errorResponse(http.StatusInternalServerError, "Internal Server Error", id)

@@ -138,7 +138,7 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 			HttpApiId: awscdk.Fn_ImportValue(jsii.String(p.SharedAPI.ExportName)),
 		})
 		ref.Routes = httpapi.NewRoutes(stack, "Routes", &httpapi.RoutesProps{
-			API: shared, Handler: ref.Function.Lambda(), Routes: app.Routes(), RouteOptions: options,
+			API: shared, Handler: ref.Function.Lambda(), Source: app.Router(nil), RouteOptions: options,
 		})
 		for _, r := range ref.Routes.Routes() {
 			acknowledge(r.HttpRoute.Node().DefaultChild(), "AwsSolutions-APIG4", publicAPI)
@@ -174,7 +174,7 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 	}
 	ref.API = httpapi.New(stack, "Api", &httpapi.Props{
 		Handler:        ref.Function.Lambda(),
-		Routes:         app.Routes(),
+		Source:         app.Router(nil),
 		RouteOptions:   options,
 		RouteOverrides: overrides,
 		Description:    "Reference HTTP API of the httpapi construct library",
@@ -211,7 +211,7 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 			Description: "Reference net/http function of the httpapi construct library",
 		})
 		acknowledgeFunction(ref.Notes, true)
-		ref.API.AddRoutes(ref.Notes.Lambda(), app.NotesRoutes(), &httpapi.RouteOptions{Authorizer: options.Authorizer})
+		ref.API.AddSource(ref.Notes.Lambda(), app.NotesMux(), &httpapi.RouteOptions{Authorizer: options.Authorizer})
 		reader := awsiam.NewRole(stack, jsii.String("ReportReader"), &awsiam.RoleProps{
 			AssumedBy:   awsiam.NewAccountRootPrincipal(),
 			Description: jsii.String("May call GET /report of the reference API (IAM-authorized)"),

@@ -89,18 +89,24 @@ func (c *Cors) validate() error {
 	return nil
 }
 
+// effective returns the methods and headers API Gateway is configured
+// with: AllowMethods and AllowHeaders, or their defaults.
+func (c *Cors) effective() (methods, headers []string) {
+	methods, headers = c.AllowMethods, c.AllowHeaders
+	if len(methods) == 0 {
+		methods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
+	}
+	if len(headers) == 0 {
+		headers = []string{"content-type", "authorization"}
+	}
+	return methods, headers
+}
+
 func (c *Cors) preflight() *awsapigatewayv2.CorsPreflightOptions {
 	if c == nil {
 		return nil
 	}
-	methods := c.AllowMethods
-	if len(methods) == 0 {
-		methods = []string{"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"}
-	}
-	headers := c.AllowHeaders
-	if len(headers) == 0 {
-		headers = []string{"content-type", "authorization"}
-	}
+	methods, headers := c.effective()
 	o := &awsapigatewayv2.CorsPreflightOptions{
 		AllowOrigins:     jsii.Strings(c.AllowOrigins...),
 		AllowHeaders:     jsii.Strings(headers...),

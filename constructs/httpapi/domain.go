@@ -135,6 +135,7 @@ func (a *api) AddDomain(id string, opts *DomainOptions) Domain {
 		}
 	}
 	d.name = awsapigatewayv2.NewDomainName(d, jsii.String("DomainName"), props)
+	a.table.documentDomain(o.Name, o.Mappings)
 	for i, m := range o.Mappings {
 		mp := &awsapigatewayv2.ApiMappingProps{Api: a.httpApi, DomainName: d.name, Stage: a.Stage(m.Stage)}
 		if m.Key != "" {

@@ -25,6 +25,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/openapi"
 	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
@@ -56,6 +57,14 @@ type Props struct {
 	// catch-all $default route.
 	// Default: none; add routes later with AddRoutes.
 	Routes []route.Key
+
+	// Source is the handler's route table, instead of Routes: its keys are
+	// the routes Handler serves, and its operations (typed routes' path
+	// and query parameters, bodies and error answers) describe them in
+	// the API's OpenAPI document. lambdahttp's Router and ServeMux are
+	// sources, so the routes are declared once, in the handler.
+	// Default: none; Routes.
+	Source openapi.Source
 
 	// RouteOptions configure every route of the API, including those added
 	// later with AddRoutes; its Authorizer is the API's default authorizer.
@@ -151,6 +160,9 @@ type API interface {
 	// Functions returns the functions behind the routes, in the order they
 	// were first added.
 	Functions() []awslambda.IFunction
+	// AddSource routes each key of src, a handler's route table, to fn, as
+	// AddRoutes does, and documents them with src's operations.
+	AddSource(fn awslambda.IFunction, src openapi.Source, opts *RouteOptions) []Route
 	// AddRoutes routes each key to fn, with opts over Props.RouteOptions.
 	// It panics if a key is invalid, if opts are invalid, or if a key is
 	// already routed on this API, by this or another construct, or differs
@@ -189,6 +201,13 @@ func New(scope constructs.Construct, id string, props *Props) API {
 	p := props.withDefaults()
 	if p.Name == "" {
 		p.Name = id
+	}
+	var ops map[route.Key]openapi.Operation
+	if p.Source != nil {
+		if len(p.Routes) > 0 {
+			panic(fmt.Errorf("httpapi: Props.Routes and Source are both set (%d routes): set Source alone, its keys are the routes", len(p.Routes)))
+		}
+		p.Routes, ops = sourceKeys(p.Source)
 	}
 	if err := p.validate(); err != nil {
 		panic(err)
@@ -242,6 +261,9 @@ func New(scope constructs.Construct, id string, props *Props) API {
 	a.table = newRouteTable(a, a.httpApi, a.httpApi, p.RouteOptions)
 	a.table.cors = p.Cors
 	a.table.stages = a.Stages
+	a.table.describe(ops)
+	a.table.doc = &documentInfo{title: p.Name, description: p.Description, executeAPI: !p.DisableExecuteAPIEndpoint}
+	registerDocument(a)
 	if p.Handler != nil && len(p.Routes) == 0 {
 		awscdk.Annotations_Of(a).AddWarningV2(jsii.String("httpapi:HandlerWithoutRoutes"), jsii.String(fmt.Sprintf(
 			"httpapi: Handler %s is set but Routes is empty: it serves nothing; list its routes in Routes, or add them with AddRoutes and leave Handler unset",
@@ -304,6 +326,15 @@ func (a *api) Stage(name string) awsapigatewayv2.HttpStage {
 		}
 	}
 	return nil
+}
+
+func (a *api) AddSource(fn awslambda.IFunction, src openapi.Source, opts *RouteOptions) []Route {
+	if src == nil {
+		panic(fmt.Errorf("httpapi: AddSource needs a route table, got nil"))
+	}
+	keys, ops := sourceKeys(src)
+	a.table.describe(ops)
+	return a.table.add(fn, keys, opts)
 }
 
 func (a *api) AddRoutes(fn awslambda.IFunction, keys []route.Key, opts *RouteOptions) []Route {

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/httpapi-cdk/httpapi/internal/nagmeta"
+	"github.com/httpapi-cdk/httpapi/openapi"
 	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
@@ -168,8 +169,11 @@ type routeTable struct {
 	// complete, in the order added.
 	atSynthesis []func()
 	done        bool
-	apiID       string // httpApi's id: a token or a literal (see register)
-	importName  string // the export httpApi's id imports, if it is an Fn::ImportValue
+	ops         map[route.Key]openapi.Operation // what the handlers' route tables declare (Source)
+	doc         *documentInfo                   // nil: no OpenAPI document
+	domainURLs  []openapi.Server                // custom domains' stage URLs, for the document
+	apiID       string                          // httpApi's id: a token or a literal (see register)
+	importName  string                          // the export httpApi's id imports, if it is an Fn::ImportValue
 }
 
 func newRouteTable(owner, routeScope constructs.Construct, httpApi awsapigatewayv2.IHttpApi, defaults RouteOptions) *routeTable {
@@ -341,6 +345,7 @@ func (t *routeTable) Visit(node constructs.IConstruct) {
 	for _, f := range t.atSynthesis {
 		f()
 	}
+	t.writeDocument()
 }
 
 // addPreflightRoutes keeps CORS working with authorizers: a browser's
@@ -455,6 +460,11 @@ type RoutesProps struct {
 	Handler awslambda.IFunction
 	// Routes are the routes to add.
 	Routes []route.Key
+	// Source is the handler's route table, instead of Routes: its keys are
+	// the routes to add, and its operations describe them in the OpenAPI
+	// document (see Props.Source).
+	// Default: none; Routes.
+	Source openapi.Source
 	// RouteOptions configure the routes. Throttle and DetailedMetrics are
 	// not available here: they belong to the stages, which live with the API.
 	RouteOptions
@@ -492,7 +502,18 @@ func NewRoutes(scope constructs.Construct, id string, props *RoutesProps) Routes
 	// there, or a dependency cycle with this stack's functions).
 	api := awsapigatewayv2.HttpApi_FromHttpApiAttributes(r, jsii.String("Api"), &awsapigatewayv2.HttpApiAttributes{HttpApiId: props.API.ApiId()})
 	r.table = newRouteTable(r, r, api, RouteOptions{})
-	r.table.add(props.Handler, props.Routes, &props.RouteOptions)
+	keys := props.Routes
+	if props.Source != nil {
+		if len(keys) > 0 {
+			panic(fmt.Errorf("httpapi: RoutesProps.Routes and Source are both set (%d routes): set Source alone, its keys are the routes", len(keys)))
+		}
+		var ops map[route.Key]openapi.Operation
+		keys, ops = sourceKeys(props.Source)
+		r.table.describe(ops)
+	}
+	r.table.doc = &documentInfo{title: id, executeAPI: true}
+	registerDocument(r)
+	r.table.add(props.Handler, keys, &props.RouteOptions)
 	return r
 }
 

@@ -18,9 +18,9 @@ import (
 // the reference stack deploys exactly these, through Routes.
 var routes = []lambdahttp.Route{
 	{Key: route.MustParse("GET /hello"), Handler: hello},
-	{Key: route.MustParse("GET /hello/{name}"), Handler: helloName},
-	{Key: route.MustParse("POST /echo"), Handler: echo},
-	{Key: route.MustParse("GET /report"), Handler: report},
+	lambdahttp.JSONRoute("GET /hello/{name}", helloName, lambdahttp.WithSummary("Greets name.")),
+	lambdahttp.JSONRoute("POST /echo", echo, lambdahttp.WithSummary("Echoes a message, repeated.")),
+	lambdahttp.JSONRoute("GET /report", report, lambdahttp.WithSummary("A daily report, gzip-compressed for clients that accept it.")),
 	{Key: route.MustParse("GET /pixel.png"), Handler: pixel},
 	{Key: route.MustParse("GET /cookies"), Handler: cookies},
 	{Key: route.MustParse("GET /fail"), Handler: fail},
@@ -58,18 +58,19 @@ func hello(context.Context, *lambdahttp.Request) (*lambdahttp.Response, error) {
 	return lambdahttp.JSON(http.StatusOK, message{Message: "Hello, world!"}), nil
 }
 
-func helloName(_ context.Context, r *lambdahttp.Request) (*lambdahttp.Response, error) {
-	name := r.Param("name")
-	if utf8.RuneCountInString(name) > 64 {
-		return nil, lambdahttp.Errorf(http.StatusBadRequest, "name is longer than 64 characters")
-	}
-	return lambdahttp.JSON(http.StatusOK, message{Message: "Hello, " + name + "!"}), nil
+// HelloName is the path parameter of GET /hello/{name}.
+type HelloName struct {
+	Name string `path:"name" validate:"max=64"`
+}
+
+func helloName(_ context.Context, _ *lambdahttp.Request, in HelloName) (message, error) {
+	return message{Message: "Hello, " + in.Name + "!"}, nil
 }
 
 // EchoRequest is the body POST /echo accepts.
 type EchoRequest struct {
-	Message string `json:"message"`
-	Repeat  int    `json:"repeat,omitempty"`
+	Message string `json:"message" validate:"required"`
+	Repeat  int    `json:"repeat,omitempty" validate:"min=0,max=10"`
 }
 
 // EchoResponse is the body POST /echo answers with.
@@ -78,22 +79,19 @@ type EchoResponse struct {
 	Length  int    `json:"length"`
 }
 
-func echo(_ context.Context, r *lambdahttp.Request) (*lambdahttp.Response, error) {
-	var in EchoRequest
-	if err := r.DecodeJSON(&in); err != nil {
-		return nil, err
-	}
-	switch {
-	case in.Message == "":
-		return nil, lambdahttp.Errorf(http.StatusUnprocessableEntity, "message is required")
-	case in.Repeat < 0 || in.Repeat > 10:
-		return nil, lambdahttp.Errorf(http.StatusUnprocessableEntity, "repeat must be from 0 to 10, got %d", in.Repeat)
-	}
+// echo repeats the message; JSONRoute has checked the body already.
+func echo(_ context.Context, _ *lambdahttp.Request, in EchoRequest) (EchoResponse, error) {
 	msg := in.Message
 	if in.Repeat > 1 {
 		msg = strings.Repeat(in.Message, in.Repeat)
 	}
-	return lambdahttp.JSON(http.StatusOK, EchoResponse{Message: msg, Length: utf8.RuneCountInString(msg)}), nil
+	return EchoResponse{Message: msg, Length: utf8.RuneCountInString(msg)}, nil
+}
+
+// ReportQuery is the query of GET /report.
+type ReportQuery struct {
+	// Days is how many days the report covers. Default: 90.
+	Days *int `query:"days" validate:"min=1,max=366"`
 }
 
 // ReportRow is one row of GET /report.
@@ -105,20 +103,16 @@ type ReportRow struct {
 
 // report returns a JSON document large enough to be worth compressing;
 // the router gzips it for clients that accept gzip.
-func report(_ context.Context, r *lambdahttp.Request) (*lambdahttp.Response, error) {
+func report(_ context.Context, _ *lambdahttp.Request, in ReportQuery) ([]ReportRow, error) {
 	days := 90
-	if d := r.Query().Get("days"); d != "" {
-		n, err := strconv.Atoi(d)
-		if err != nil || n < 1 || n > 366 {
-			return nil, lambdahttp.Errorf(http.StatusBadRequest, "days must be a whole number from 1 to 366, got %q", d)
-		}
-		days = n
+	if in.Days != nil {
+		days = *in.Days
 	}
 	rows := make([]ReportRow, days)
 	for i := range rows {
 		rows[i] = ReportRow{Day: i + 1, Requests: (i*7919 + 104729) % 10007, Status: "ok"}
 	}
-	return lambdahttp.JSON(http.StatusOK, rows), nil
+	return rows, nil
 }
 
 // pixelPNG is a 1×1 orange PNG.

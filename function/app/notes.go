@@ -1,11 +1,8 @@
 package app
 
 import (
-	"encoding/json"
-	"fmt"
 	"net/http"
 	"strings"
-	"unicode/utf8"
 
 	"github.com/httpapi-cdk/httpapi/lambdahttp"
 	"github.com/httpapi-cdk/httpapi/route"
@@ -14,14 +11,15 @@ import (
 // maxNoteRunes is the longest note POST /notes accepts.
 const maxNoteRunes = 280
 
-// NotesMux returns the notes function's handler: plain net/http handlers
+// NotesMux returns the notes function's handler: typed net/http handlers
 // on a lambdahttp.ServeMux, whose route keys (NotesRoutes) are the routes
-// the stack deploys. It serves API Gateway events (lambda.Start) and plain
+// the stack deploys and whose operations describe them in the API's
+// OpenAPI document. It serves API Gateway events (lambda.Start) and plain
 // HTTP (http.ListenAndServe) alike.
 func NotesMux() *lambdahttp.ServeMux {
 	mux := lambdahttp.NewServeMux()
-	mux.HandleFunc("GET /notes/{id}", getNote)
-	mux.HandleFunc("POST /notes", postNote)
+	lambdahttp.HandleJSON(mux, "GET /notes/{id}", getNote, lambdahttp.WithSummary("A note."))
+	lambdahttp.HandleJSON(mux, "POST /notes", postNote, lambdahttp.WithStatus(http.StatusCreated), lambdahttp.WithSummary("Creates a note owned by the caller."))
 	return mux
 }
 
@@ -35,37 +33,37 @@ type Note struct {
 	Owner string `json:"owner,omitempty"`
 }
 
+// NoteID is the path parameter of GET /notes/{id}.
+type NoteID struct {
+	ID string `path:"id" validate:"max=64"`
+}
+
 // getNote answers with a generated note: the reference app keeps no data.
-func getNote(w http.ResponseWriter, r *http.Request) {
-	id := r.PathValue("id")
-	writeJSON(w, http.StatusOK, Note{ID: id, Text: "note " + id})
+func getNote(_ *http.Request, in NoteID) (Note, error) {
+	return Note{ID: in.ID, Text: "note " + in.ID}, nil
+}
+
+// NewNote is the body of POST /notes.
+type NewNote struct {
+	Text string `json:"text" validate:"required,max=280"`
+}
+
+// Validate refuses a note of white space only, which the tag's required
+// (not empty) lets through.
+func (n *NewNote) Validate() error {
+	if strings.TrimSpace(n.Text) == "" {
+		return &lambdahttp.Error{Status: http.StatusUnprocessableEntity, Message: "text must not be only white space", Field: "text"}
+	}
+	return nil
 }
 
 // postNote creates a note owned by the caller: the subject of the JWT that
 // API Gateway's authorizer verified. Without claims (a plain server, or a
 // route deployed without the authorizer) it refuses with 401.
-func postNote(w http.ResponseWriter, r *http.Request) {
+func postNote(r *http.Request, in NewNote) (Note, error) {
 	ev, _ := lambdahttp.RequestFromContext(r.Context())
 	if ev == nil || ev.Authorizer.JWTClaims["sub"] == "" {
-		writeJSON(w, http.StatusUnauthorized, message{Message: "Unauthorized"})
-		return
+		return Note{}, &lambdahttp.Error{Status: http.StatusUnauthorized, Message: "Unauthorized"}
 	}
-	var in struct {
-		Text string `json:"text"`
-	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4*maxNoteRunes)).Decode(&in); err != nil {
-		writeJSON(w, http.StatusBadRequest, message{Message: "request body is not a JSON note: " + err.Error()})
-		return
-	}
-	if text := strings.TrimSpace(in.Text); text == "" || utf8.RuneCountInString(text) > maxNoteRunes {
-		writeJSON(w, http.StatusUnprocessableEntity, message{Message: fmt.Sprintf("text must have 1 to %d characters", maxNoteRunes)})
-		return
-	}
-	writeJSON(w, http.StatusCreated, Note{ID: ev.RequestID, Text: in.Text, Owner: ev.Authorizer.JWTClaims["sub"]})
-}
-
-func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	json.NewEncoder(w).Encode(v)
+	return Note{ID: ev.RequestID, Text: in.Text, Owner: ev.Authorizer.JWTClaims["sub"]}, nil
 }

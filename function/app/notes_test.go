@@ -37,9 +37,10 @@ func TestNotesFromEvents(t *testing.T) {
 	}{
 		{"get", "GET", "/notes/7", "GET /notes/{id}", map[string]string{"id": "7"}, "", nil, 200, `{"id":"7","text":"note 7"}`},
 		{"post with claims", "POST", "/notes", "POST /notes", nil, `{"text":"buy milk"}`, map[string]string{"sub": "u-1"}, 201, `{"id":"id-1","text":"buy milk","owner":"u-1"}`},
-		{"post without claims", "POST", "/notes", "POST /notes", nil, `{"text":"buy milk"}`, nil, 401, `{"message":"Unauthorized"}`},
-		{"post, empty note", "POST", "/notes", "POST /notes", nil, `{"text":" "}`, map[string]string{"sub": "u-1"}, 422, `{"message":"text must have 1 to 280 characters"}`},
-		{"post, not JSON", "POST", "/notes", "POST /notes", nil, `{`, map[string]string{"sub": "u-1"}, 400, `{"message":"request body is not a JSON note: unexpected EOF"}`},
+		{"post without claims", "POST", "/notes", "POST /notes", nil, `{"text":"buy milk"}`, nil, 401, `{"message":"Unauthorized","requestId":"id-1"}`},
+		{"post, empty note", "POST", "/notes", "POST /notes", nil, `{"text":" "}`, map[string]string{"sub": "u-1"}, 422, `{"message":"text must not be only white space","field":"text","requestId":"id-1"}`},
+		{"post, note too long", "POST", "/notes", "POST /notes", nil, `{"text":"` + strings.Repeat("é", 281) + `"}`, map[string]string{"sub": "u-1"}, 422, `{"message":"text must have at most 280 characters","field":"text","requestId":"id-1"}`},
+		{"post, not JSON", "POST", "/notes", "POST /notes", nil, `{`, map[string]string{"sub": "u-1"}, 400, `{"message":"request body is not valid JSON at byte 1: unexpected end of JSON input","requestId":"id-1"}`},
 		{"other method", "DELETE", "/notes/7", "$default", nil, "", nil, 405, `{"message":"Method Not Allowed","requestId":"id-1"}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

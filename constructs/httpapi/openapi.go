@@ -1,0 +1,344 @@
+package httpapi
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/constructs-go/constructs/v10"
+	"github.com/aws/jsii-runtime-go"
+
+	"github.com/httpapi-cdk/httpapi/openapi"
+	"github.com/httpapi-cdk/httpapi/route"
+)
+
+// documentInfo is what an API or Routes construct puts in its OpenAPI
+// document besides the routes.
+type documentInfo struct {
+	title, description string
+	executeAPI         bool // the execute-api endpoint is on
+}
+
+// documents counts the OpenAPI documents of each stack, so that several
+// APIs in one stack get distinct file names. The key is the assembly
+// directory and the stack's artifact id; the value, the owners' paths.
+var documents = struct {
+	sync.Mutex
+	owners map[string][]string
+}{owners: map[string][]string{}}
+
+// registerDocument records that owner writes a document for its stack.
+func registerDocument(owner constructs.Construct) {
+	key := documentKey(owner)
+	path := *owner.Node().Path()
+	documents.Lock()
+	defer documents.Unlock()
+	for _, p := range documents.owners[key] {
+		if p == path {
+			return
+		}
+	}
+	documents.owners[key] = append(documents.owners[key], path)
+}
+
+func documentKey(owner constructs.Construct) string {
+	return *awscdk.Stage_Of(owner).Outdir() + "\x00" + *awscdk.Stack_Of(owner).ArtifactId()
+}
+
+// DocumentFile returns the name of the OpenAPI document the construct c
+// (an API or Routes) writes into the cloud assembly at synthesis:
+// "<stack artifact id>.openapi.json" when it is the only one in its
+// stack, else "<stack artifact id>.<construct path in the stack, dots for
+// slashes>.openapi.json", such as "MyStack.Orders.openapi.json".
+func DocumentFile(c constructs.Construct) string {
+	stack := awscdk.Stack_Of(c)
+	documents.Lock()
+	n := len(documents.owners[documentKey(c)])
+	documents.Unlock()
+	if n <= 1 {
+		return *stack.ArtifactId() + ".openapi.json"
+	}
+	rel := strings.TrimPrefix(*c.Node().Path(), *stack.Node().Path()+"/")
+	return *stack.ArtifactId() + "." + strings.ReplaceAll(rel, "/", ".") + ".openapi.json"
+}
+
+// sourceKeys returns the route keys of src, in its order, and its
+// operations by key.
+func sourceKeys(src openapi.Source) ([]route.Key, map[route.Key]openapi.Operation) {
+	ops := src.Operations()
+	keys := make([]route.Key, len(ops))
+	byKey := make(map[route.Key]openapi.Operation, len(ops))
+	for i, op := range ops {
+		keys[i] = op.Key
+		byKey[op.Key] = op
+	}
+	return keys, byKey
+}
+
+// describe records what a handler's route table declares about its routes.
+func (t *routeTable) describe(ops map[route.Key]openapi.Operation) {
+	if t.ops == nil {
+		t.ops = map[route.Key]openapi.Operation{}
+	}
+	for k, op := range ops {
+		t.ops[k] = op
+	}
+}
+
+// writeDocument writes the table's OpenAPI document into the cloud
+// assembly. It runs at synthesis, inside a jsii callback: problems become
+// error annotations, not panics.
+func (t *routeTable) writeDocument() {
+	if t.doc == nil {
+		return
+	}
+	b, err := json.MarshalIndent(t.document(), "", "  ")
+	if err == nil {
+		path := filepath.Join(*awscdk.Stage_Of(t.owner).Outdir(), DocumentFile(t.owner))
+		err = os.WriteFile(path, append(b, '\n'), 0o644)
+	}
+	if err != nil {
+		awscdk.Annotations_Of(t.owner).AddError(jsii.String(fmt.Sprintf("httpapi: writing the OpenAPI document: %v", err)))
+	}
+}
+
+// document builds the table's OpenAPI document: every route of the
+// template, with its security, the stages as servers, and CORS.
+func (t *routeTable) document() *openapi.Document {
+	d := openapi.NewDocument(t.doc.title, "unversioned")
+	d.Info.Description = t.doc.description
+	if d.Info.Description != "" {
+		d.Info.Description += "\n\n"
+	}
+	d.Info.Description += "Synthesized by the httpapi construct " + *t.owner.Node().Path() +
+		" from the routes it deploys. Server URLs hold variables for what is known only after deployment."
+	d.Servers = t.servers()
+	schemes := securitySchemes{names: map[Authorizer]string{}, stack: awscdk.Stack_Of(t.owner)}
+	for _, r := range t.routes {
+		op, ok := t.ops[r.Key]
+		if !ok {
+			op = openapi.Operation{Key: r.Key}
+		}
+		if r.Key.Method == "OPTIONS" && t.cors != nil && op.Summary == "" {
+			op.Summary = "An OPTIONS route: a browser's CORS preflight is answered with the API's CORS settings (x-amazon-apigateway-cors)."
+		}
+		d.Add(op, schemes.requirement(r.Options))
+	}
+	if len(schemes.schemes) > 0 {
+		if d.Components == nil {
+			d.Components = &openapi.Components{}
+		}
+		d.Components.SecuritySchemes = schemes.schemes
+	}
+	if t.cors != nil {
+		c := t.cors
+		methods, headers := c.effective()
+		cors := map[string]any{
+			"allowOrigins":     c.AllowOrigins,
+			"allowMethods":     methods,
+			"allowHeaders":     headers,
+			"allowCredentials": c.AllowCredentials,
+		}
+		if len(c.ExposeHeaders) > 0 {
+			cors["exposeHeaders"] = c.ExposeHeaders
+		}
+		if c.MaxAge > 0 {
+			cors["maxAge"] = int(c.MaxAge.Seconds())
+		}
+		if d.Extensions == nil {
+			d.Extensions = map[string]any{}
+		}
+		d.Extensions["x-amazon-apigateway-cors"] = cors
+	}
+	return d
+}
+
+// documentDomain records a custom domain's stage URLs for the document.
+func (t *routeTable) documentDomain(name string, mappings []DomainMapping) {
+	for _, m := range mappings {
+		srv := openapi.Server{URL: "https://" + name, Description: "Stage " + m.Stage + " on the custom domain " + name}
+		if m.Key != "" {
+			srv.URL += "/" + m.Key
+		}
+		t.domainURLs = append(t.domainURLs, srv)
+	}
+}
+
+// servers returns a server per stage on the execute-api endpoint. The API
+// id and region are server variables: CloudFormation knows them at
+// deployment, not at synthesis.
+func (t *routeTable) servers() []openapi.Server {
+	if !t.doc.executeAPI {
+		return t.domainURLs
+	}
+	region := "us-east-1"
+	regionDoc := "The API's region."
+	if r := *awscdk.Stack_Of(t.owner).Region(); !isToken(r) {
+		region = r
+	} else {
+		regionDoc += " The stack is environment-agnostic: set the region it is deployed to."
+	}
+	vars := map[string]openapi.ServerVariable{
+		"apiId":  {Default: "API_ID", Description: "The HTTP API's id, known after deployment: the stack's Url output holds it, as does `aws apigatewayv2 get-apis`."},
+		"region": {Default: region, Description: regionDoc},
+	}
+	if t.stages == nil { // an imported API (Routes): its stages live elsewhere
+		return []openapi.Server{{URL: "https://{apiId}.execute-api.{region}.amazonaws.com", Variables: map[string]openapi.ServerVariable{
+			"apiId":  {Default: "API_ID", Description: "The id of the HTTP API these routes are added to."},
+			"region": vars["region"],
+		}, Description: "The $default stage of the HTTP API these routes are added to; a named stage adds /<stage name>. The stages are defined with the API."}}
+	}
+	var out []openapi.Server
+	for _, st := range t.stages() {
+		s := *st.StageName()
+		srv := openapi.Server{URL: "https://{apiId}.execute-api.{region}.amazonaws.com", Description: "Stage " + s, Variables: vars}
+		if s != "$default" {
+			srv.URL += "/" + s
+		}
+		out = append(out, srv)
+	}
+	return append(out, t.domainURLs...)
+}
+
+// securitySchemes names the authorizers of a document's routes, in the
+// order routes use them.
+type securitySchemes struct {
+	names   map[Authorizer]string
+	schemes map[string]*openapi.SecurityScheme
+	count   map[string]int
+	stack   awscdk.Stack
+}
+
+// requirement returns the security requirement of a route with options
+// o, adding its scheme; nil for a public route.
+func (s *securitySchemes) requirement(o RouteOptions) []openapi.SecurityRequirement {
+	a := o.Authorizer
+	if _, none := a.(*NoAuthorizer); none || a == nil {
+		return nil
+	}
+	name, ok := s.names[a]
+	if !ok {
+		var scheme *openapi.SecurityScheme
+		name, scheme = s.scheme(a)
+		s.names[a] = name
+		if s.schemes == nil {
+			s.schemes = map[string]*openapi.SecurityScheme{}
+		}
+		s.schemes[name] = scheme
+	}
+	scopes := []string{}
+	if a.authorizationType() == "JWT" {
+		scopes = append(scopes, o.Scopes...)
+	}
+	return []openapi.SecurityRequirement{{name: scopes}}
+}
+
+// scheme describes a, and names it after its kind: "jwt", "cognito",
+// "lambda" and "sigv4", numbered from the second of a kind on.
+func (s *securitySchemes) scheme(a Authorizer) (string, *openapi.SecurityScheme) {
+	var kind string
+	var sc *openapi.SecurityScheme
+	switch a := a.(type) {
+	case *JWTAuthorizer:
+		kind = "jwt"
+		issuer := known(a.Issuer)
+		sc = &openapi.SecurityScheme{Type: "openIdConnect", OpenIDConnectURL: strings.TrimSuffix(issuer, "/") + "/.well-known/openid-configuration",
+			Description: "A JWT from " + issuer + " for audiences " + strings.Join(knownAll(a.Audiences), ", ") + ", sent in " + sourceText(a.IdentitySource, "$request.header.Authorization") + " (\"Bearer <token>\"); API Gateway's JWT authorizer checks it.",
+			Extensions: map[string]any{"x-amazon-apigateway-authorizer": map[string]any{
+				"type": "jwt", "identitySource": orDefault(a.IdentitySource, "$request.header.Authorization"),
+				"jwtConfiguration": map[string]any{"issuer": issuer, "audience": knownAll(a.Audiences)},
+			}}}
+	case *CognitoAuthorizer:
+		kind = "cognito"
+		region := "{region}"
+		if r := *s.stack.Region(); !isToken(r) {
+			region = r
+		}
+		issuer := "https://cognito-idp." + region + ".amazonaws.com/" + knownOr(*a.UserPool.UserPoolId(), "{userPoolId}")
+		sc = &openapi.SecurityScheme{Type: "openIdConnect", OpenIDConnectURL: issuer + "/.well-known/openid-configuration",
+			Description: "A JWT from the Cognito user pool " + *a.UserPool.Node().Path() + " (issuer " + issuer + ", filled in after deployment where it shows {braces}), sent in " + sourceText(a.IdentitySource, "$request.header.Authorization") + ".",
+			Extensions: map[string]any{"x-amazon-apigateway-authorizer": map[string]any{
+				"type": "jwt", "identitySource": orDefault(a.IdentitySource, "$request.header.Authorization"),
+				"jwtConfiguration": map[string]any{"issuer": issuer},
+			}}}
+	case *LambdaAuthorizer:
+		kind = "lambda"
+		sources := a.IdentitySources
+		if len(sources) == 0 {
+			sources = []string{"$request.header.Authorization"}
+		}
+		sc = &openapi.SecurityScheme{Type: "apiKey", In: "header", Name: "Authorization",
+			Description: "Checked by the Lambda authorizer " + *a.Function.Node().Path() + " from its identity sources " + strings.Join(sources, ", ") + ".",
+			Extensions: map[string]any{"x-amazon-apigateway-authorizer": map[string]any{
+				"type": "request", "identitySource": sources, "authorizerPayloadFormatVersion": "2.0",
+				"enableSimpleResponses": !a.PolicyResponses, "authorizerResultTtlInSeconds": int(a.CacheTTL.Seconds()),
+			}}}
+		for _, src := range sources {
+			if h, ok := strings.CutPrefix(src, "$request.header."); ok {
+				sc.In, sc.Name = "header", h
+				break
+			}
+			if q, ok := strings.CutPrefix(src, "$request.querystring."); ok {
+				sc.In, sc.Name = "query", q
+				break
+			}
+		}
+	case *IAMAuthorizer:
+		kind = "sigv4"
+		sc = &openapi.SecurityScheme{Type: "apiKey", In: "header", Name: "Authorization",
+			Description: "AWS Signature Version 4 (service execute-api): the caller needs execute-api:Invoke on the route.",
+			Extensions:  map[string]any{"x-amazon-apigateway-authtype": "awsSigv4"}}
+	default:
+		kind = "authorizer"
+		sc = &openapi.SecurityScheme{Type: "apiKey", In: "header", Name: "Authorization"}
+	}
+	if s.count == nil {
+		s.count = map[string]int{}
+	}
+	s.count[kind]++
+	if n := s.count[kind]; n > 1 {
+		return fmt.Sprintf("%s%d", kind, n), sc
+	}
+	return kind, sc
+}
+
+// known returns s, or a placeholder when it is a CloudFormation token.
+func known(s string) string { return knownOr(s, "{resolved at deployment}") }
+
+func knownOr(s, placeholder string) string {
+	if isToken(s) {
+		return placeholder
+	}
+	return s
+}
+
+func knownAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = known(s)
+	}
+	return out
+}
+
+func orDefault(s, def string) string {
+	if s == "" {
+		return def
+	}
+	return s
+}
+
+// sourceText describes an identity source for people.
+func sourceText(src, def string) string {
+	src = orDefault(src, def)
+	if h, ok := strings.CutPrefix(src, "$request.header."); ok {
+		return "the " + h + " header"
+	}
+	if q, ok := strings.CutPrefix(src, "$request.querystring."); ok {
+		return "the query parameter " + q
+	}
+	return src
+}

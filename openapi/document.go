@@ -1,0 +1,321 @@
+package openapi
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/httpapi-cdk/httpapi/route"
+)
+
+// Version is the OpenAPI version of the documents this package builds.
+const Version = "3.0.3"
+
+// RouteKeyExtension names, on each operation, the API Gateway route key it
+// documents: "GET /items/{id}", or "ANY /items/{id}" on every method an
+// ANY route takes.
+const RouteKeyExtension = "x-httpapi-route-key"
+
+// DefaultRouteExtension is the document's description of the $default
+// route, which has no OpenAPI path: it takes every request no other route
+// matches.
+const DefaultRouteExtension = "x-httpapi-default-route"
+
+// Document is an OpenAPI 3.0.3 document.
+type Document struct {
+	OpenAPI    string              `json:"openapi"`
+	Info       Info                `json:"info"`
+	Servers    []Server            `json:"servers,omitempty"`
+	Paths      map[string]PathItem `json:"paths"`
+	Components *Components         `json:"components,omitempty"`
+	Extensions map[string]any      `json:"-"`
+
+	ids map[string]bool // operation ids in use
+}
+
+// Info is the document's Info Object.
+type Info struct {
+	Title       string `json:"title"`
+	Description string `json:"description,omitempty"`
+	Version     string `json:"version"`
+}
+
+// Server is a Server Object: a base URL, with variables for what is only
+// known after deployment.
+type Server struct {
+	URL         string                    `json:"url"`
+	Description string                    `json:"description,omitempty"`
+	Variables   map[string]ServerVariable `json:"variables,omitempty"`
+}
+
+// ServerVariable is a Server Variable Object.
+type ServerVariable struct {
+	Default     string `json:"default"`
+	Description string `json:"description,omitempty"`
+}
+
+// PathItem maps lower-case HTTP methods to operations.
+type PathItem map[string]*OperationObject
+
+// OperationObject is an OpenAPI Operation Object.
+type OperationObject struct {
+	OperationID string                `json:"operationId,omitempty"`
+	Summary     string                `json:"summary,omitempty"`
+	Description string                `json:"description,omitempty"`
+	Parameters  []ParameterObject     `json:"parameters,omitempty"`
+	RequestBody *RequestBody          `json:"requestBody,omitempty"`
+	Responses   map[string]Response   `json:"responses"`
+	Security    []SecurityRequirement `json:"security"`
+	Extensions  map[string]any        `json:"-"`
+}
+
+// ParameterObject is an OpenAPI Parameter Object.
+type ParameterObject struct {
+	Name        string  `json:"name"`
+	In          string  `json:"in"`
+	Description string  `json:"description,omitempty"`
+	Required    bool    `json:"required,omitempty"`
+	Schema      *Schema `json:"schema"`
+}
+
+// RequestBody is an OpenAPI Request Body Object.
+type RequestBody struct {
+	Required bool                 `json:"required,omitempty"`
+	Content  map[string]MediaType `json:"content"`
+}
+
+// MediaType is an OpenAPI Media Type Object.
+type MediaType struct {
+	Schema *Schema `json:"schema,omitempty"`
+}
+
+// Response is an OpenAPI Response Object.
+type Response struct {
+	Description string               `json:"description"`
+	Content     map[string]MediaType `json:"content,omitempty"`
+}
+
+// SecurityRequirement maps security scheme names to the scopes a route
+// requires (empty for schemes without scopes).
+type SecurityRequirement map[string][]string
+
+// Components hold the document's shared schemas and security schemes.
+type Components struct {
+	Schemas         map[string]*Schema         `json:"schemas,omitempty"`
+	SecuritySchemes map[string]*SecurityScheme `json:"securitySchemes,omitempty"`
+}
+
+// ErrorSchemaName is the name of [ErrorSchema] in a document's
+// components: error answers refer to "#/components/schemas/Error".
+const ErrorSchemaName = "Error"
+
+// SecurityScheme is an OpenAPI Security Scheme Object.
+type SecurityScheme struct {
+	Type             string         `json:"type"`
+	Description      string         `json:"description,omitempty"`
+	Name             string         `json:"name,omitempty"`
+	In               string         `json:"in,omitempty"`
+	OpenIDConnectURL string         `json:"openIdConnectUrl,omitempty"`
+	Extensions       map[string]any `json:"-"`
+}
+
+// MarshalJSON writes d with its extensions.
+func (d *Document) MarshalJSON() ([]byte, error) {
+	type plain Document
+	return withExtensions((*plain)(d), d.Extensions)
+}
+
+// MarshalJSON writes o with its extensions.
+func (o *OperationObject) MarshalJSON() ([]byte, error) {
+	type plain OperationObject
+	return withExtensions((*plain)(o), o.Extensions)
+}
+
+// MarshalJSON writes s with its extensions.
+func (s *SecurityScheme) MarshalJSON() ([]byte, error) {
+	type plain SecurityScheme
+	return withExtensions((*plain)(s), s.Extensions)
+}
+
+// withExtensions marshals v, an object, with the members of ext added
+// after its fields, in the order of their names.
+func withExtensions(v any, ext map[string]any) ([]byte, error) {
+	b, err := json.Marshal(v)
+	if err != nil || len(ext) == 0 {
+		return b, err
+	}
+	names := make([]string, 0, len(ext))
+	for k := range ext {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	out := bytes.TrimSuffix(b, []byte("}"))
+	for i, k := range names {
+		raw, err := json.Marshal(ext[k])
+		if err != nil {
+			return nil, err
+		}
+		if i > 0 || len(out) > 1 {
+			out = append(out, ',')
+		}
+		key, _ := json.Marshal(k)
+		out = append(append(append(out, key...), ':'), raw...)
+	}
+	return append(out, '}'), nil
+}
+
+// NewDocument returns a document with the given title and version and no paths.
+func NewDocument(title, version string) *Document {
+	return &Document{OpenAPI: Version, Info: Info{Title: title, Version: version}, Paths: map[string]PathItem{}}
+}
+
+// Add documents op with the given security requirements (nil: public).
+// An ANY route becomes one operation per method API Gateway routes,
+// unless a route for that method and path is added too (before or after):
+// the specific route wins, as in API Gateway. The $default route has no
+// path: it is described under [DefaultRouteExtension].
+func (d *Document) Add(op Operation, security []SecurityRequirement) {
+	if op.Key.IsDefault() {
+		if d.Extensions == nil {
+			d.Extensions = map[string]any{}
+		}
+		o := d.operation(op, security, http.MethodGet)
+		d.Extensions[DefaultRouteExtension] = map[string]any{
+			"description": "The $default route: API Gateway sends it every request that no route below matches, whatever its method and path.",
+			"security":    o.Security,
+			"responses":   o.Responses,
+		}
+		return
+	}
+	path := op.Key.Path
+	item := d.Paths[path]
+	if item == nil {
+		item = PathItem{}
+		d.Paths[path] = item
+	}
+	if op.Key.Method != "ANY" {
+		item[strings.ToLower(op.Key.Method)] = d.operation(op, security, op.Key.Method)
+		return
+	}
+	for _, m := range route.HTTPMethods() {
+		lm := strings.ToLower(m)
+		if prev, ok := item[lm]; ok && prev.Extensions[RouteKeyExtension] != op.Key.String() {
+			continue // a route for this very method
+		}
+		item[lm] = d.operation(op, security, m)
+	}
+}
+
+// operation builds the Operation Object of op for one method.
+func (d *Document) operation(op Operation, security []SecurityRequirement, method string) *OperationObject {
+	o := &OperationObject{
+		OperationID: d.operationID(method, op.Key),
+		Summary:     op.Summary,
+		Security:    security,
+		Responses:   map[string]Response{},
+		Extensions:  map[string]any{RouteKeyExtension: op.Key.String()},
+	}
+	if op.Key.Method == "ANY" {
+		o.Description = "Served by the route " + op.Key.String() + ", which takes every method."
+	}
+	if security == nil {
+		o.Security = []SecurityRequirement{} // public: overrides any document default
+	}
+	declared := map[string]bool{}
+	for _, p := range op.Parameters {
+		declared[p.In+" "+p.Name] = true
+		o.Parameters = append(o.Parameters, ParameterObject{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Schema: p.Schema})
+	}
+	for _, v := range pathVariables(op.Key) {
+		if !declared["path "+v.name] {
+			o.Parameters = append(o.Parameters, ParameterObject{Name: v.name, In: "path", Required: true, Description: v.description, Schema: &Schema{Type: "string"}})
+		}
+	}
+	if op.RequestBody != nil {
+		o.RequestBody = &RequestBody{Required: true, Content: map[string]MediaType{"application/json": {Schema: op.RequestBody}}}
+	}
+	if op.Status == 0 {
+		o.Responses["default"] = Response{Description: "The handler's answer: this route declares no typed response."}
+		return o
+	}
+	ok := Response{Description: http.StatusText(op.Status)}
+	if op.Response != nil {
+		ok.Content = map[string]MediaType{"application/json": {Schema: op.Response}}
+	}
+	o.Responses[strconv.Itoa(op.Status)] = ok
+	if op.Validated {
+		if d.Components == nil {
+			d.Components = &Components{}
+		}
+		if d.Components.Schemas == nil {
+			d.Components.Schemas = map[string]*Schema{}
+		}
+		d.Components.Schemas[ErrorSchemaName] = ErrorSchema()
+		errBody := map[string]MediaType{"application/json": {Schema: &Schema{Ref: "#/components/schemas/" + ErrorSchemaName}}}
+		if op.RequestBody != nil || len(op.Parameters) > 0 {
+			o.Responses["400"] = Response{Description: "The request body is not JSON of the right types, or a parameter does not parse; field names the value.", Content: errBody}
+			o.Responses["422"] = Response{Description: "A request value breaks a constraint of the schema; field names it.", Content: errBody}
+		}
+		o.Responses["default"] = Response{Description: "An error: 5xx from the handler, or 4xx from API Gateway (authorization, throttling, payload size).", Content: errBody}
+	}
+	return o
+}
+
+type pathVariable struct{ name, description string }
+
+// pathVariables returns the path template variables of k as OpenAPI
+// names: a greedy "{proxy+}" keeps its "+", as API Gateway's exports do.
+func pathVariables(k route.Key) []pathVariable {
+	var out []pathVariable
+	for _, seg := range strings.Split(k.Path, "/") {
+		if len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' {
+			name := seg[1 : len(seg)-1]
+			v := pathVariable{name: name}
+			if strings.HasSuffix(name, "+") {
+				v.description = "Greedy: the rest of the path, one or more segments; the handler sees it as the path parameter " + strconv.Quote(strings.TrimSuffix(name, "+")) + "."
+			}
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// operationID returns a unique, stable id for a method and route key,
+// such as "getHelloName" for GET /hello/{name}; a clash gets a number.
+func (d *Document) operationID(method string, k route.Key) string {
+	if d.ids == nil {
+		d.ids = map[string]bool{}
+	}
+	id := baseOperationID(method, k)
+	for n := 2; d.ids[id]; n++ {
+		id = baseOperationID(method, k) + strconv.Itoa(n)
+	}
+	d.ids[id] = true
+	return id
+}
+
+func baseOperationID(method string, k route.Key) string {
+	var b strings.Builder
+	b.WriteString(strings.ToLower(method))
+	for _, seg := range strings.Split(k.Path, "/") {
+		word := true
+		for _, r := range seg {
+			if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+				if word && r >= 'a' && r <= 'z' {
+					r -= 'a' - 'A'
+				}
+				b.WriteRune(r)
+				word = false
+			} else {
+				word = true
+			}
+		}
+	}
+	if k.Method == "ANY" {
+		b.WriteString("Any")
+	}
+	return b.String()
+}

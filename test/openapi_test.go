@@ -1,0 +1,452 @@
+package test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
+	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/jsii-runtime-go"
+	"github.com/getkin/kin-openapi/openapi3"
+	"github.com/getkin/kin-openapi/openapi3filter"
+	"github.com/getkin/kin-openapi/routers/legacy"
+
+	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
+	"github.com/httpapi-cdk/httpapi/function/app"
+	"github.com/httpapi-cdk/httpapi/lambdahttp/lambdahttptest"
+	"github.com/httpapi-cdk/httpapi/local"
+	"github.com/httpapi-cdk/httpapi/openapi"
+	"github.com/httpapi-cdk/httpapi/route"
+	"github.com/httpapi-cdk/httpapi/stacks"
+)
+
+// openAPIFile synthesizes stack and returns the bytes of the OpenAPI
+// document its API (or Routes) wrote into the cloud assembly.
+func openAPIFile(t *testing.T, stack awscdk.Stack) []byte {
+	t.Helper()
+	templateJSON(t, stack) // synthesizes the app into its assembly directory
+	name := *stack.ArtifactId() + ".openapi.json"
+	b, err := os.ReadFile(filepath.Join(*awscdk.Stage_Of(stack).Outdir(), name))
+	if err != nil {
+		t.Fatalf("the stack's OpenAPI document: %v", err)
+	}
+	return b
+}
+
+// loadOpenAPI parses and validates a document with kin-openapi, failing
+// the test on any error.
+func loadOpenAPI(t *testing.T, b []byte) *openapi3.T {
+	t.Helper()
+	loader := openapi3.NewLoader()
+	doc, err := loader.LoadFromData(b)
+	if err != nil {
+		t.Fatalf("kin-openapi cannot load the document: %v", err)
+	}
+	if err := doc.Validate(loader.Context); err != nil {
+		t.Fatalf("kin-openapi: the document is invalid: %v", err)
+	}
+	return doc
+}
+
+// documentedRoute is what a document says of one route key.
+type documentedRoute struct {
+	methods  []string // lower-case; every method for ANY
+	params   []string // path parameters
+	security string   // "" (public), or "<scheme type>[:<extension>] <scopes>"
+}
+
+// TestOpenAPIDocuments checks every reference stack's document with
+// kin-openapi and against its template: each route of the template, and
+// only those, with its method, path parameters and security.
+func TestOpenAPIDocuments(t *testing.T) {
+	for _, s := range allStacks() {
+		t.Run(*s.StackName(), func(t *testing.T) {
+			raw := openAPIFile(t, s)
+			doc := loadOpenAPI(t, raw)
+			var ext map[string]any
+			json.Unmarshal(raw, &ext)
+
+			documented := map[string]*documentedRoute{}
+			for path, item := range doc.Paths.Map() {
+				for method, op := range item.Operations() {
+					key, _ := op.Extensions[openapi.RouteKeyExtension].(string)
+					if key == "" {
+						t.Errorf("%s %s has no %s", method, path, openapi.RouteKeyExtension)
+						continue
+					}
+					k := route.MustParse(key)
+					if k.Path != path || k.Method != "ANY" && k.Method != method {
+						t.Errorf("%s %s documents route %q", method, path, key)
+					}
+					d := documented[key]
+					if d == nil {
+						d = &documentedRoute{}
+						documented[key] = d
+						for _, p := range op.Parameters {
+							if p.Value.In == "path" {
+								d.params = append(d.params, strings.TrimSuffix(p.Value.Name, "+"))
+							}
+						}
+						d.security = securityOf(doc, op.Security)
+					}
+					d.methods = append(d.methods, strings.ToLower(method))
+				}
+			}
+			if def, ok := ext[openapi.DefaultRouteExtension].(map[string]any); ok {
+				var sec openapi3.SecurityRequirements
+				b, _ := json.Marshal(def["security"])
+				json.Unmarshal(b, &sec)
+				documented[route.DefaultKey] = &documentedRoute{security: securityOf(doc, &sec)}
+			}
+
+			tpl := map[string]any{}
+			json.Unmarshal(templateJSON(t, s), &tpl)
+			authorizers := resources(tpl, "AWS::ApiGatewayV2::Authorizer")
+			seen := map[string]bool{}
+			for _, r := range resources(tpl, "AWS::ApiGatewayV2::Route") {
+				p := props(r)
+				key := p["RouteKey"].(string)
+				seen[key] = true
+				d := documented[key]
+				if d == nil {
+					t.Errorf("route %q of the template is missing from the document", key)
+					continue
+				}
+				k := route.MustParse(key)
+				if !k.IsDefault() {
+					want := []string{strings.ToLower(k.Method)}
+					if k.Method == "ANY" {
+						want = nil
+						for _, m := range route.HTTPMethods() {
+							want = append(want, strings.ToLower(m))
+						}
+					}
+					sort.Strings(want)
+					sort.Strings(d.methods)
+					if !slices.Equal(d.methods, want) {
+						t.Errorf("route %q: documented methods %v, want %v", key, d.methods, want)
+					}
+				}
+				if vars := k.Variables(); !slices.Equal(d.params, vars) {
+					t.Errorf("route %q: documented path parameters %v, want %v", key, d.params, vars)
+				}
+				if want := templateSecurity(p, authorizers); d.security != want {
+					t.Errorf("route %q: documented security %q, want %q", key, d.security, want)
+				}
+			}
+			for key := range documented {
+				if !seen[key] {
+					t.Errorf("the document has route %q, which the template does not deploy", key)
+				}
+			}
+			if len(seen) == 0 && *s.StackName() != "HttpApiShared" {
+				t.Errorf("no routes in the template")
+			}
+		})
+	}
+}
+
+// securityOf summarizes a security requirement: the scheme's type and
+// API Gateway extension, and the scopes.
+func securityOf(doc *openapi3.T, reqs *openapi3.SecurityRequirements) string {
+	if reqs == nil || len(*reqs) == 0 {
+		return ""
+	}
+	var out []string
+	for _, req := range *reqs {
+		for name, scopes := range req {
+			ref := doc.Components.SecuritySchemes[name]
+			if ref == nil {
+				return "undefined scheme " + name
+			}
+			s := ref.Value.Type
+			if a, ok := ref.Value.Extensions["x-amazon-apigateway-authorizer"].(map[string]any); ok {
+				s += ":" + a["type"].(string)
+			}
+			if ref.Value.Extensions["x-amazon-apigateway-authtype"] == "awsSigv4" {
+				s += ":awsSigv4"
+			}
+			out = append(out, s+" "+strings.Join(scopes, ","))
+		}
+	}
+	return strings.Join(out, ";")
+}
+
+// templateSecurity is securityOf's summary for a route of the template.
+func templateSecurity(route map[string]any, authorizers map[string]map[string]any) string {
+	scopes := ""
+	if route["AuthorizationScopes"] != nil {
+		scopes = strings.Join(toStrings(route["AuthorizationScopes"]), ",")
+	}
+	switch route["AuthorizationType"] {
+	case nil, "NONE":
+		return ""
+	case "AWS_IAM":
+		return "apiKey:awsSigv4 "
+	case "JWT":
+		return "openIdConnect:jwt " + scopes
+	case "CUSTOM":
+		ref, _ := route["AuthorizerId"].(map[string]any)["Ref"].(string)
+		if a := authorizers[ref]; a == nil || props(a)["AuthorizerType"] != "REQUEST" {
+			return "CUSTOM authorizer " + ref + " not found"
+		}
+		return "apiKey:request "
+	}
+	return "unknown " + route["AuthorizationType"].(string)
+}
+
+// TestOpenAPIGolden compares the reference documents with their reviewed
+// copies in testdata/ (rewritten by -update).
+func TestOpenAPIGolden(t *testing.T) {
+	for _, name := range []string{"HttpApiReference", "HttpApiProduction"} {
+		t.Run(name, func(t *testing.T) {
+			checkGolden(t, name+".openapi.json", openAPIFile(t, reference(t, name).Stack))
+		})
+	}
+}
+
+// contractCase is a request to a typed route and the answer the document
+// must describe.
+type contractCase struct {
+	method, target, body string
+	status               int
+	field                string // the field an error names
+}
+
+// TestOpenAPIContract sends the reference API, served in process as
+// deployed, a valid and an invalid request per typed route, and checks
+// with kin-openapi that the document accepts the valid request and
+// rejects the invalid one, and that each answer's status is declared and
+// its body matches the declared schema.
+func TestOpenAPIContract(t *testing.T) {
+	stack := reference(t, "HttpApiReference")
+	doc := loadOpenAPI(t, openAPIFile(t, stack.Stack))
+	apis, err := local.ParseTemplate(templateJSON(t, stack.Stack), *stack.StackName())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := local.New(context.Background(), apis[0], &local.Options{
+		Handlers:  map[string]lambda.Handler{stacks.FunctionPackage: app.Router(quiet)},
+		AccessLog: io.Discard,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	checkContract(t, doc, app.Router(quiet), srv, nil, map[string][]contractCase{
+		"GET /hello/{name}": {
+			{"GET", "/hello/ann", "", 200, ""},
+			{"GET", "/hello/" + strings.Repeat("n", 65), "", 422, "name"},
+		},
+		"POST /echo": {
+			{"POST", "/echo", `{"message":"hi","repeat":2}`, 200, ""},
+			{"POST", "/echo", `{"repeat":2}`, 422, "message"},
+			{"POST", "/echo", `{"message":"hi","repeat":11}`, 422, "repeat"},
+			{"POST", "/echo", `{"message":"hi","repeat":"x"}`, 400, "repeat"},
+			{"POST", "/echo", `{"message":`, 400, ""},
+		},
+		"GET /report": {
+			{"GET", "/report?days=2", "", 200, ""},
+			{"GET", "/report?days=0", "", 422, "days"},
+			{"GET", "/report?days=x", "", 400, "days"},
+		},
+	})
+}
+
+// TestOpenAPIContractNotes does for the net/http notes function, with the
+// production document, what TestOpenAPIContract does: its routes sit
+// behind the JWT authorizer, which the test gateway stands in for.
+func TestOpenAPIContractNotes(t *testing.T) {
+	doc := loadOpenAPI(t, openAPIFile(t, reference(t, "HttpApiProduction").Stack))
+	gw := &lambdahttptest.Gateway{Handler: app.NotesMux()}
+	claims := &lambdahttptest.Authorizer{JWTClaims: map[string]string{"sub": "u-1"}}
+	checkContract(t, doc, app.NotesMux(), gw, claims, map[string][]contractCase{
+		"GET /notes/{id}": {
+			{"GET", "/notes/7", "", 200, ""},
+			{"GET", "/notes/" + strings.Repeat("7", 65), "", 422, "id"},
+		},
+		"POST /notes": {
+			{"POST", "/notes", `{"text":"buy milk"}`, 201, ""},
+			{"POST", "/notes", `{"text":""}`, 422, "text"},
+			{"POST", "/notes", `{"text":7}`, 400, "text"},
+		},
+	})
+}
+
+// server is what the contract tests send requests to.
+type server interface{}
+
+// checkContract sends each case and checks request and answer against doc.
+// cases must cover exactly the typed routes of src, the handler's table.
+func checkContract(t *testing.T, doc *openapi3.T, src openapi.Source, srv server, claims *lambdahttptest.Authorizer, cases map[string][]contractCase) {
+	t.Helper()
+	doc.Servers = openapi3.Servers{{URL: "http://api.test"}}
+	router, err := legacy.NewRouter(doc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	typed := 0
+	for _, op := range src.Operations() {
+		if op.Validated {
+			typed++
+			if cases[op.Key.String()] == nil {
+				t.Errorf("typed route %s has no contract cases", op.Key)
+			}
+		}
+	}
+	if typed != len(cases) {
+		t.Errorf("%d contract routes for %d typed routes", len(cases), typed)
+	}
+	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true}
+	for key, list := range cases {
+		for _, tc := range list {
+			name := key + ": " + tc.method + " " + tc.target + " " + tc.body
+			req := httptest.NewRequest(tc.method, "http://api.test"+tc.target, strings.NewReader(tc.body))
+			if tc.body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			rt, params, err := router.FindRoute(req)
+			if err != nil {
+				t.Errorf("%s: no route in the document: %v", name, err)
+				continue
+			}
+			if got := rt.Operation.Extensions[openapi.RouteKeyExtension]; got != key {
+				t.Errorf("%s: the document routes it to %v", name, got)
+			}
+			in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: rt, Options: opts}
+			reqErr := openapi3filter.ValidateRequest(context.Background(), in)
+			if valid := tc.status < 300; valid != (reqErr == nil) {
+				t.Errorf("%s: the document's verdict on the request (%v) disagrees with the handler's status %d", name, reqErr, tc.status)
+			}
+			req = httptest.NewRequest(tc.method, "http://api.test"+tc.target, strings.NewReader(tc.body))
+			if tc.body != "" {
+				req.Header.Set("Content-Type", "application/json")
+			}
+			status, header, body := send(t, srv, req, claims)
+			if status != tc.status {
+				t.Errorf("%s: status %d %s, want %d", name, status, body, tc.status)
+				continue
+			}
+			out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status, Header: header, Options: opts}
+			out.SetBodyBytes(body)
+			if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
+				t.Errorf("%s: the answer does not match the document: %v\n%s", name, err, body)
+			}
+			if tc.status >= 400 {
+				var e struct{ Field string }
+				json.Unmarshal(body, &e)
+				if e.Field != tc.field {
+					t.Errorf("%s: the error names field %q, want %q: %s", name, e.Field, tc.field, body)
+				}
+			}
+		}
+	}
+}
+
+// send serves req by srv and returns the answer.
+func send(t *testing.T, srv server, req *http.Request, claims *lambdahttptest.Authorizer) (int, http.Header, []byte) {
+	t.Helper()
+	switch s := srv.(type) {
+	case *lambdahttptest.Gateway:
+		if claims != nil {
+			req = lambdahttptest.WithAuthorizer(req, claims)
+		}
+		resp, err := s.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, resp.Header, b
+	case http.Handler:
+		rec := httptest.NewRecorder()
+		s.ServeHTTP(rec, req)
+		return rec.Code, rec.Header(), bytes.Clone(rec.Body.Bytes())
+	}
+	t.Fatalf("cannot send to %T", srv)
+	return 0, nil, nil
+}
+
+// TestOpenAPISeveralAPIs checks that two APIs in one stack write two
+// documents, named after their construct paths.
+func TestOpenAPISeveralAPIs(t *testing.T) {
+	stack := newStack()
+	fn := inlineFunction(stack, "Fn", 3*time.Second)
+	a := httpapi.New(stack, "Orders", &httpapi.Props{Handler: fn, Source: app.NotesMux()})
+	b := httpapi.New(stack, "Users", &httpapi.Props{Handler: fn, Routes: []route.Key{route.MustParse("GET /users")}})
+	templateJSON(t, stack)
+	for api, want := range map[httpapi.API]string{a: "Test.Orders.openapi.json", b: "Test.Users.openapi.json"} {
+		if got := httpapi.DocumentFile(api); got != want {
+			t.Errorf("DocumentFile = %q, want %q", got, want)
+		}
+		doc := loadOpenAPI(t, must(os.ReadFile(filepath.Join(*awscdk.Stage_Of(stack).Outdir(), want))))
+		if doc.Paths.Len() != 2 && want == "Test.Orders.openapi.json" || doc.Paths.Len() != 1 && want == "Test.Users.openapi.json" {
+			t.Errorf("%s: %d paths", want, doc.Paths.Len())
+		}
+	}
+	if _, err := os.Stat(filepath.Join(*awscdk.Stage_Of(stack).Outdir(), "Test.openapi.json")); err == nil {
+		t.Errorf("Test.openapi.json written for a stack with two APIs")
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+// TestOpenAPIOtherAuthorizersAndRoutes checks the documents of a Cognito
+// authorizer and IAM on an ANY route, and of a Routes construct adding a
+// handler's table to an imported API, with kin-openapi.
+func TestOpenAPIOtherAuthorizersAndRoutes(t *testing.T) {
+	stack := newStack()
+	fn := inlineFunction(stack, "Fn", 3*time.Second)
+	pool := awscognito.NewUserPool(stack, jsii.String("Pool"), nil)
+	client := pool.AddClient(jsii.String("Client"), nil)
+	api := httpapi.New(stack, "Api", &httpapi.Props{
+		Handler: fn, Routes: keys("ANY /items/{id}", "GET /items/{id}", "GET /files/{proxy+}"),
+		RouteOptions:   httpapi.RouteOptions{Authorizer: &httpapi.CognitoAuthorizer{UserPool: pool, Clients: []awscognito.IUserPoolClient{client}}, Scopes: []string{"items:read"}},
+		RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /files/{proxy+}"): {Authorizer: &httpapi.IAMAuthorizer{}, Scopes: []string{}}},
+	})
+	httpapi.NewRoutes(stack, "More", &httpapi.RoutesProps{API: api.HttpApi(), Handler: fn, Source: app.NotesMux()})
+	templateJSON(t, stack)
+	dir := *awscdk.Stage_Of(stack).Outdir()
+	doc := loadOpenAPI(t, must(os.ReadFile(filepath.Join(dir, "Test.Api.openapi.json"))))
+	item := doc.Paths.Find("/items/{id}")
+	if item == nil || len(item.Operations()) != len(route.HTTPMethods()) {
+		t.Fatalf("/items/{id}: %+v", item)
+	}
+	if k := item.Get.Extensions[openapi.RouteKeyExtension]; k != "GET /items/{id}" {
+		t.Errorf("GET /items/{id} documents %v", k)
+	}
+	if k := item.Post.Extensions[openapi.RouteKeyExtension]; k != "ANY /items/{id}" {
+		t.Errorf("POST /items/{id} documents %v", k)
+	}
+	if sec := securityOf(doc, item.Post.Security); sec != "openIdConnect:jwt items:read" {
+		t.Errorf("ANY route security %q", sec)
+	}
+	if sec := securityOf(doc, doc.Paths.Find("/files/{proxy+}").Get.Security); sec != "apiKey:awsSigv4 " {
+		t.Errorf("IAM route security %q", sec)
+	}
+	more := loadOpenAPI(t, must(os.ReadFile(filepath.Join(dir, "Test.More.openapi.json"))))
+	if op := more.Paths.Find("/notes").Post; op == nil || op.Responses.Status(201) == nil || op.RequestBody == nil {
+		t.Errorf("the Routes document lacks POST /notes's typed description")
+	}
+	if msg := panicMessage(func() {
+		httpapi.New(newStack(), "Api", &httpapi.Props{Handler: fn, Routes: keys("GET /a"), Source: app.NotesMux()})
+	}); !strings.Contains(msg, "Props.Routes and Source are both set") {
+		t.Errorf("Routes with Source: %q", msg)
+	}
+}
