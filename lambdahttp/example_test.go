@@ -81,7 +81,7 @@ func ExampleJSON() {
 	show(router, "POST", "/orders", "POST /orders", nil, `{"item":"tea","count":"two"}`)
 	// Output:
 	// 201 application/json {"ordered":{"item":"tea","count":2},"requestId":"req-1"}
-	// 400 application/json {"message":"request body field \"count\" must be int, got string","requestId":"req-1"}
+	// 400 application/json {"message":"request body field \"count\" must be int, got string","field":"count","requestId":"req-1"}
 }
 
 // A handler returns an *Error, made with Errorf, to answer with a status
