@@ -143,7 +143,7 @@ func TestCognitoAuthorizerServed(t *testing.T) {
 			if rec.Code != tc.status {
 				t.Errorf("status %d %s, want %d", rec.Code, rec.Body, tc.status)
 			}
-			if got := strings.TrimSpace(accessLog.String()); !strings.HasPrefix(got, tc.log) {
+			if got := strings.TrimSpace(waitLog(accessLog, "\n")); !strings.HasPrefix(got, tc.log) {
 				t.Errorf("access log %q, want it to start with %q", got, tc.log)
 			}
 		})
