@@ -102,7 +102,9 @@ func watching(t *testing.T, app string, opts *Options) (*Server, *httptest.Serve
 	ts := httptest.NewServer(srv)
 	ctx, cancel := context.WithCancel(context.Background())
 	watched := make(chan error, 1)
-	go func() { watched <- srv.Watch(ctx, &WatchOptions{CloudAssembly: filepath.Join(app, "cdk.out"), Interval: 100 * time.Millisecond}) }()
+	go func() {
+		watched <- srv.Watch(ctx, &WatchOptions{CloudAssembly: filepath.Join(app, "cdk.out"), Interval: 100 * time.Millisecond})
+	}()
 	t.Cleanup(func() {
 		cancel()
 		if err := <-watched; err != nil {
