@@ -228,7 +228,7 @@ func (s *Server) nextBuildDir() (string, error) {
 }
 
 // errClosed is returned by what cannot be done once Close has begun.
-var errClosed = errors.New("local: the server is closed")
+var errClosed = errors.New("the server is closed")
 
 // startPool returns a new pool of processes of fn's binary, closed by
 // Close if not before.
@@ -293,6 +293,11 @@ func (s *Server) close() {
 		s.mu.Unlock()
 		s.stop()      // cancels the builds of Watch and Reload
 		s.work.Wait() // which then start no pool
+		for _, f := range s.config().functions {
+			if sl, ok := f.(*slot); ok {
+				sl.done(nil) // invocations waiting for a rebuild are answered
+			}
+		}
 	}
 	s.mu.Lock()
 	pools := slices.Collect(maps.Keys(s.pools))

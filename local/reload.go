@@ -9,6 +9,7 @@ import (
 	"reflect"
 	"slices"
 	"strings"
+	"time"
 )
 
 // Reload serves api from now on, in place of the API the server serves:
@@ -90,6 +91,12 @@ func (s *Server) reload(ctx context.Context, api *API) error {
 		}
 	}
 	s.cfg.Store(c)
+	for _, sl := range retired {
+		// Invocations waiting for its rebuild, which will not happen, run
+		// on its current build.
+		sl.since = time.Time{}
+		sl.done(nil)
+	}
 	go s.retireConfig(old, retired)
 
 	changes = append(apiChanges(old.api, api), changes...)

@@ -38,7 +38,8 @@ const defaultWatchInterval = 400 * time.Millisecond
 // changing (a checkout, a synthesis in progress) to stop.
 const settleMax = 3 * time.Second
 
-// Watch follows edits until ctx is done or the server closes, looking at
+// Watch follows edits until ctx is done or the server closes, then
+// returns nil; an error is for invalid options. It looks at
 // the files every Interval (it polls: no file system notification, no
 // dependency).
 //
@@ -74,7 +75,7 @@ func (s *Server) Watch(ctx context.Context, opts *WatchOptions) error {
 		o.Interval = defaultWatchInterval
 	}
 	if !s.enter() {
-		return errClosed
+		return nil // closed: nothing to follow
 	}
 	defer s.work.Done()
 	ctx, cancel := s.bound(ctx)
