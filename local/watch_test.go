@@ -395,3 +395,54 @@ func TestReloadInProcess(t *testing.T) {
 		t.Errorf("after a refused reload, GET /more: %d %s", status, body)
 	}
 }
+
+// Watch refuses options it cannot follow; with a template file, an API
+// run in process is reloaded when the file changes.
+func TestWatchTemplate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "Api.template.json")
+	writeFiles(t, filepath.Dir(path), map[string]string{"Api.template.json": watchStack{routes: []string{"GET /version"}, env: "one"}.template()})
+	apis, err := LoadTemplate(path, "Api")
+	if err != nil {
+		t.Fatal(err)
+	}
+	log := &syncBuffer{}
+	handlers := map[string]lambda.Handler{"example.com/versionfn": handlerFunc(func(context.Context, []byte) ([]byte, error) {
+		return []byte(`{"statusCode": 200, "body": "in-process"}`), nil
+	})}
+	srv, err := New(context.Background(), apis[0], &Options{Handlers: handlers, Log: log, AccessLog: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	for _, tc := range []struct {
+		opts WatchOptions
+		want string
+	}{
+		{WatchOptions{CloudAssembly: "cdk.out", Template: path}, "WatchOptions: CloudAssembly and Template are both set: the API is read from one of them"},
+		{WatchOptions{Interval: -time.Second}, "WatchOptions.Interval: -1s: want a positive duration (0 for the default, 400ms)"},
+	} {
+		if err := srv.Watch(context.Background(), &tc.opts); err == nil || err.Error() != tc.want {
+			t.Errorf("Watch(%+v): %v, want %s", tc.opts, err, tc.want)
+		}
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	watched := make(chan error, 1)
+	go func() { watched <- srv.Watch(ctx, &WatchOptions{Template: path, Interval: 50 * time.Millisecond}) }()
+	if got := waitLog(log, "local: watching"); !strings.Contains(got, "local: watching the sources of 0 function(s) and the template "+path+" for changes") {
+		t.Fatalf("Watch did not start:\n%s", got)
+	}
+	writeFiles(t, filepath.Dir(path), map[string]string{"Api.template.json": watchStack{routes: []string{"GET /version", "GET /more"}, env: "one"}.template()})
+	if want := "local: reloaded stack Api, API Api: 1 route added (GET /more)\n"; !strings.Contains(waitLog(log, want), want) {
+		t.Errorf("the log does not say %q:\n%s", want, log)
+	}
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	if status, body := getBody(t, ts.URL+"/more"); status != 200 || body != "in-process" {
+		t.Errorf("GET /more: %d %s", status, body)
+	}
+	cancel()
+	if err := <-watched; err != nil {
+		t.Errorf("Watch: %v", err)
+	}
+}
