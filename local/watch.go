@@ -118,13 +118,20 @@ type watcher struct {
 
 // describe says what the watcher looks at.
 func (w *watcher) describe() string {
-	n := 0
+	w.s.reloadMu.Lock()
+	functions, files := 0, map[string]bool{}
 	for _, f := range w.s.config().functions {
-		if _, ok := f.(*slot); ok {
-			n++
+		if sl, ok := f.(*slot); ok {
+			functions++
+			for path, st := range sl.stored {
+				if st.size >= 0 {
+					files[path] = true
+				}
+			}
 		}
 	}
-	what := fmt.Sprintf("the sources of %d function(s)", n)
+	w.s.reloadMu.Unlock()
+	what := fmt.Sprintf("the sources of %d function(s) (%d files)", functions, len(files))
 	switch {
 	case w.opts.CloudAssembly != "":
 		what += " and the cloud assembly " + w.opts.CloudAssembly

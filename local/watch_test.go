@@ -429,7 +429,7 @@ func TestWatchTemplate(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	watched := make(chan error, 1)
 	go func() { watched <- srv.Watch(ctx, &WatchOptions{Template: path, Interval: 50 * time.Millisecond}) }()
-	if got := waitLog(log, "local: watching"); !strings.Contains(got, "local: watching the sources of 0 function(s) and the template "+path+" for changes") {
+	if got := waitLog(log, "local: watching"); !strings.Contains(got, "local: watching the sources of 0 function(s) (0 files) and the template "+path+" for changes") {
 		t.Fatalf("Watch did not start:\n%s", got)
 	}
 	writeFiles(t, filepath.Dir(path), map[string]string{"Api.template.json": watchStack{routes: []string{"GET /version", "GET /more"}, env: "one"}.template()})

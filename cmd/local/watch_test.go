@@ -102,7 +102,7 @@ func TestWatch(t *testing.T) {
 		}
 	}
 	url := waitOutput(2*time.Minute, regexp.MustCompile(`stage \$default at (http://\S+)/`))[1]
-	waitOutput(30*time.Second, regexp.MustCompile(`local: watching the sources of 1 function\(s\) and the cloud assembly `))
+	waitOutput(30*time.Second, regexp.MustCompile(`local: watching the sources of 1 function\(s\) \(2 files\) and the cloud assembly `))
 
 	// Two clients ask for the version until stopped.
 	var mu sync.Mutex
