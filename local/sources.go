@@ -16,6 +16,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/gopkg"
 )
 
 // sources are the files whose edit changes a function's build: the Go and
@@ -86,6 +88,22 @@ func listSources(ctx context.Context, fn *Function) (*sources, error) {
 	}
 	src.files = slices.Sorted(maps.Keys(files))
 	return src, nil
+}
+
+// fallbackSources are the sources to follow when go list fails (a broken
+// go.mod, a package that is gone): the go.mod of the directory the
+// function is built in and, for a package named by its directory, that
+// directory. An edit of either brings a rebuild, which lists them again.
+func fallbackSources(fn *Function) *sources {
+	dir, _ := buildDir(fn)
+	if dir == "" {
+		dir, _ = os.Getwd()
+	}
+	src := &sources{files: []string{filepath.Join(dir, "go.mod")}}
+	if gopkg.IsRelative(fn.GoPackage) {
+		src.dirs = []string{filepath.Join(dir, filepath.FromSlash(fn.GoPackage))}
+	}
+	return src
 }
 
 // stamp is what tells a file's versions apart: its size and modification

@@ -235,7 +235,7 @@ func (s *Server) rebuildChanged(ctx context.Context, first bool) {
 				if ctx.Err() == nil {
 					fmt.Fprintf(s.log, "local: %v\n", err)
 				}
-				src = &sources{} // the next build lists them again
+				src = fallbackSources(sl.fn) // the next build lists them again
 			}
 			sl.sources = src
 			sl.stored = src.snapshot()
@@ -309,11 +309,11 @@ func (s *Server) rebuildSlot(ctx context.Context, sl *slot, dir string) {
 	sl.since = time.Time{}
 	// What this build reads, listed before it reads it: an edit made
 	// during the build is seen as a change after it.
-	if src, err := listSources(ctx, sl.fn); err == nil {
-		sl.sources = src
-	} else if ctx.Err() == nil {
-		fmt.Fprintf(s.log, "local: %v\n", err)
+	src, listErr := listSources(ctx, sl.fn)
+	if listErr != nil {
+		src = fallbackSources(sl.fn)
 	}
+	sl.sources = src
 	sl.stored = sl.sources.snapshot()
 	sl.last = sl.stored
 	bin, err := build(ctx, sl.fn, dir, s.log)
@@ -324,9 +324,13 @@ func (s *Server) rebuildSlot(ctx context.Context, sl *slot, dir string) {
 	if err != nil {
 		sl.done(nil)
 		if ctx.Err() == nil && !errors.Is(err, errClosed) {
-			fmt.Fprintf(s.log, "local: rebuilding %s failed; the previous build keeps serving:\n%v\n", sl.fn.LogicalID, err)
+			// go list's error, if any, is the build's too.
+			fmt.Fprintf(s.log, "local: rebuilding %s failed; the previous build keeps serving:\n%s\n", sl.fn.LogicalID, strings.TrimRight(err.Error(), "\n"))
 		}
 		return
+	}
+	if listErr != nil {
+		fmt.Fprintf(s.log, "local: %v\n", listErr)
 	}
 	old := sl.done(&version{pool: p, binary: bin})
 	sl.started = started

@@ -312,6 +312,18 @@ func TestWatchBuildErrorKeepsTheOldBuild(t *testing.T) {
 	if !waitFor(30*time.Second, func() bool { _, body := getBody(t, ts.URL+"/version"); return body == "v3" }) {
 		t.Fatalf("the fixed source was not served:\n%s", log)
 	}
+
+	// A go.mod that go list cannot read: its fix is followed all the same.
+	writeFiles(t, app, map[string]string{"fn/go.mod": "module example.com/versionfn\n\ngo 1.22\nbroken\n"})
+	if !waitFor(30*time.Second, func() bool { return strings.Count(log.String(), failed) == 2 }) || !strings.Contains(log.String(), "unknown directive: broken") {
+		t.Fatalf("the broken go.mod is not reported:\n%s", log)
+	}
+	writeFiles(t, app, map[string]string{"fn/main.go": versionSource(t, "v4")})
+	time.Sleep(300 * time.Millisecond)
+	writeFiles(t, app, map[string]string{"fn/go.mod": "module example.com/versionfn\n\ngo 1.22\n"})
+	if !waitFor(30*time.Second, func() bool { _, body := getBody(t, ts.URL+"/version"); return body == "v4" }) {
+		t.Fatalf("the fixed go.mod was not followed:\n%s", log)
+	}
 }
 
 // A new synthesis reloads routes, stages and authorizers: requests in
