@@ -15,8 +15,8 @@ import (
 // (docs/api-gateway-behavior.md R-LOG-1).
 func (s *Server) logAccess(q *request, resp *response) {
 	format := defaultAccessLog
-	if q.stage != nil && s.formats[q.stage.Name] != nil {
-		format = s.formats[q.stage.Name]
+	if q.stage != nil && q.cfg.formats[q.stage.Name] != nil {
+		format = q.cfg.formats[q.stage.Name]
 	}
 	b := make([]byte, 0, 512)
 	for _, seg := range format {
@@ -72,7 +72,7 @@ func (s *Server) contextValue(name string, q *request, resp *response) string {
 	case "authorizer.error":
 		v = resp.authErr
 	case "apiId":
-		v = s.apiID
+		v = q.cfg.apiID
 	case "domainName":
 		v = q.ev.DomainName()
 	}

@@ -41,7 +41,7 @@ func TestFunctionCPUs(t *testing.T) {
 		t.Fatalf("GET /hello: %d %s", r.status, r.body)
 	}
 	var pids []int
-	for _, p := range srv.pools {
+	for p := range srv.pools {
 		p.mu.Lock()
 		for pr := range p.procs {
 			pids = append(pids, pr.cmd.Process.Pid)

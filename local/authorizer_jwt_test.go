@@ -164,11 +164,12 @@ func TestCognitoAuthorizerServed(t *testing.T) {
 // in 2.0 as requestContext.authorizer.jwt, in 1.0 as
 // requestContext.authorizer (docs/api-gateway-behavior.md R-AUTH-4).
 func TestJWTClaimsShape(t *testing.T) {
-	s := &Server{apiID: "abc1234567"}
+	s := &Server{}
+	cfg := &config{apiID: "abc1234567", region: DefaultRegion, authCache: &authCache{}}
 	r := httptest.NewRequest("GET", "/pets/1", nil)
 	key := route.MustParse("GET /pets/{id}")
-	q := &request{r: r, stage: &Stage{Name: "$default"}, routePath: "/pets/1", route: &Route{Key: key, Scopes: []string{"write"}},
-		ev: proxyevent.Request{HTTP: r, ID: "id-1", Time: time.Now(), APIID: s.apiID, Stage: "$default", Route: key,
+	q := &request{r: r, cfg: cfg, stage: &Stage{Name: "$default"}, routePath: "/pets/1", route: &Route{Key: key, Scopes: []string{"write"}},
+		ev: proxyevent.Request{HTTP: r, ID: "id-1", Time: time.Now(), APIID: cfg.apiID, Stage: "$default", Route: key,
 			PathParameters: map[string]string{"id": "1"}, SourceIP: "192.0.2.1"}}
 	exp := time.Now().Add(time.Hour).Unix()
 	token := jwt(map[string]any{"iss": "https://issuer.example", "aud": "api", "exp": exp, "sub": "u1",

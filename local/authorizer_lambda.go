@@ -50,7 +50,7 @@ func (c *authCache) put(key string, e authEntry) {
 // (docs/api-gateway-behavior.md R-AUTH-5 to R-AUTH-9).
 func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *response {
 	key := a.LogicalID + "\x00" + strings.Join(identity, "\x00")
-	entry, cached := s.authCache.get(key)
+	entry, cached := q.cfg.authCache.get(key)
 	if !cached {
 		format := a.PayloadFormat
 		if format != "1.0" {
@@ -60,7 +60,7 @@ func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *
 		if err != nil {
 			return internalError()
 		}
-		res, ok := s.function(a.Function).invoke(event, time.Now().Add(quota.AuthorizerTimeout))
+		res, ok := q.cfg.function(a.Function).invoke(event, time.Now().Add(quota.AuthorizerTimeout))
 		if !ok || res.outcome != outcomeOK {
 			resp := internalError()
 			resp.authErr = "the authorizer failed: " + res.detail
@@ -74,7 +74,7 @@ func (s *Server) authorizeLambda(q *request, a *Authorizer, identity []string) *
 		}
 		if a.CacheTTL > 0 {
 			entry.expires = time.Now().Add(a.CacheTTL)
-			s.authCache.put(key, entry)
+			q.cfg.authCache.put(key, entry)
 		}
 	}
 	allowed := entry.allowed

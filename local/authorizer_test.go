@@ -76,8 +76,8 @@ func TestAuthorizersEndToEnd(t *testing.T) {
 	if r := do(t, f, "POST", "/notes", []byte(`{"text":"hi"}`), "Authorization", jwt(good), "Content-Type", "application/json"); r.status != 201 || !strings.Contains(string(r.body), `"owner":"u1"`) {
 		t.Errorf("POST /notes: %d %s", r.status, r.body)
 	}
-	if len(f.srv.authCache.entries) != 2 {
-		t.Errorf("%d cached authorizer decisions, want 2 (one admitted, one refused token; TTL 300 s)", len(f.srv.authCache.entries))
+	if len(f.srv.config().authCache.entries) != 2 {
+		t.Errorf("%d cached authorizer decisions, want 2 (one admitted, one refused token; TTL 300 s)", len(f.srv.config().authCache.entries))
 	}
 	var problems []string
 	for _, p := range f.api.Problems {

@@ -23,7 +23,7 @@ func (c *Cors) check() error {
 // preflight is API Gateway's automatic answer to a CORS preflight request
 // that no route takes (docs/api-gateway-behavior.md R-CORS-1, R-CORS-2).
 func (s *Server) preflight(q *request) *response {
-	c := s.api.Cors
+	c := q.cfg.api.Cors
 	resp := &response{status: 204, header: http.Header{}}
 	origin := q.r.Header.Get("Origin")
 	allowed := allowedOrigin(c, origin)
@@ -59,7 +59,7 @@ func allowedOrigin(c *Cors, origin string) string {
 // applyCors replaces the function's CORS headers by the configured ones
 // (docs/api-gateway-behavior.md R-CORS-3).
 func (s *Server) applyCors(q *request, h http.Header) {
-	c := s.api.Cors
+	c := q.cfg.api.Cors
 	if c == nil {
 		return
 	}

@@ -15,7 +15,9 @@
 //
 // [New] runs the functions and returns the gateway, an [http.Handler];
 // [Server.Serve] serves it on a listener with timeouts for every phase of
-// a connection.
+// a connection. [Server.Watch] follows edits: it rebuilds a function when
+// its Go sources change and reloads the API when its templates do
+// ([Server.Reload]), without dropping a request.
 // In a test, [Options].Handlers runs them in the test's own process
 // instead, as lambda.Handlers, and [ParseTemplate] takes the template of a
 // stack the test synthesized: the whole API as deployed, with no build, no

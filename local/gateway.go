@@ -7,19 +7,21 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"slices"
-	"strings"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
 
 	"github.com/httpapi-cdk/httpapi/internal/affinity"
 	"github.com/httpapi-cdk/httpapi/quota"
-	"github.com/httpapi-cdk/httpapi/route"
 )
 
 // MaxRequestBytes is the HTTP API payload quota, [quota.RequestBytes].
@@ -70,13 +72,8 @@ type Options struct {
 
 // Server serves one HTTP API. It is an http.Handler.
 type Server struct {
-	api       *API
-	table     *route.Table
-	routes    map[route.Key]*Route
-	stages    map[string]*Stage
-	formats   map[string][]logSegment // each stage's access log format, parsed
-	pools     map[string]*pool
-	inProcess map[string]*inProcess // with Options.Handlers, instead of pools
+	opts      Options
+	cfg       atomic.Pointer[config] // what it serves: see Reload
 	log       *logSink
 	accessLog *logSink
 	launcher  *affinity.Launcher // starts every function process
@@ -85,10 +82,18 @@ type Server struct {
 	buildDir  string
 	ownsDir   bool
 	dirLock   *os.File // held while the server runs: see sweepBuildDirs
-	apiID     string
-	region    string // the API's region, or DefaultRegion
-	authCache authCache
 	jwtKeys   *KeySet
+
+	// Reloads and rebuilds run one at a time.
+	reloadMu sync.Mutex
+	builds   int // rounds of builds so far: each after the first has a directory of its own
+
+	mu      sync.Mutex
+	pools   map[*pool]bool // every pool not closed yet: current, or retiring
+	closing bool
+	stopped context.Context // done once Close begins
+	stop    context.CancelFunc
+	work    sync.WaitGroup // Watch and Reload calls, which Close waits for
 }
 
 // New builds the API's functions for this machine and returns a server
@@ -112,54 +117,22 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 	if o.AccessLog == nil {
 		o.AccessLog = os.Stdout
 	}
-	if api.Cors != nil {
-		if err := api.Cors.check(); err != nil {
-			return nil, fmt.Errorf("%s/%s: %w", api.Stack, api.LogicalID, err)
-		}
-	}
 	if len(o.FunctionCPUs) > 0 {
 		if err := checkCPUs(o.FunctionCPUs); err != nil {
 			return nil, fmt.Errorf("Options.FunctionCPUs: %w", err)
 		}
 	}
-	s := &Server{api: api, routes: map[route.Key]*Route{}, stages: map[string]*Stage{}, formats: map[string][]logSegment{}, pools: map[string]*pool{},
-		buildDir: o.BuildDir, apiID: apiID(api.LogicalID), region: api.Region, jwtKeys: o.JWTKeys}
-	if s.region == "" {
-		s.region = DefaultRegion
-	}
-	keys := make([]route.Key, 0, len(api.Routes))
-	for i := range api.Routes {
-		r := &api.Routes[i]
-		s.routes[r.Key] = r
-		keys = append(keys, r.Key)
-	}
-	t, err := route.NewTable(keys)
+	c, err := newConfig(api, &o)
 	if err != nil {
 		return nil, err
 	}
-	s.table = t
-	for i := range api.Stages {
-		st := &api.Stages[i]
-		if len(o.Stages) == 0 || slices.Contains(o.Stages, st.Name) {
-			s.stages[st.Name] = st
-			if st.AccessLogFormat != "" {
-				s.formats[st.Name] = parseAccessLogFormat(st.AccessLogFormat)
-			}
-		}
-	}
-	for _, name := range o.Stages {
-		if s.stages[name] == nil {
-			var names []string
-			for _, st := range api.Stages {
-				names = append(names, st.Name)
-			}
-			return nil, fmt.Errorf("stage %q is not a stage of %s (its stages: %s)", name, api.LogicalID, strings.Join(names, ", "))
-		}
-	}
+	s := &Server{opts: o, buildDir: o.BuildDir, jwtKeys: o.JWTKeys, pools: map[*pool]bool{}}
+	s.cfg.Store(c)
 	// Nothing refused: from here on, Close undoes what is done.
+	s.stopped, s.stop = context.WithCancel(context.Background())
 	s.log, s.accessLog = newLogSink(o.Log), newLogSink(o.AccessLog)
 	if o.Handlers != nil {
-		if s.inProcess, err = inProcessHandlers(api, o.Handlers); err != nil {
+		if c.functions, err = inProcessHandlers(api, o.Handlers); err != nil {
 			s.Close()
 			return nil, err
 		}
@@ -177,42 +150,117 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		}
 		s.buildDir, s.dirLock, s.ownsDir = dir, lock, true
 	}
-	name := api.LogicalID
-	if api.Stack != "" {
-		name = api.Stack + "/" + name
+	fmt.Fprintf(s.log, "local: building %d function(s) of %s\n", len(api.Functions), qualifiedName(api))
+	slots, err := s.buildFunctions(ctx, api.Functions)
+	if err != nil {
+		s.Close()
+		return nil, err
 	}
-	fmt.Fprintf(s.log, "local: building %d function(s) of %s\n", len(api.Functions), name)
+	for id, sl := range slots {
+		c.functions[id] = sl
+	}
+	return s, nil
+}
+
+// qualifiedName is the API's name in messages: Stack/LogicalID.
+func qualifiedName(api *API) string {
+	if api.Stack == "" {
+		return api.LogicalID
+	}
+	return api.Stack + "/" + api.LogicalID
+}
+
+// buildFunctions builds fns, all at once, and returns a slot serving each.
+// The first round of builds goes to the build directory, each later one to
+// a directory of its own in it: a running process's binary is never
+// overwritten. When a build fails, it returns every build error and
+// starts nothing.
+func (s *Server) buildFunctions(ctx context.Context, fns map[string]*Function) (map[string]*slot, error) {
+	dir, err := s.nextBuildDir()
+	if err != nil {
+		return nil, err
+	}
+	slots := map[string]*slot{}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	var errs []error
-	for id, fn := range api.Functions {
+	for id, fn := range fns {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			bin, err := build(ctx, fn, s.buildDir, o.Log)
+			started := time.Now()
+			bin, err := build(ctx, fn, dir, s.log)
+			var p *pool
+			if err == nil {
+				p, err = s.startPool(fn, bin)
+			}
 			mu.Lock()
 			defer mu.Unlock()
 			if err != nil {
 				errs = append(errs, err)
 				return
 			}
-			s.pools[id] = newPool(fn, bin, o.Concurrency, s.log, s.launcher)
+			slots[id] = &slot{fn: fn, cur: &version{pool: p, binary: bin}, started: started}
 		}()
 	}
 	wg.Wait()
 	if len(errs) > 0 {
-		s.Close()
+		for _, sl := range slots {
+			s.closePool(sl.cur.pool)
+		}
+		if dir != s.buildDir {
+			os.RemoveAll(dir)
+		}
 		return nil, errors.Join(errs...)
 	}
-	return s, nil
+	return slots, nil
 }
 
-// function returns the invoker of a function of the API, by logical id.
-func (s *Server) function(id string) invoker {
-	if h, ok := s.inProcess[id]; ok {
-		return h
+// nextBuildDir returns the directory of the next round of builds: the
+// build directory for the first, a new directory in it for each later one.
+func (s *Server) nextBuildDir() (string, error) {
+	s.builds++
+	if s.builds == 1 {
+		return s.buildDir, nil
 	}
-	return s.pools[id]
+	dir := filepath.Join(s.buildDir, strconv.Itoa(s.builds))
+	return dir, os.Mkdir(dir, 0o700)
+}
+
+// errClosed is returned by what cannot be done once Close has begun.
+var errClosed = errors.New("the server is closed")
+
+// startPool returns a new pool of processes of fn's binary, closed by
+// Close if not before.
+func (s *Server) startPool(fn *Function, binary string) (*pool, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return nil, errClosed
+	}
+	p := newPool(fn, binary, s.opts.Concurrency, s.log, s.launcher)
+	s.pools[p] = true
+	return p, nil
+}
+
+// closePool stops the processes of p.
+func (s *Server) closePool(p *pool) {
+	p.close()
+	s.mu.Lock()
+	delete(s.pools, p)
+	s.mu.Unlock()
+}
+
+// enter reports whether the server is open, and if so counts a Watch or
+// Reload call that Close must wait for: the caller calls s.work.Done.
+func (s *Server) enter() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing {
+		return false
+	}
+	s.work.Add(1)
+	return true
 }
 
 // checkCPUs reports an error unless this process may run on every CPU of
@@ -239,7 +287,22 @@ func (s *Server) Close() error {
 }
 
 func (s *Server) close() {
-	for _, p := range s.pools {
+	if s.stop != nil {
+		s.mu.Lock()
+		s.closing = true
+		s.mu.Unlock()
+		s.stop()      // cancels the builds of Watch and Reload
+		s.work.Wait() // which then start no pool
+		for _, f := range s.config().functions {
+			if sl, ok := f.(*slot); ok {
+				sl.done(nil) // invocations waiting for a rebuild are answered
+			}
+		}
+	}
+	s.mu.Lock()
+	pools := slices.Collect(maps.Keys(s.pools))
+	s.mu.Unlock()
+	for _, p := range pools {
 		p.close()
 	}
 	if s.launcher != nil {
@@ -276,7 +339,7 @@ const (
 // longest integration timeout.
 func (s *Server) httpServer() *http.Server {
 	var longest time.Duration
-	for _, r := range s.api.Routes {
+	for _, r := range s.config().api.Routes {
 		longest = max(longest, r.Timeout)
 	}
 	return &http.Server{

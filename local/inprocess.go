@@ -35,8 +35,8 @@ type inProcess struct {
 // inProcessHandlers matches Options.Handlers to the API's functions, by
 // logical id or else Go package. Every function needs a handler, and every
 // handler a function.
-func inProcessHandlers(api *API, handlers map[string]lambda.Handler) (map[string]*inProcess, error) {
-	out := make(map[string]*inProcess, len(api.Functions))
+func inProcessHandlers(api *API, handlers map[string]lambda.Handler) (map[string]invoker, error) {
+	out := make(map[string]invoker, len(api.Functions))
 	used := map[string]bool{}
 	var missing []string
 	for id, fn := range api.Functions {

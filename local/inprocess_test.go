@@ -209,10 +209,10 @@ func TestKitSeesTheEmulatorsEvent(t *testing.T) {
 				t.Fatalf("%d %s", rec.Code, rec.Body)
 			}
 			var keys []route.Key
-			for _, r := range srv.api.Routes {
+			for _, r := range srv.config().api.Routes {
 				keys = append(keys, r.Key)
 			}
-			gw := &lambdahttptest.Gateway{Routes: keys, PayloadFormat: tc.format, Stage: tc.stage, StageVariables: srv.stages[tc.stage].Variables}
+			gw := &lambdahttptest.Gateway{Routes: keys, PayloadFormat: tc.format, Stage: tc.stage, StageVariables: srv.config().stages[tc.stage].Variables}
 			b, err := gw.Event(request())
 			if err != nil {
 				t.Fatal(err)

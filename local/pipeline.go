@@ -19,6 +19,7 @@ import (
 // is made of, and the stage and route it takes.
 type request struct {
 	r         *http.Request
+	cfg       *config // what the server served when the request came
 	ev        proxyevent.Request
 	stage     *Stage
 	routePath string // decoded, without the stage prefix
@@ -27,7 +28,9 @@ type request struct {
 
 // ServeHTTP implements http.Handler.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	q := &request{r: r, ev: proxyevent.Request{HTTP: r, ID: proxyevent.NewRequestID(), Time: time.Now(), APIID: s.apiID, Region: s.region}}
+	c := s.acquire()
+	defer c.release()
+	q := &request{r: r, cfg: c, ev: proxyevent.Request{HTTP: r, ID: proxyevent.NewRequestID(), Time: time.Now(), APIID: c.apiID, Region: c.region}}
 	q.ev.SourceIP, _, _ = net.SplitHostPort(r.RemoteAddr)
 	if len(r.TransferEncoding) > 0 {
 		// RFC 9112 §6.1: a server that gets both Transfer-Encoding and
@@ -44,7 +47,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) serve(q *request) *response {
-	r := q.r
+	r, c := q.r, q.cfg
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1))
 	if err != nil {
 		return gatewayError(400)
@@ -59,24 +62,24 @@ func (s *Server) serve(q *request) *response {
 	path := r.URL.Path
 	first, rest, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	routePath := path
-	if st, ok := s.stages[first]; ok && first != "$default" {
+	if st, ok := c.stages[first]; ok && first != "$default" {
 		q.stage = st
 		routePath = "/" + rest
-	} else if st, ok := s.stages["$default"]; ok {
+	} else if st, ok := c.stages["$default"]; ok {
 		q.stage = st
 	} else {
 		return notFound()
 	}
 	q.ev.Stage, q.ev.StageVariables, q.routePath = q.stage.Name, q.stage.Variables, routePath
 
-	m, ok := s.table.Match(r.Method, routePath)
+	m, ok := c.table.Match(r.Method, routePath)
 	if !ok {
-		if s.api.Cors != nil && isPreflight(r) {
+		if c.api.Cors != nil && isPreflight(r) {
 			return s.preflight(q)
 		}
 		return notFound() // R-RTE-8
 	}
-	q.route = s.routes[m.Key]
+	q.route = c.routes[m.Key]
 	q.ev.Route, q.ev.PathParameters = m.Key, m.Params
 	if q.route.Unsupported != "" {
 		fmt.Fprintf(s.log, "local: %s: %s\n", q.route.Key, q.route.Unsupported)
@@ -100,7 +103,7 @@ func (s *Server) serve(q *request) *response {
 		return resp
 	}
 	invoked := time.Now()
-	res, ok := s.function(q.route.Function).invoke(event, q.ev.Time.Add(q.route.Timeout))
+	res, ok := c.function(q.route.Function).invoke(event, q.ev.Time.Add(q.route.Timeout))
 	latency := time.Since(invoked)
 	if !ok { // R-ERR-3
 		resp := serviceUnavailable()

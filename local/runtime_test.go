@@ -54,7 +54,7 @@ func TestRuntimeAPIRefusesOtherProcesses(t *testing.T) {
 	}
 	var p *pool
 	var pr *process
-	for _, candidate := range srv.pools {
+	for candidate := range srv.pools {
 		p = candidate
 		for x := range p.procs {
 			pr = x

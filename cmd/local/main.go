@@ -2,11 +2,18 @@
 // API Gateway would, with the real Go handlers:
 //
 //	local [-cdk-out cdk.out | -template FILE] [-stack NAME] [-api ID] [-host 127.0.0.1] [-port 3000]
-//	      [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false]
+//	      [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false] [-watch]
 //
 // With -jwks, JWT authorizers verify token signatures against the RSA keys
 // of that JSON Web Key Set file, as API Gateway does with the issuer's
 // jwks_uri; without it they check claims and scopes only.
+//
+// With -watch it follows edits: when a function's Go sources change, it
+// rebuilds the function and swaps in the new build without dropping a
+// request (a request that arrives during the rebuild waits for it; a build
+// error is printed and the old build goes on serving); when the cloud
+// assembly or the template changes (a new `cdk synth`), it reloads the
+// routes, stages and authorizers. It prints what it rebuilt or reloaded.
 //
 // Stacks of CDK Stages are named by their stage-qualified name, as the CDK
 // names them: -stack Prod/Api.
@@ -64,6 +71,7 @@ func run() error {
 	concurrency := flag.Int("concurrency", 4, "most processes at once per function")
 	jwks := flag.String("jwks", "", "verify JWT signatures against the RSA keys of this JWKS `file`")
 	pin := flag.Bool("pin", true, "on Linux with 2+ CPUs, run the gateway on half of the CPUs and the functions on the other half")
+	watch := flag.Bool("watch", false, "rebuild a function when its Go sources change, reload the API when the cloud assembly or template does")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (flags: local -h)", flag.Arg(0))
@@ -170,6 +178,18 @@ func run() error {
 	}
 	for _, r := range api.Routes {
 		fmt.Fprintf(os.Stderr, "local:   %-28s -> %s (payload %s)\n", r.Key, r.Function, r.PayloadFormat)
+	}
+	if *watch {
+		opts := &local.WatchOptions{CloudAssembly: *cdkOut}
+		if *templateFile != "" {
+			opts = &local.WatchOptions{Template: *templateFile}
+		}
+		// It stops with ctx, and Close waits for it.
+		go func() {
+			if err := srv.Watch(ctx, opts); err != nil {
+				fmt.Fprintln(stderr, "local: -watch:", err)
+			}
+		}()
 	}
 	return srv.Serve(ctx, ln)
 }
