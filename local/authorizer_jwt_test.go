@@ -131,7 +131,7 @@ func TestCognitoAuthorizerServed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			api := loadAPI(t, apiTemplate(tc.config))
 			accessLog := &syncBuffer{}
-			srv, err := New(context.Background(), api, &Options{Log: testWriter{t}, AccessLog: accessLog})
+			srv, err := New(context.Background(), api, sharedBuild(api, &Options{Log: testWriter{t}, AccessLog: accessLog}))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -143,6 +143,7 @@ func TestCognitoAuthorizerServed(t *testing.T) {
 			if rec.Code != tc.status {
 				t.Errorf("status %d %s, want %d", rec.Code, rec.Body, tc.status)
 			}
+			srv.Close() // writes what the access log holds
 			if got := strings.TrimSpace(accessLog.String()); !strings.HasPrefix(got, tc.log) {
 				t.Errorf("access log %q, want it to start with %q", got, tc.log)
 			}

@@ -128,6 +128,7 @@ func TestInProcessServesTheTemplate(t *testing.T) {
 }
 
 func TestInProcessFaults(t *testing.T) {
+	t.Parallel() // waits for a function timeout; runs beside the other waiting tests
 	srv, log := inProcessFixture(t, "V2")
 	for _, kind := range []string{"panic", "error", "big", "hang"} {
 		t.Run(kind, func(t *testing.T) {
@@ -137,8 +138,8 @@ func TestInProcessFaults(t *testing.T) {
 		})
 	}
 	for _, want := range []string{"string: asked to panic", "errorString: asked to fail", "Response payload size exceeded", "Task timed out after 3.00 seconds"} {
-		if !strings.Contains(log.String(), want) {
-			t.Errorf("the log does not say %q:\n%s", want, log.String())
+		if got := waitLog(log, want); !strings.Contains(got, want) {
+			t.Errorf("the log does not say %q:\n%s", want, got)
 		}
 	}
 	// The handler's context: the function's ARN and its 3 s timeout.
