@@ -23,6 +23,7 @@ import (
 // warm build cache (GOCACHE), so the functions are linked, not compiled
 // from scratch.
 func TestConcurrentSyntheses(t *testing.T) {
+	t.Parallel() // its syntheses are processes of their own: they run beside cfn-lint and the consumer app
 	gocache, err := exec.Command("go", "env", "GOCACHE").Output()
 	if err != nil {
 		t.Fatal(err)

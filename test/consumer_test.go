@@ -16,6 +16,7 @@ import (
 // synthesizes. It catches accidental coupling to this repository's stacks,
 // paths or internals.
 func TestImportableByStrangers(t *testing.T) {
+	t.Parallel() // the consumer app is a process of its own: it runs beside the other tests of processes
 	out := t.TempDir()
 	cmd := exec.Command("go", "run", ".")
 	cmd.Dir = filepath.Join("testdata", "consumer")
