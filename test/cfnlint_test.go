@@ -72,12 +72,43 @@ type lintRun struct {
 	err       error               // its exit status
 }
 
-// cfnLintOnce runs cfn-lint once per test binary over every template the
-// tests check: the sample configurations, the reference stacks and the
-// broken template. cfn-lint takes seconds to start, so TestCfnLint and
-// TestCfnLintCatchesErrors share one process and each reads the lines of
-// its own templates.
-var cfnLintOnce = sync.OnceValues(func() (*lintRun, error) {
+// lintJob is the one cfn-lint process of a test binary, over every
+// template the tests check: the sample configurations, the reference
+// stacks and the broken template. cfn-lint takes seconds to start, so
+// TestCfnLint and TestCfnLintCatchesErrors share one process, each reading
+// the lines of its own templates; and it runs while the other tests do.
+type lintJob struct {
+	done chan struct{} // closed when run and err are set
+	run  *lintRun
+	err  error
+}
+
+// startCfnLint synthesizes the templates (jsii calls: in the caller's
+// goroutine, before it calls t.Parallel) and starts cfn-lint on them, once
+// per test binary.
+var startCfnLint = sync.OnceValue(func() *lintJob {
+	j := &lintJob{done: make(chan struct{})}
+	templates, err := lintTemplates()
+	if err != nil {
+		j.err = err
+		close(j.done)
+		return j
+	}
+	go func() {
+		defer close(j.done)
+		j.run, j.err = cfnLint(templates)
+	}()
+	return j
+})
+
+// wait returns what cfn-lint said, once it has finished.
+func (j *lintJob) wait() (*lintRun, error) {
+	<-j.done
+	return j.run, j.err
+}
+
+// lintTemplates returns the templates cfn-lint checks, by name.
+func lintTemplates() (map[string][]byte, error) {
 	byName := sampleConfigurations()
 	for _, s := range allStacks() {
 		byName[*s.StackName()] = s
@@ -102,8 +133,8 @@ var cfnLintOnce = sync.OnceValues(func() (*lintRun, error) {
 		return nil, err
 	}
 	templates[brokenTemplate] = b
-	return cfnLint(templates)
-})
+	return templates, nil
+}
 
 // cfnLint runs cfn-lint on templates (name to JSON) and returns its
 // findings by template.
@@ -153,8 +184,9 @@ func cfnLint(templates map[string][]byte) (*lintRun, error) {
 }
 
 func TestCfnLint(t *testing.T) {
-	t.Parallel() // cfn-lint runs beside the other tests of subprocesses
-	r, err := cfnLintOnce()
+	job := startCfnLint()
+	t.Parallel() // waits for cfn-lint once the other tests have run
+	r, err := job.wait()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,8 +204,9 @@ func TestCfnLint(t *testing.T) {
 // TestCfnLintCatchesErrors breaks a synthesized template (a function
 // timeout that is not a number) and checks that cfn-lint fails on it.
 func TestCfnLintCatchesErrors(t *testing.T) {
-	t.Parallel() // cfn-lint runs beside the other tests of subprocesses
-	r, err := cfnLintOnce()
+	job := startCfnLint()
+	t.Parallel()
+	r, err := job.wait()
 	if err != nil {
 		t.Fatal(err)
 	}
