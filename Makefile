@@ -64,11 +64,13 @@ test: tools modules
 	@$(MAKE) --no-print-directory -j3 lint test-go test-bench
 
 # go test starts packages in the order they are named: the two longest
-# first, so that neither waits behind the short ones. -ldflags=-w links
-# the test binaries without DWARF (debuggers' data; stack traces keep
-# their files and lines), a third less work for the 130 MB CDK ones.
+# first, so that neither waits behind the short ones. The parallel tests
+# mostly wait (for a timeout, for processes of their own): -parallel 8
+# runs more of them at once than there are cores. -ldflags=-w links the
+# test binaries without DWARF (debuggers' data; stack traces keep their
+# files and lines), a third less work for the 130 MB CDK ones.
 test-go: cfn-lint
-	CDK_VALIDATION=false go test -count=1 -ldflags=-w ./test ./local ./...
+	CDK_VALIDATION=false go test -count=1 -parallel 8 -ldflags=-w ./test ./local ./...
 
 # The bench module: vet, and the check that every variant answers alike.
 test-bench:
