@@ -128,6 +128,7 @@ func TestInProcessServesTheTemplate(t *testing.T) {
 }
 
 func TestInProcessFaults(t *testing.T) {
+	t.Parallel() // waits for a function timeout; runs beside the other waiting tests
 	srv, log := inProcessFixture(t, "V2")
 	for _, kind := range []string{"panic", "error", "big", "hang"} {
 		t.Run(kind, func(t *testing.T) {

@@ -116,7 +116,7 @@ func TestJWTSignatures(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := &fixture{api: apis[0], accessLog: &syncBuffer{}, log: &syncBuffer{}}
-	f.srv, err = New(context.Background(), apis[0], &Options{Log: f.log, AccessLog: f.accessLog, JWTKeys: ks})
+	f.srv, err = New(context.Background(), apis[0], sharedBuild(apis[0], &Options{Log: f.log, AccessLog: f.accessLog, JWTKeys: ks}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -91,6 +91,7 @@ func (w *stuckWriter) String() string {
 // more than a pipe holds hang until its timeout (500), and Close never
 // returned.
 func TestUnreadLogStopsNothing(t *testing.T) {
+	t.Parallel() // waits for Close to give up on a stuck log; runs beside the other waiting tests
 	apis, err := LoadTemplate(fixtureTemplate, "Fixture")
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +109,7 @@ func TestUnreadLogStopsNothing(t *testing.T) {
 		}
 	}
 	defer release()
-	srv, err := New(context.Background(), a, &Options{Concurrency: 1, Log: stuck, AccessLog: stuck})
+	srv, err := New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 1, Log: stuck, AccessLog: stuck}))
 	if err != nil {
 		t.Fatal(err)
 	}

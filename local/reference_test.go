@@ -92,7 +92,7 @@ func TestLoad(t *testing.T) {
 		t.Fatal(err)
 	}
 	var accessLines lineCounter
-	srv, err := New(context.Background(), apis[0], &Options{Log: &lineCounter{}, AccessLog: &accessLines})
+	srv, err := New(context.Background(), apis[0], sharedBuild(apis[0], &Options{Log: &lineCounter{}, AccessLog: &accessLines}))
 	if err != nil {
 		t.Fatal(err)
 	}

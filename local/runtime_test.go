@@ -33,6 +33,7 @@ func intrude(url string) {
 // and long-polls it while a request waits must be refused, and must not
 // get the request (with its Authorization header); the function serves it.
 func TestRuntimeAPIRefusesOtherProcesses(t *testing.T) {
+	t.Parallel() // waits for a slow function; runs beside the other waiting tests
 	apis, err := LoadTemplate(fixtureTemplate, "Fixture")
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +42,7 @@ func TestRuntimeAPIRefusesOtherProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := New(context.Background(), a, &Options{Concurrency: 1, Log: io.Discard, AccessLog: io.Discard})
+	srv, err := New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 1, Log: io.Discard, AccessLog: io.Discard}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -45,6 +45,7 @@ func TestConcurrentSyntheses(t *testing.T) {
 			}
 		})
 	}
+	t.Parallel() // the syntheses run while the other tests do
 	wg.Wait()
 	if t.Failed() {
 		return

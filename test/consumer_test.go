@@ -1,6 +1,7 @@
 package test
 
 import (
+	"bytes"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -20,8 +21,14 @@ func TestImportableByStrangers(t *testing.T) {
 	cmd := exec.Command("go", "run", ".")
 	cmd.Dir = filepath.Join("testdata", "consumer")
 	cmd.Env = append(os.Environ(), "CDK_OUTDIR="+out, "CDK_VALIDATION=false")
-	if output, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("the consumer app failed: %v\n%s", err, output)
+	var output bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &output, &output
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Parallel() // the consumer app runs while the other tests do
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("the consumer app failed: %v\n%s", err, output.Bytes())
 	}
 	b, err := os.ReadFile(filepath.Join(out, "ConsumerStack.template.json"))
 	if err != nil {

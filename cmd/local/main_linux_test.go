@@ -162,8 +162,10 @@ func (e *emulator) stopped(t *testing.T, kids []proc, keepDir bool) {
 // SIGTERM and SIGINT stop the emulator, its function processes, and
 // remove its build directory.
 func TestSignalStopsEverything(t *testing.T) {
+	t.Parallel() // each emulator has a directory and a port of its own
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGINT} {
 		t.Run(sig.String(), func(t *testing.T) {
+			t.Parallel()
 			e := start(t, false)
 			kids := children(e.pid)
 			if len(kids) == 0 {
@@ -186,6 +188,7 @@ func TestSignalStopsEverything(t *testing.T) {
 // `go run ./cmd/local` (and make) die of a SIGTERM without passing it on:
 // the emulator, orphaned, must stop as after its own SIGTERM.
 func TestGoRunSIGTERMStopsEverything(t *testing.T) {
+	t.Parallel()
 	e := start(t, true)
 	kids := children(e.pid)
 	if len(kids) == 0 {
@@ -200,6 +203,7 @@ func TestGoRunSIGTERMStopsEverything(t *testing.T) {
 // processes die with it, even one busy with an invocation (which would not
 // notice that its Runtime API is gone).
 func TestKilledEmulatorTakesItsFunctions(t *testing.T) {
+	t.Parallel()
 	e := start(t, false)
 	kids := children(e.pid)
 	if len(kids) == 0 {

@@ -71,6 +71,8 @@ func stagesApp(t *testing.T) string {
 // directory outside the function's module; an unknown stack lists the
 // stacks there are.
 func TestStagesFromAnywhere(t *testing.T) {
+	t.Parallel() // each emulator has a port of its own
+
 	bin := binary // built once by TestMain
 	cdkOut := stagesApp(t)
 	elsewhere := t.TempDir()
@@ -85,6 +87,7 @@ func TestStagesFromAnywhere(t *testing.T) {
 	listening := regexp.MustCompile(`stage \$default at (http://\S+/)`)
 	for _, stage := range []string{"Prod", "Dev"} {
 		t.Run(stage, func(t *testing.T) {
+			t.Parallel()
 			cmd := exec.Command(bin, "-cdk-out", cdkOut, "-stack", stage+"/Api", "-port", "0", "-pin=false")
 			cmd.Dir = elsewhere
 			stderr, err := cmd.StderrPipe()
