@@ -82,3 +82,7 @@ func confineThread(cpus []int) error {
 	}
 	return nil
 }
+
+// onMainThread reports whether the calling goroutine runs on the process's
+// main thread, whose thread id is the process id.
+func onMainThread() bool { return unix.Gettid() == unix.Getpid() }

@@ -10,3 +10,7 @@ func Process(cpus []int) error { return ErrUnsupported }
 
 // confineThread confines the calling thread to cpus.
 func confineThread(cpus []int) error { return ErrUnsupported }
+
+// onMainThread reports whether the calling goroutine runs on the process's
+// main thread; only Linux's parent-death signal depends on it.
+func onMainThread() bool { return false }

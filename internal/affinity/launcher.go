@@ -34,37 +34,55 @@ var ErrClosed = errors.New("affinity: the launcher is closed")
 func NewLauncher(cpus []int) (*Launcher, error) {
 	l := &Launcher{work: make(chan func(error)), quit: make(chan struct{}), done: make(chan struct{})}
 	ready := make(chan error, 1)
-	go func() {
-		// Never unlocked: the thread ends with this goroutine, so no other
-		// goroutine ever runs on it.
-		runtime.LockOSThread()
-		defer close(l.done)
-		if len(cpus) > 0 {
-			if err := confineThread(cpus); err != nil {
-				ready <- err
-				return
-			}
-		}
-		ready <- nil
-		for {
-			select {
-			case f := <-l.work:
-				if len(cpus) > 0 {
-					if err := confineThread(cpus); err != nil {
-						f(err)
-						continue
-					}
-				}
-				f(nil)
-			case <-l.quit:
-				return
-			}
-		}
-	}()
+	go l.run(cpus, ready, nil)
 	if err := <-ready; err != nil {
 		return nil, err
 	}
 	return l, nil
+}
+
+// run is the launcher's goroutine: it locks itself to a thread that it
+// never unlocks, so the thread ends with it and no other goroutine ever
+// runs on it. It closes locked once it holds its thread.
+func (l *Launcher) run(cpus []int, ready chan<- error, locked chan<- struct{}) {
+	runtime.LockOSThread()
+	if locked != nil {
+		close(locked)
+	}
+	if onMainThread() {
+		// A goroutine locked to the main thread that ends does not end the
+		// thread (the runtime parks it), so the parent-death signal of the
+		// processes started from it would never fire. Hand over to a
+		// goroutine on another thread: while this one holds the main
+		// thread, the new one cannot land there.
+		handedOver := make(chan struct{})
+		go l.run(cpus, ready, handedOver)
+		<-handedOver
+		runtime.UnlockOSThread()
+		return
+	}
+	defer close(l.done)
+	if len(cpus) > 0 {
+		if err := confineThread(cpus); err != nil {
+			ready <- err
+			return
+		}
+	}
+	ready <- nil
+	for {
+		select {
+		case f := <-l.work:
+			if len(cpus) > 0 {
+				if err := confineThread(cpus); err != nil {
+					f(err)
+					continue
+				}
+			}
+			f(nil)
+		case <-l.quit:
+			return
+		}
+	}
 }
 
 // Start calls start, typically an [os/exec.Cmd]'s Start method, on the
