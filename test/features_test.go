@@ -381,7 +381,7 @@ func TestMoreInvalidConfigurations(t *testing.T) {
 		}, "httpapi: LambdaAuthorizer.Function is required"},
 		{"Lambda authorizer cache too long", func(s awscdk.Stack) {
 			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{Function: inlineFunction(s, "Auth", time.Second), CacheTTL: 2 * time.Hour}})
-		}, "httpapi: LambdaAuthorizer.CacheTTL 2h0m0s is out of range: use whole seconds from 0 to 1h0m0s"},
+		}, "httpapi: LambdaAuthorizer.CacheTTL 2h0m0s is out of range: use whole seconds from 0 to 1h"},
 		{"Cognito without clients", func(s awscdk.Stack) {
 			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.CognitoAuthorizer{}})
 		}, "httpapi: CognitoAuthorizer.UserPool is required"},

@@ -97,7 +97,7 @@ func TestInvalidHTTPAPIProps(t *testing.T) {
 		}, `httpapi: Cors.AllowOrigins is required: list origins like "https://example.com", or "*"`},
 		{"cors bad max age", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{Cors: &httpapi.Cors{AllowOrigins: []string{"*"}, MaxAge: 48 * time.Hour}}
-		}, "httpapi: Cors.MaxAge 48h0m0s is out of range: use whole seconds from 0 to 24h0m0s"},
+		}, "httpapi: Cors.MaxAge 48h0m0s is out of range: use whole seconds from 0 to 24h"},
 		{"cors bad method", func(fn awslambda.IFunction) *httpapi.Props {
 			return &httpapi.Props{Cors: &httpapi.Cors{AllowOrigins: []string{"*"}, AllowMethods: []string{"get"}}}
 		}, `httpapi: Cors.AllowMethods: method "get" is not one of *, DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT`},

@@ -12,6 +12,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 	"github.com/httpapi-cdk/httpapi/quota"
 )
 
@@ -99,7 +100,7 @@ func (o *AlarmOptions) validate() error {
 		}
 	}
 	if o.LatencyP99 <= 0 || o.LatencyP99 > quota.MaxIntegrationTimeout {
-		return fmt.Errorf("httpapi: AlarmOptions.LatencyP99 %s is out of range: use up to %s", o.LatencyP99, quota.MaxIntegrationTimeout)
+		return fmt.Errorf("httpapi: AlarmOptions.LatencyP99 %s is out of range: use up to %s", o.LatencyP99, propcheck.Duration(quota.MaxIntegrationTimeout))
 	}
 	if o.Period < time.Minute || o.Period > 24*time.Hour || o.Period%time.Minute != 0 {
 		return fmt.Errorf("httpapi: AlarmOptions.Period %s is not allowed: use whole minutes from 1m to 24h", o.Period)

@@ -14,6 +14,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 	"github.com/httpapi-cdk/httpapi/quota"
 )
 
@@ -204,7 +205,7 @@ func (a *LambdaAuthorizer) validate() error {
 		return fmt.Errorf("httpapi: LambdaAuthorizer.Function is required")
 	}
 	if a.CacheTTL < 0 || a.CacheTTL > quota.MaxAuthorizerCacheTTL || a.CacheTTL%time.Second != 0 {
-		return fmt.Errorf("httpapi: LambdaAuthorizer.CacheTTL %s is out of range: use whole seconds from 0 to %s", a.CacheTTL, quota.MaxAuthorizerCacheTTL)
+		return fmt.Errorf("httpapi: LambdaAuthorizer.CacheTTL %s is out of range: use whole seconds from 0 to %s", a.CacheTTL, propcheck.Duration(quota.MaxAuthorizerCacheTTL))
 	}
 	if err := validateAuthorizerName("LambdaAuthorizer.Name", a.Name); err != nil {
 		return err

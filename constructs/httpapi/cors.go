@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
@@ -84,7 +85,7 @@ func (c *Cors) validate() error {
 		}
 	}
 	if c.MaxAge < 0 || c.MaxAge > quota.MaxCorsMaxAge || c.MaxAge%time.Second != 0 {
-		return fmt.Errorf("httpapi: Cors.MaxAge %s is out of range: use whole seconds from 0 to %s", c.MaxAge, quota.MaxCorsMaxAge)
+		return fmt.Errorf("httpapi: Cors.MaxAge %s is out of range: use whole seconds from 0 to %s", c.MaxAge, propcheck.Duration(quota.MaxCorsMaxAge))
 	}
 	return nil
 }

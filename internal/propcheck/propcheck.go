@@ -5,6 +5,9 @@
 package propcheck
 
 import (
+	"strings"
+	"time"
+
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 )
@@ -19,6 +22,19 @@ func IsToken(s string) bool { return *awscdk.Token_IsUnresolved(jsii.String(s)) 
 func Abbreviate(s string) string {
 	if r := []rune(s); len(r) > 40 {
 		return string(r[:37]) + "..."
+	}
+	return s
+}
+
+// Duration writes a limit as a person would: 24h, 1h, 15m or 30s rather
+// than time.Duration's 24h0m0s; other values as time.Duration writes them.
+func Duration(d time.Duration) string {
+	s := d.String()
+	if strings.HasSuffix(s, "m0s") {
+		s = strings.TrimSuffix(s, "0s")
+	}
+	if strings.HasSuffix(s, "h0m") {
+		s = strings.TrimSuffix(s, "0m")
 	}
 	return s
 }
