@@ -1,6 +1,7 @@
 package gofunction
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -33,8 +34,11 @@ type plan struct {
 	env    []string // for every go command
 	tc     *toolchain
 	tags   string
+	flags  []string // GOFLAGS as sourceHash takes them
+	pkgs   []listedPackage
 	main   listedPackage
 	hash   string
+	fp     string // fingerprint of pkgs before hash
 }
 
 // resolve lists the main package pkg (an import path or a relative
@@ -74,25 +78,43 @@ func resolve(pkg, goarch string) (*plan, error) {
 	if main.Module == nil {
 		return nil, fmt.Errorf("gofunction: Package %q is not in a Go module", pkg)
 	}
+	fp, err := fingerprint(pkgs, tc)
+	if err != nil {
+		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
+	}
 	hash, err := sourceHash(pkgs, tc, goarch, tags, goflags)
 	if err != nil {
 		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
 	}
-	return &plan{pkg: pkg, goarch: goarch, env: env, tc: tc, tags: tags, main: main, hash: hash}, nil
+	return &plan{pkg: pkg, goarch: goarch, env: env, tc: tc, tags: tags, flags: goflags, pkgs: pkgs, main: main, hash: hash, fp: fp}, nil
 }
 
 // build compiles the main package pkg for linux/goarch, or reuses an earlier
 // build of the same sources, and returns the directory holding bootstrap.
+// If the sources change while go build runs, it starts again once from
+// go list, then gives up.
 func build(pkg, goarch string) (*built, error) {
-	p, err := resolve(pkg, goarch)
-	if err != nil {
-		return nil, err
+	for range 2 {
+		p, err := resolve(pkg, goarch)
+		if err != nil {
+			return nil, err
+		}
+		b, err := p.build()
+		if !errors.Is(err, errSourcesChanged) {
+			return b, err
+		}
 	}
-	return p.build()
+	return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, errSourcesChanged)
 }
 
+// errSourcesChanged reports a build whose binary may not be of the sources
+// its asset hash was computed from.
+var errSourcesChanged = errors.New("sources changed during the build; synthesize again")
+
 // build compiles p into its directory of the build cache, unless an
-// earlier build did. The cache is under the user cache directory, one
+// earlier build did. go build reads the sources after resolve hashed them:
+// if they differ when it is done, the binary is not cached and build
+// returns errSourcesChanged. The cache is under the user cache directory, one
 // directory per toolchain and asset hash, shared by concurrent syntheses
 // of any number of processes: each compiles into a directory of its own
 // and renames it into place, so an asset directory either does not exist
@@ -120,10 +142,16 @@ func (p *plan) build() (*built, error) {
 	defer os.RemoveAll(tmp) // after a rename, nothing is left to remove
 	args := append([]string{"build"}, buildFlags...)
 	args = append(args, "-tags", p.tags, "-o", filepath.Join(tmp, "bootstrap"), "--", p.main.ImportPath)
+	if beforeGoBuild != nil {
+		beforeGoBuild()
+	}
 	cmd := exec.Command("go", args...)
 	cmd.Env = p.env
 	if output, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("gofunction: Package %q (%s) does not build: %v\n%s", p.pkg, p.main.ImportPath, err, output)
+	}
+	if !p.unchanged() {
+		return nil, errSourcesChanged
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
 		return nil, fmt.Errorf("gofunction: %w", err)
@@ -137,6 +165,23 @@ func (p *plan) build() (*built, error) {
 		return nil, fmt.Errorf("gofunction: %w", err)
 	}
 	return b, nil
+}
+
+// beforeGoBuild, if set, is called just before go build runs: tests edit
+// sources there to race a build.
+var beforeGoBuild func()
+
+// unchanged reports whether the sources are still those p was resolved
+// from: the same content of the files p.hash covers, and the same
+// fingerprint, which sees a file added to or removed from a package
+// directory. It runs no go command.
+func (p *plan) unchanged() bool {
+	h, err := sourceHash(p.pkgs, p.tc, p.goarch, p.tags, p.flags)
+	if err != nil || h != p.hash {
+		return false
+	}
+	fp, err := fingerprint(p.pkgs, p.tc)
+	return err == nil && fp == p.fp
 }
 
 // tmpPrefix starts the name of a build's private directory; an asset hash

@@ -439,3 +439,76 @@ func TestBuildInChild(t *testing.T) {
 	}
 	fmt.Printf("built %s %s\n", b.dir, b.hash)
 }
+
+// TestBuildSourcesChange edits a source between the asset hash and go
+// build: the binary of the edited sources must not be cached under the
+// hash of the sources before the edit, where every later build of those
+// sources would find it.
+func TestBuildSourcesChange(t *testing.T) {
+	cache := freshBuildCache(t)
+	dir := writeModule(t)
+	t.Chdir(dir)
+	greet := func(s string) {
+		writeFiles(t, dir, map[string]string{"greet/greet.go": "package greet\n\nfunc Hello() string { return \"" + s + "\" }\n"})
+	}
+	greet("greeting-before")
+	old := resolveIn(t, "./cmd/fn", "arm64").hash
+
+	edits := 0
+	beforeGoBuild = func() {
+		if edits == 0 {
+			greet("greeting-edited")
+		}
+		edits++
+	}
+	t.Cleanup(func() { beforeGoBuild = nil })
+	b, bin := buildOK(t, "./cmd/fn", "arm64")
+	if !bytes.Contains(bin, []byte("greeting-edited")) {
+		t.Error("the binary is not of the edited sources")
+	}
+	if b.hash == old {
+		t.Error("the binary of the edited sources has the hash of the sources before the edit")
+	}
+	filepath.WalkDir(cache, func(path string, d os.DirEntry, err error) error {
+		if err == nil && filepath.Base(filepath.Dir(path)) == old {
+			if data, _ := os.ReadFile(path); bytes.Contains(data, []byte("greeting-edited")) {
+				t.Errorf("%s holds a binary of the edited sources", path)
+			}
+		}
+		return nil
+	})
+	// Reverting the edit builds the original sources.
+	beforeGoBuild = nil
+	greet("greeting-before")
+	if _, bin := buildOK(t, "./cmd/fn", "arm64"); !bytes.Contains(bin, []byte("greeting-before")) {
+		t.Error("after the edit is reverted, the build deploys the edited code")
+	}
+
+	// A file added to a package is a change too.
+	greet("greeting-for-add")
+	beforeGoBuild = func() {
+		beforeGoBuild = nil
+		writeFiles(t, dir, map[string]string{"greet/added.go": "package greet\n\nfunc init() { println(\"greeting-added\") }\n"})
+	}
+	if b, bin := buildOK(t, "./cmd/fn", "arm64"); !bytes.Contains(bin, []byte("greeting-added")) || b.hash == old {
+		t.Errorf("a file added during the build: hash changed %v, binary has it %v", b.hash != old, bytes.Contains(bin, []byte("greeting-added")))
+	}
+	if _, bin := buildOK(t, "./cmd/fn", "arm64"); !bytes.Contains(bin, []byte("greeting-added")) {
+		t.Error("the build after an added file does not have it")
+	}
+	os.Remove(filepath.Join(dir, "greet", "added.go"))
+	if _, bin := buildOK(t, "./cmd/fn", "arm64"); bytes.Contains(bin, []byte("greeting-added")) {
+		t.Error("after the added file is removed, the build still has it")
+	}
+
+	// Sources that change at every build fail it.
+	greet("greeting-start")
+	beforeGoBuild = func() {
+		edits++
+		greet(fmt.Sprintf("greeting-%d", edits))
+	}
+	_, err := build("./cmd/fn", "arm64")
+	if err == nil || !strings.Contains(err.Error(), `Package "./cmd/fn"`) || !strings.Contains(err.Error(), "sources changed during the build; synthesize again") {
+		t.Errorf("sources that keep changing: error %v", err)
+	}
+}
