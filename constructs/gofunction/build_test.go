@@ -160,6 +160,52 @@ func TestAssetHash(t *testing.T) {
 	if third == second {
 		t.Error("adding a file to an imported package did not change the hash")
 	}
+	// The profile go build reads for PGO: default.pgo of the main package
+	// with -pgo=auto, the default; the file -pgo names.
+	pgoBase := resolveIn(t, "./cmd/fn", "arm64").hash
+	writeFiles(t, dir, map[string]string{"cmd/fn/default.pgo": "profile 1"})
+	withPGO := resolveIn(t, "./cmd/fn", "arm64").hash
+	if withPGO == pgoBase {
+		t.Error("adding default.pgo did not change the hash")
+	}
+	writeFiles(t, dir, map[string]string{"cmd/fn/default.pgo": "profile 2"})
+	if h := resolveIn(t, "./cmd/fn", "arm64").hash; h == withPGO || h == pgoBase {
+		t.Error("editing default.pgo did not change the hash")
+	}
+	t.Run("GOFLAGS=-pgo=auto", func(t *testing.T) {
+		t.Setenv("GOFLAGS", "-pgo=auto")
+		a := resolveIn(t, "./cmd/fn", "arm64").hash
+		writeFiles(t, dir, map[string]string{"cmd/fn/default.pgo": "profile 3"})
+		if h := resolveIn(t, "./cmd/fn", "arm64").hash; h == a {
+			t.Error("with -pgo=auto, editing default.pgo did not change the hash")
+		}
+	})
+	t.Run("GOFLAGS=-pgo=off", func(t *testing.T) {
+		t.Setenv("GOFLAGS", "-pgo=off")
+		off := resolveIn(t, "./cmd/fn", "arm64").hash
+		writeFiles(t, dir, map[string]string{"cmd/fn/default.pgo": "profile 4"})
+		if h := resolveIn(t, "./cmd/fn", "arm64").hash; h != off {
+			t.Error("with -pgo=off, editing default.pgo changed the hash")
+		}
+	})
+	t.Run("GOFLAGS=-pgo=file", func(t *testing.T) {
+		writeFiles(t, dir, map[string]string{"prof/cpu.pprof": "named 1"})
+		t.Setenv("GOFLAGS", "-pgo=prof/cpu.pprof")
+		named := resolveIn(t, "./cmd/fn", "arm64").hash
+		writeFiles(t, dir, map[string]string{"prof/cpu.pprof": "named 2"})
+		if h := resolveIn(t, "./cmd/fn", "arm64").hash; h == named {
+			t.Error("editing the file -pgo names did not change the hash")
+		}
+		os.Remove(filepath.Join(dir, "prof/cpu.pprof"))
+		if _, err := resolve("./cmd/fn", "arm64"); err == nil {
+			t.Error("a missing -pgo file is accepted")
+		}
+	})
+	os.Remove(filepath.Join(dir, "cmd/fn/default.pgo"))
+	if h := resolveIn(t, "./cmd/fn", "arm64").hash; h != pgoBase {
+		t.Error("removing default.pgo did not restore the hash")
+	}
+
 	// A new import brings a package into the hash (go list runs again
 	// rather than answering from its memo).
 	writeFiles(t, dir, map[string]string{"cmd/fn/main.go": "package main\n\nimport (\n\t\"example.com/svc/greet\"\n\t_ \"example.com/svc/unused\"\n)\n\nfunc main() { println(greet.Hello()) }\n"})
@@ -171,11 +217,11 @@ func TestAssetHash(t *testing.T) {
 }
 
 func TestSplitGOFLAGS(t *testing.T) {
-	hashed, tags, err := splitGOFLAGS(`-mod=mod -p=4 -v --trimpath -buildvcs=false "-ldflags=-X a=b" -gcflags=all=-N '-tags=x y' --tags=z,lambda.norpc -overlay=o.json`)
+	hashed, tags, err := splitGOFLAGS(`-mod=mod -p=4 -v --trimpath -buildvcs=false "-ldflags=-X a=b" -gcflags=all=-N '-tags=x y' --tags=z,lambda.norpc -pgo=off`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(hashed, " "); got != "-gcflags=all=-N -overlay=o.json" {
+	if got := strings.Join(hashed, " "); got != "-gcflags=all=-N -pgo=off" {
 		t.Errorf("hashed flags %q", got)
 	}
 	if got := mergeTags(tags); got != "lambda.norpc,x,y,z" {
@@ -183,6 +229,9 @@ func TestSplitGOFLAGS(t *testing.T) {
 	}
 	if _, _, err := splitGOFLAGS(`"-tags=x`); err == nil {
 		t.Error("an unterminated quote is accepted")
+	}
+	if _, _, err := splitGOFLAGS(`-p=4 -overlay=o.json`); err == nil || !strings.Contains(err.Error(), `"-p=4 -overlay=o.json" sets -overlay=o.json`) {
+		t.Errorf("-overlay: error %v", err)
 	}
 }
 

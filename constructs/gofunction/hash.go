@@ -26,12 +26,18 @@ type input struct {
 //   - the content of every other file the build reads: the files of the
 //     packages of the main module, of workspace modules, of directory
 //     replacements and of vendor/, those modules' go.mod, the go.sum of
-//     the main and workspace modules, and go.work and go.work.sum.
+//     the main and workspace modules, go.work and go.work.sum, and the
+//     profile for profile-guided optimization (see profile).
 //
 // The Go version and the build cache are not part of it, so templates do
 // not change with the toolchain or the machine.
 func sourceHash(pkgs []listedPackage, tc *toolchain, goarch, tags string, goflags []string) (string, error) {
 	modules, files := inputs(pkgs, tc)
+	pgo, err := profile(pkgs, goflags)
+	if err != nil {
+		return "", err
+	}
+	files = append(files, pgo...)
 	h := sha256.New()
 	level := "GOARM64=" + tc.GOARM64
 	if goarch == "amd64" {
@@ -108,6 +114,40 @@ func inputs(pkgs []listedPackage, tc *toolchain) (modules []string, files []inpu
 	slices.Sort(modules)
 	slices.SortFunc(files, func(a, b input) int { return strings.Compare(a.name, b.name) })
 	return modules, files
+}
+
+// profile returns the profile go build reads for profile-guided
+// optimization, if any: the file the last -pgo flag of goflags names
+// (relative to the current directory, where go build runs), or, with
+// -pgo=auto, the default, default.pgo in the main package's directory if
+// it exists. go list does not report it.
+func profile(pkgs []listedPackage, goflags []string) ([]input, error) {
+	pgo := "auto"
+	for _, f := range goflags {
+		if name, value, _ := strings.Cut(strings.TrimLeft(f, "-"), "="); name == "pgo" {
+			pgo = value
+		}
+	}
+	switch pgo {
+	case "off":
+		return nil, nil
+	case "auto":
+		for _, p := range pkgs {
+			if !p.DepOnly {
+				path := filepath.Join(p.Dir, "default.pgo")
+				if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+					return nil, nil
+				}
+				return []input{{"default.pgo of " + p.ImportPath, path}}, nil
+			}
+		}
+		return nil, nil
+	}
+	path, err := filepath.Abs(pgo)
+	if err != nil {
+		return nil, err
+	}
+	return []input{{"profile of -pgo", path}}, nil
 }
 
 // files returns the files of p that go build reads, relative to p.Dir.
@@ -196,7 +236,8 @@ var neutralFlags = map[string]bool{
 // splitGOFLAGS splits GOFLAGS as the go command does (space-separated,
 // with '…' or "…" around an element) into the flags that are part of the
 // asset hash and the build tags it sets, which are merged with ours
-// because a -tags flag on the command line would replace them.
+// because a -tags flag on the command line would replace them. It refuses
+// -overlay.
 func splitGOFLAGS(goflags string) (hashed, tags []string, err error) {
 	var fields []string
 	for s := goflags; ; {
@@ -223,6 +264,10 @@ func splitGOFLAGS(goflags string) (hashed, tags []string, err error) {
 	for _, f := range fields {
 		name, value, _ := strings.Cut(strings.TrimLeft(f, "-"), "=")
 		switch {
+		case name == "overlay":
+			// The files an overlay replaces are not those go list
+			// reports: the asset hash would miss them.
+			return nil, nil, fmt.Errorf("GOFLAGS %q sets %s, which gofunction does not support: unset it for synthesis", goflags, f)
 		case name == "tags":
 			tags = append(tags, strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ' ' })...)
 		case !neutralFlags[name]:
