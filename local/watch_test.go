@@ -458,3 +458,62 @@ func TestWatchTemplate(t *testing.T) {
 		t.Errorf("Watch: %v", err)
 	}
 }
+
+// A request that holds the API as it was two reloads ago can still invoke
+// a function the first reload kept and the second rebuilt: the old build
+// stops only once that request is done.
+func TestReloadKeepsFunctionsForOlderRequests(t *testing.T) {
+	app := watchApp(t, watchStack{routes: []string{"GET /version"}, env: "one"})
+	read := func() *API {
+		t.Helper()
+		apis, err := LoadAssembly(filepath.Join(app, "cdk.out"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		api, err := Select(apis, "Api", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return api
+	}
+	srv, err := New(context.Background(), read(), &Options{Concurrency: 1, Log: &syncBuffer{}, AccessLog: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	// A request in flight on the first version, which has not invoked Fn
+	// yet (it waits for an authorizer, say).
+	held := srv.acquire()
+	fn := held.function("Fn")
+	oldPool := fn.(*slot).cur.pool
+
+	// The first reload keeps Fn; the second changes its environment, which
+	// rebuilds it.
+	for _, ws := range []watchStack{
+		{routes: []string{"GET /version"}, env: "two"},
+		{routes: []string{"GET /version"}, env: "two", release: filepath.Join(t.TempDir(), "release")},
+	} {
+		writeFiles(t, app, map[string]string{"cdk.out/Api.template.json": ws.template()})
+		if err := srv.Reload(context.Background(), read()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if srv.config().functions["Fn"].(*slot).cur.pool == oldPool {
+		t.Fatal("the second reload did not rebuild Fn")
+	}
+	time.Sleep(10 * drainPoll) // time enough to retire what no request holds
+
+	res, ok := fn.invoke([]byte(`{"rawPath": "/version"}`), time.Now().Add(10*time.Second))
+	if !ok || res.outcome != outcomeOK || !strings.Contains(string(res.payload), `"body": "v1"`) {
+		t.Errorf("invoking Fn on the config held across two reloads: ok %v, outcome %v, detail %q, payload %s; want the old build's answer",
+			ok, res.outcome, res.detail, res.payload)
+	}
+	held.release()
+	if !waitFor(5*time.Second, func() bool {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		return !srv.pools[oldPool]
+	}) {
+		t.Error("the old build's processes did not stop once the request holding them was done")
+	}
+}
