@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -515,5 +516,88 @@ func TestReloadKeepsFunctionsForOlderRequests(t *testing.T) {
 		return !srv.pools[oldPool]
 	}) {
 		t.Error("the old build's processes did not stop once the request holding them was done")
+	}
+}
+
+// embedSource is versionfn's source, answering the names of the files in
+// its embedded directory static instead of its version.
+func embedSource(t *testing.T) string {
+	src := strings.Replace(versionSource(t, "v1"), "import (", "import (\n\t\"embed\"\n\t\"io/fs\"", 1)
+	return strings.Replace(src, `const version = "v1"`, `//go:embed static
+var static embed.FS
+
+var version = func() string {
+	var names []string
+	fs.WalkDir(static, "static", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			names = append(names, path)
+		}
+		return nil
+	})
+	return strings.Join(names, ",")
+}()`, 1)
+}
+
+// A file added to a directory the function embeds is served: it changes
+// nothing the function's build read, but what it embeds.
+func TestWatchFollowsEmbeddedDirectory(t *testing.T) {
+	app := watchApp(t, watchStack{routes: []string{"GET /version"}, env: "one"})
+	writeFiles(t, app, map[string]string{"fn/main.go": embedSource(t), "fn/static/a.css": "a {}\n"})
+	_, ts, log := watching(t, app, nil)
+	if status, body := getBody(t, ts.URL+"/version"); status != 200 || body != "static/a.css" {
+		t.Fatalf("GET /version: %d %s", status, body)
+	}
+	writeFiles(t, app, map[string]string{"fn/static/new.css": "b {}\n"})
+	const seen = "local: static/new.css changed: rebuilding Fn\n"
+	if !waitFor(10*time.Second, func() bool { return strings.Contains(log.String(), seen) }) {
+		t.Fatalf("the new file was not seen:\n%s", log)
+	}
+	if !waitFor(30*time.Second, func() bool { _, body := getBody(t, ts.URL+"/version"); return body == "static/a.css,static/new.css" }) {
+		t.Fatalf("the new file was not served:\n%s", log)
+	}
+}
+
+// A function's sources include the directories an embed pattern can match
+// a new file in, with their entries, and the workspace's go.work,
+// go.work.sum and vendor/modules.txt, present or not.
+func TestWatchSourcesFollowEmbedsAndWorkspace(t *testing.T) {
+	app := t.TempDir()
+	writeFiles(t, app, map[string]string{
+		"go.work":             "go 1.22\n\nuse ./fn\n",
+		"fn/go.mod":           "module example.com/embedfn\n\ngo 1.22\n",
+		"fn/main.go":          "package main\n\nimport \"embed\"\n\n//go:embed static tmpl/*.html\nvar files embed.FS\n\nfunc main() { files.Open(\"static/a.css\") }\n",
+		"fn/static/a.css":     "a {}\n",
+		"fn/static/img/b.png": "png",
+		"fn/tmpl/page.html":   "<p>\n",
+	})
+	fn := &Function{LogicalID: "Fn", GoPackage: "example.com/embedfn", ModulePath: "example.com/embedfn", ModuleDir: filepath.Join(app, "fn")}
+	src, err := listSources(context.Background(), fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"go.work", "go.work.sum", "vendor/modules.txt", "fn/go.mod"} {
+		if !slices.Contains(src.files, filepath.Join(app, f)) {
+			t.Errorf("sources %q: %s is missing", src.files, f)
+		}
+	}
+	before := src.snapshot()
+	for _, tc := range []struct{ add, want string }{
+		{"fn/static/new.css", "fn/static/new.css"},
+		{"fn/static/img/c.png", "fn/static/img/c.png"},
+		{"fn/static/fonts/d.woff", "fn/static/fonts"},
+		{"fn/tmpl/other.html", "fn/tmpl/other.html"},
+		{"go.work.sum", "go.work.sum"},
+		{"vendor/modules.txt", "vendor/modules.txt"},
+	} {
+		writeFiles(t, app, map[string]string{tc.add: "x"})
+		after := src.snapshot()
+		if got, want := changed(after, before), filepath.Join(app, tc.want); got != want {
+			t.Errorf("after adding %s, the change seen is %q, want %q", tc.add, got, want)
+		}
+		before = after
+	}
+	writeFiles(t, app, map[string]string{"fn/static/.a.css.swp": "x", "fn/static/_tmp": "x"})
+	if got := changed(src.snapshot(), before); got != "" {
+		t.Errorf("an editor's swap file is seen as a change: %s", got)
 	}
 }
