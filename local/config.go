@@ -27,6 +27,9 @@ type config struct {
 	region    string     // the API's region, or DefaultRegion
 	authCache *authCache // a reload starts with an empty cache
 	refs      atomic.Int64
+	// prev is the config this one replaced, until no request holds it or
+	// one before it: such a request can invoke a function this one kept.
+	prev atomic.Pointer[config]
 }
 
 // newConfig checks api against the server's options and returns what

@@ -90,6 +90,7 @@ func (s *Server) reload(ctx context.Context, api *API) error {
 			}
 		}
 	}
+	c.prev.Store(old)
 	s.cfg.Store(c)
 	for _, sl := range retired {
 		// Invocations waiting for its rebuild, which will not happen, run

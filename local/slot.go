@@ -106,15 +106,21 @@ func (s *Server) retire(v *version) {
 }
 
 // retireConfig stops the functions of slots, which old has and its
-// successor does not, once no request holds old.
+// successor does not, once no request holds old or a config before it: a
+// request that holds an older config can invoke a function old kept from
+// it. A config no request holds, once replaced, is never held again
+// (acquire takes the current one only).
 func (s *Server) retireConfig(old *config, slots []*slot) {
-	for old.refs.Load() > 0 {
-		select {
-		case <-s.stopped.Done():
-			return
-		case <-time.After(drainPoll):
+	for c := old; c != nil; c = c.prev.Load() {
+		for c.refs.Load() > 0 {
+			select {
+			case <-s.stopped.Done():
+				return
+			case <-time.After(drainPoll):
+			}
 		}
 	}
+	old.prev.Store(nil) // they are all drained: let them go
 	for _, sl := range slots {
 		sl.mu.Lock()
 		v := sl.cur

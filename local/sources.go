@@ -9,9 +9,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"maps"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -23,19 +25,23 @@ import (
 // sources are the files whose edit changes a function's build: the Go and
 // assembly files of the packages it is built from that are neither in the
 // standard library nor in the module cache (so the packages of its own
-// module and of local replacements), the files they embed, and their
-// modules' go.mod and go.sum.
+// module and of local replacements), the files they embed and the
+// directories an embed pattern can match a new file in, their modules'
+// go.mod and go.sum, the workspace's go.work and go.work.sum, and
+// vendor/modules.txt.
 type sources struct {
-	dirs  []string // package directories: their .go (not _test.go) and .s files
-	files []string // embedded files, go.mod and go.sum files
+	dirs      []string // package directories: their .go (not _test.go) and .s files
+	embedDirs []string // directories of embedded files: all their entries
+	files     []string // embedded files, go.mod, go.sum, go.work, go.work.sum and vendor/modules.txt files
 }
 
 // listedPackage is what listSources reads of go list's output.
 type listedPackage struct {
-	Dir        string
-	Standard   bool
-	EmbedFiles []string
-	Module     *listedModule
+	Dir           string
+	Standard      bool
+	EmbedPatterns []string
+	EmbedFiles    []string
+	Module        *listedModule
 }
 
 type listedModule struct {
@@ -51,7 +57,7 @@ func listSources(ctx context.Context, fn *Function) (*sources, error) {
 	dir, _ := buildDir(fn)
 	// -e: a package with an error (a syntax error, a missing import) is
 	// listed all the same, with its directory.
-	cmd := exec.CommandContext(ctx, "go", "list", "-e", "-deps", "-tags", "lambda.norpc", "-json=Dir,Standard,EmbedFiles,Module", "--", fn.GoPackage)
+	cmd := exec.CommandContext(ctx, "go", "list", "-e", "-deps", "-tags", "lambda.norpc", "-json=Dir,Standard,EmbedPatterns,EmbedFiles,Module", "--", fn.GoPackage)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.SysProcAttr = childAttr()
@@ -62,7 +68,7 @@ func listSources(ctx context.Context, fn *Function) (*sources, error) {
 		return nil, fmt.Errorf("listing the sources of %s (%s): %v\n%s", fn.LogicalID, fn.GoPackage, err, bytes.TrimSpace(stderr.Bytes()))
 	}
 	src := &sources{}
-	files := map[string]bool{}
+	files, embedDirs := map[string]bool{}, map[string]bool{}
 	dec := json.NewDecoder(bytes.NewReader(out))
 	for {
 		var p listedPackage
@@ -79,15 +85,78 @@ func listSources(ctx context.Context, fn *Function) (*sources, error) {
 		for _, e := range p.EmbedFiles {
 			files[filepath.Join(p.Dir, e)] = true
 		}
+		addEmbedDirs(embedDirs, p.Dir, p.EmbedPatterns, p.EmbedFiles)
 		for ; m != nil; m = m.Replace {
 			if m.GoMod != "" {
 				files[m.GoMod] = true
 				files[filepath.Join(filepath.Dir(m.GoMod), "go.sum")] = true
 			}
 		}
+		if m := p.Module; m != nil && m.Main && m.GoMod != "" {
+			files[filepath.Join(filepath.Dir(m.GoMod), "vendor", "modules.txt")] = true
+		}
 	}
+	// In a workspace, go.work and go.work.sum choose the modules, and the
+	// vendor directory is the workspace's.
+	cmd = exec.CommandContext(ctx, "go", "env", "GOWORK")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.SysProcAttr = childAttr()
+	if out, err := cmd.Output(); err == nil {
+		if work := strings.TrimSpace(string(out)); work != "" && work != "off" {
+			files[work] = true
+			files[work+".sum"] = true
+			files[filepath.Join(filepath.Dir(work), "vendor", "modules.txt")] = true
+		}
+	}
+	src.embedDirs = slices.Sorted(maps.Keys(embedDirs))
 	src.files = slices.Sorted(maps.Keys(files))
 	return src, nil
+}
+
+// addEmbedDirs adds to dirs the directories in which a new file can match
+// one of a package's embed patterns, and so change its build: the
+// directories of its embedded files and theirs up to the package
+// directory pkg, and each pattern's directory (the pattern's part before
+// its first wildcard, or its deepest directory that exists), with every
+// directory under it when the pattern names a directory. A pattern that
+// names a file adds none.
+func addEmbedDirs(dirs map[string]bool, pkg string, patterns, files []string) {
+	for _, f := range files {
+		for d := filepath.Dir(filepath.Join(pkg, f)); d != pkg && strings.HasPrefix(d, pkg); d = filepath.Dir(d) {
+			dirs[d] = true
+		}
+	}
+	for _, pat := range patterns {
+		pat = strings.TrimPrefix(pat, "all:")
+		fixed, wild := pat, false
+		if i := strings.IndexAny(pat, "*?[\\"); i >= 0 {
+			fixed, wild = path.Dir(pat[:i+1]), true // the directories before the wildcard's element
+		}
+		d := filepath.Join(pkg, filepath.FromSlash(fixed))
+		fi, err := os.Stat(d)
+		switch {
+		case err == nil && !fi.IsDir():
+			continue // a file: followed as one
+		case err == nil && !wild:
+			filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
+				switch {
+				case err != nil || !e.IsDir():
+				case p != d && (strings.HasPrefix(e.Name(), ".") || strings.HasPrefix(e.Name(), "_")):
+					return filepath.SkipDir // not embedded, but with all:
+				default:
+					dirs[p] = true
+				}
+				return nil
+			})
+			continue
+		}
+		for err != nil && d != pkg && strings.HasPrefix(d, pkg) {
+			d = filepath.Dir(d)
+			_, err = os.Stat(d)
+		}
+		dirs[d] = true
+	}
 }
 
 // fallbackSources are the sources to follow when go list fails (a broken
@@ -125,11 +194,13 @@ func (snap snapshot) add(path string) {
 }
 
 // snapshot returns the state of the sources. A Go file added to one of
-// their directories is in it; files whose name starts with "." or "_"
+// their directories is in it, and any file or directory added to a
+// directory of embedded files; files whose name starts with "." or "_"
 // (an editor's lock and swap files) are not, as the go command ignores
 // them.
 func (src *sources) snapshot() snapshot {
 	snap := snapshot{}
+	ignored := func(name string) bool { return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") }
 	for _, dir := range src.dirs {
 		entries, err := os.ReadDir(dir)
 		if err != nil {
@@ -138,11 +209,27 @@ func (src *sources) snapshot() snapshot {
 		}
 		for _, e := range entries {
 			name := e.Name()
-			if e.IsDir() || strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || strings.HasSuffix(name, "_test.go") ||
+			if e.IsDir() || ignored(name) || strings.HasSuffix(name, "_test.go") ||
 				!strings.HasSuffix(name, ".go") && !strings.HasSuffix(name, ".s") {
 				continue
 			}
 			snap.add(filepath.Join(dir, name))
+		}
+	}
+	for _, dir := range src.embedDirs {
+		entries, err := os.ReadDir(dir)
+		if err != nil {
+			snap[dir] = stamp{size: -1}
+			continue
+		}
+		for _, e := range entries {
+			switch {
+			case ignored(e.Name()):
+			case e.IsDir():
+				snap[filepath.Join(dir, e.Name())] = stamp{} // there: its own entries are followed if embedded
+			default:
+				snap.add(filepath.Join(dir, e.Name()))
+			}
 		}
 	}
 	for _, f := range src.files {

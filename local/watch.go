@@ -44,8 +44,9 @@ const settleMax = 3 * time.Second
 // dependency).
 //
 // When a function's sources change (the Go files of the packages it is
-// built from that are not in the module cache, and their go.mod and
-// go.sum), Watch rebuilds it, starts the new build's processes, and sends
+// built from that are not in the module cache, the files they embed or
+// could, their go.mod and go.sum, go.work and vendor/modules.txt), Watch
+// rebuilds it, starts the new build's processes, and sends
 // it every invocation from then on; the invocations the old processes run
 // finish there, then those stop. An invocation that arrives during the
 // rebuild waits for it, within the integration's timeout, and is served by

@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -456,5 +457,147 @@ func TestWatchTemplate(t *testing.T) {
 	cancel()
 	if err := <-watched; err != nil {
 		t.Errorf("Watch: %v", err)
+	}
+}
+
+// A request that holds the API as it was two reloads ago can still invoke
+// a function the first reload kept and the second rebuilt: the old build
+// stops only once that request is done.
+func TestReloadKeepsFunctionsForOlderRequests(t *testing.T) {
+	app := watchApp(t, watchStack{routes: []string{"GET /version"}, env: "one"})
+	read := func() *API {
+		t.Helper()
+		apis, err := LoadAssembly(filepath.Join(app, "cdk.out"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		api, err := Select(apis, "Api", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return api
+	}
+	srv, err := New(context.Background(), read(), &Options{Concurrency: 1, Log: &syncBuffer{}, AccessLog: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer srv.Close()
+	// A request in flight on the first version, which has not invoked Fn
+	// yet (it waits for an authorizer, say).
+	held := srv.acquire()
+	fn := held.function("Fn")
+	oldPool := fn.(*slot).cur.pool
+
+	// The first reload keeps Fn; the second changes its environment, which
+	// rebuilds it.
+	for _, ws := range []watchStack{
+		{routes: []string{"GET /version"}, env: "two"},
+		{routes: []string{"GET /version"}, env: "two", release: filepath.Join(t.TempDir(), "release")},
+	} {
+		writeFiles(t, app, map[string]string{"cdk.out/Api.template.json": ws.template()})
+		if err := srv.Reload(context.Background(), read()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if srv.config().functions["Fn"].(*slot).cur.pool == oldPool {
+		t.Fatal("the second reload did not rebuild Fn")
+	}
+	time.Sleep(10 * drainPoll) // time enough to retire what no request holds
+
+	res, ok := fn.invoke([]byte(`{"rawPath": "/version"}`), time.Now().Add(10*time.Second))
+	if !ok || res.outcome != outcomeOK || !strings.Contains(string(res.payload), `"body": "v1"`) {
+		t.Errorf("invoking Fn on the config held across two reloads: ok %v, outcome %v, detail %q, payload %s; want the old build's answer",
+			ok, res.outcome, res.detail, res.payload)
+	}
+	held.release()
+	if !waitFor(5*time.Second, func() bool {
+		srv.mu.Lock()
+		defer srv.mu.Unlock()
+		return !srv.pools[oldPool]
+	}) {
+		t.Error("the old build's processes did not stop once the request holding them was done")
+	}
+}
+
+// embedSource is versionfn's source, answering the names of the files in
+// its embedded directory static instead of its version.
+func embedSource(t *testing.T) string {
+	src := strings.Replace(versionSource(t, "v1"), "import (", "import (\n\t\"embed\"\n\t\"io/fs\"", 1)
+	return strings.Replace(src, `const version = "v1"`, `//go:embed static
+var static embed.FS
+
+var version = func() string {
+	var names []string
+	fs.WalkDir(static, "static", func(path string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			names = append(names, path)
+		}
+		return nil
+	})
+	return strings.Join(names, ",")
+}()`, 1)
+}
+
+// A file added to a directory the function embeds is served: it changes
+// nothing the function's build read, but what it embeds.
+func TestWatchFollowsEmbeddedDirectory(t *testing.T) {
+	app := watchApp(t, watchStack{routes: []string{"GET /version"}, env: "one"})
+	writeFiles(t, app, map[string]string{"fn/main.go": embedSource(t), "fn/static/a.css": "a {}\n"})
+	_, ts, log := watching(t, app, nil)
+	if status, body := getBody(t, ts.URL+"/version"); status != 200 || body != "static/a.css" {
+		t.Fatalf("GET /version: %d %s", status, body)
+	}
+	writeFiles(t, app, map[string]string{"fn/static/new.css": "b {}\n"})
+	const seen = "local: static/new.css changed: rebuilding Fn\n"
+	if !waitFor(10*time.Second, func() bool { return strings.Contains(log.String(), seen) }) {
+		t.Fatalf("the new file was not seen:\n%s", log)
+	}
+	if !waitFor(30*time.Second, func() bool { _, body := getBody(t, ts.URL+"/version"); return body == "static/a.css,static/new.css" }) {
+		t.Fatalf("the new file was not served:\n%s", log)
+	}
+}
+
+// A function's sources include the directories an embed pattern can match
+// a new file in, with their entries, and the workspace's go.work,
+// go.work.sum and vendor/modules.txt, present or not.
+func TestWatchSourcesFollowEmbedsAndWorkspace(t *testing.T) {
+	app := t.TempDir()
+	writeFiles(t, app, map[string]string{
+		"go.work":             "go 1.22\n\nuse ./fn\n",
+		"fn/go.mod":           "module example.com/embedfn\n\ngo 1.22\n",
+		"fn/main.go":          "package main\n\nimport \"embed\"\n\n//go:embed static tmpl/*.html\nvar files embed.FS\n\nfunc main() { files.Open(\"static/a.css\") }\n",
+		"fn/static/a.css":     "a {}\n",
+		"fn/static/img/b.png": "png",
+		"fn/tmpl/page.html":   "<p>\n",
+	})
+	fn := &Function{LogicalID: "Fn", GoPackage: "example.com/embedfn", ModulePath: "example.com/embedfn", ModuleDir: filepath.Join(app, "fn")}
+	src, err := listSources(context.Background(), fn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{"go.work", "go.work.sum", "vendor/modules.txt", "fn/go.mod"} {
+		if !slices.Contains(src.files, filepath.Join(app, f)) {
+			t.Errorf("sources %q: %s is missing", src.files, f)
+		}
+	}
+	before := src.snapshot()
+	for _, tc := range []struct{ add, want string }{
+		{"fn/static/new.css", "fn/static/new.css"},
+		{"fn/static/img/c.png", "fn/static/img/c.png"},
+		{"fn/static/fonts/d.woff", "fn/static/fonts"},
+		{"fn/tmpl/other.html", "fn/tmpl/other.html"},
+		{"go.work.sum", "go.work.sum"},
+		{"vendor/modules.txt", "vendor/modules.txt"},
+	} {
+		writeFiles(t, app, map[string]string{tc.add: "x"})
+		after := src.snapshot()
+		if got, want := changed(after, before), filepath.Join(app, tc.want); got != want {
+			t.Errorf("after adding %s, the change seen is %q, want %q", tc.add, got, want)
+		}
+		before = after
+	}
+	writeFiles(t, app, map[string]string{"fn/static/.a.css.swp": "x", "fn/static/_tmp": "x"})
+	if got := changed(src.snapshot(), before); got != "" {
+		t.Errorf("an editor's swap file is seen as a change: %s", got)
 	}
 }
