@@ -194,13 +194,16 @@ func newHTTPRequest(ctx context.Context, req *Request) *http.Request {
 			r.Header["User-Agent"] = []string{req.UserAgent}
 		}
 	}
-	// As a net/http server does, the Host header becomes r.Host.
-	if h, ok := r.Header["Host"]; ok {
-		r.Host = h[0]
-		delete(r.Header, "Host")
-	} else {
-		r.Host = domain
+	// As a net/http server does, the Host header becomes r.Host. A
+	// malformed event may carry no value for it, or several keys for it.
+	r.Host = domain
+	if hosts := r.Header["Host"]; len(hosts) > 0 {
+		r.Host = hosts[0]
+		if len(hosts) > 1 {
+			r.Host = eventHost(req, hosts[0])
+		}
 	}
+	delete(r.Header, "Host")
 	// The path as sent: 2.0's rawPath is already decoded, 1.0's path is
 	// percent-encoded (URL.EscapedPath ignores a RawPath that does not
 	// decode to Path).
@@ -222,6 +225,43 @@ func newHTTPRequest(ctx context.Context, req *Request) *http.Request {
 		r.SetPathValue(name, value)
 	}
 	return r.WithContext(context.WithValue(ctx, requestKey{}, req))
+}
+
+// eventHost returns the Host value of an event that has it under several
+// keys differing in case, independent of map order: the lower-case key's,
+// as API Gateway sends it, else the sorted-first key's. It returns def
+// when that key has no value.
+func eventHost(req *Request, def string) string {
+	switch {
+	case req.V2 != nil:
+		if k, ok := hostKey(req.V2.Headers); ok {
+			return req.V2.Headers[k]
+		}
+	case len(req.V1.MultiValueHeaders) > 0:
+		if k, ok := hostKey(req.V1.MultiValueHeaders); ok && len(req.V1.MultiValueHeaders[k]) > 0 {
+			return req.V1.MultiValueHeaders[k][0]
+		}
+	default:
+		if k, ok := hostKey(req.V1.Headers); ok {
+			return req.V1.Headers[k]
+		}
+	}
+	return def
+}
+
+// hostKey returns "host" if m has it, else m's sorted-first key naming
+// the Host header.
+func hostKey[V any](m map[string]V) (string, bool) {
+	if _, ok := m["host"]; ok {
+		return "host", true
+	}
+	key, found := "", false
+	for k := range m {
+		if canonicalHeaderKey(k) == "Host" && (!found || k < key) {
+			key, found = k, true
+		}
+	}
+	return key, found
 }
 
 // setProto sets the protocol API Gateway reports, when it parses.

@@ -197,6 +197,8 @@ func FuzzServeHTTP(f *testing.F) {
 	f.Add([]byte(`{"version":"2.0","routeKey":"GET /status/{code}","rawPath":"/status/700","pathParameters":{"code":"700"},"requestContext":{"http":{"method":"GET"},"requestId":"r","stage":"$default"}}`))
 	f.Add([]byte(`{"httpMethod":"POST","path":"/json","body":"eyJhIjpbMSwyXX0=","isBase64Encoded":true,"multiValueHeaders":{"Cookie":["a=1; b=2"]},"requestContext":{"requestId":"r","stage":"$default"}}`))
 	f.Add([]byte(`{"version":"2.0","routeKey":"$default","rawPath":"/cookie","rawQueryString":"q=%zz","cookies":["c=x"],"headers":{"accept":"text/plain"},"requestContext":{"http":{"method":"GET"},"requestId":"r","stage":"$default"}}`))
+	f.Add([]byte(`{"httpMethod":"GET","path":"/","multiValueHeaders":{"Host":[]},"requestContext":{"requestId":"r","stage":"$default"}}`))
+	f.Add([]byte(`{"version":"2.0","routeKey":"$default","rawPath":"/","headers":{"host":"a","Host":"b"},"requestContext":{"http":{"method":"GET"},"requestId":"r","stage":"$default"}}`))
 	b := NewBridge(fuzzMux(), &BridgeOptions{Logger: slog.New(slog.DiscardHandler)})
 	f.Fuzz(func(t *testing.T, event []byte) {
 		out, err := b.Invoke(context.Background(), event)

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/url"
 	"reflect"
@@ -312,6 +313,11 @@ func setParam(fv reflect.Value, raw string) error {
 		n, err := strconv.ParseFloat(raw, fv.Type().Bits())
 		if err != nil {
 			return fmt.Errorf("%q is not a number", raw)
+		}
+		if math.IsNaN(n) || math.IsInf(n, 0) {
+			// ParseFloat reads "NaN" and "Inf"; JSON has neither, and
+			// NaN would slip past min and max.
+			return fmt.Errorf("%q is not a finite number", raw)
 		}
 		fv.SetFloat(n)
 	}

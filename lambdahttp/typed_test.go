@@ -118,6 +118,83 @@ func TestJSONRouteValidates(t *testing.T) {
 	}
 }
 
+// invokeTyped invokes rt with a 2.0 event for "POST /x" and returns the
+// status and the error's field and message.
+func invokeTyped(t *testing.T, rt *Router, query, body string) (int, errorBody) {
+	t.Helper()
+	ev := events.APIGatewayV2HTTPRequest{
+		Version: "2.0", RouteKey: "POST /x", RawPath: "/x", RawQueryString: query, Body: body,
+		RequestContext: events.APIGatewayV2HTTPRequestContext{RequestID: "id", Stage: "$default",
+			HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: "POST", Path: "/x"}},
+	}
+	payload, _ := json.Marshal(ev)
+	out, _ := rt.Invoke(context.Background(), payload)
+	var res events.APIGatewayV2HTTPResponse
+	if err := json.Unmarshal(out, &res); err != nil {
+		t.Fatal(err)
+	}
+	var e errorBody
+	json.Unmarshal([]byte(res.Body), &e)
+	return res.StatusCode, e
+}
+
+// TestJSONRouteFloatParameterNotFinite checks that NaN and infinities,
+// which strconv.ParseFloat reads and min and max cannot compare, are
+// refused.
+func TestJSONRouteFloatParameterNotFinite(t *testing.T) {
+	type in struct {
+		Limit float64 `query:"limit" validate:"min=0,max=100"`
+	}
+	rt, err := NewRouter(quietOptions(), JSONRoute("POST /x", func(_ context.Context, _ *Request, in in) (struct{}, error) { return struct{}{}, nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{"NaN", "nan", "Inf", "-Inf", "%2BInf", "infinity", "-Infinity"} {
+		status, e := invokeTyped(t, rt, "limit="+q, `{}`)
+		want := `query parameter "limit": "` + strings.Replace(q, "%2B", "+", 1) + `" is not a finite number`
+		if status != 400 || e.Field != "limit" || e.Message != want {
+			t.Errorf("limit=%s: %d %+v, want 400 %q", q, status, e, want)
+		}
+	}
+	if status, _ := invokeTyped(t, rt, "limit=99.5", `{}`); status != 200 {
+		t.Errorf("limit=99.5: %d, want 200", status)
+	}
+}
+
+// TestJSONRouteIntegerBoundsExact checks that an integer's min and max
+// compare exactly, beyond float64's 2^53.
+func TestJSONRouteIntegerBoundsExact(t *testing.T) {
+	type in struct {
+		N int64  `query:"n" validate:"min=-9007199254740993,max=9007199254740992"`
+		U uint64 `json:"u" validate:"min=9007199254740993,max=18446744073709551614"`
+		V *uint8 `json:"v" validate:"min=-1,max=99999999999999999999"`
+	}
+	rt, err := NewRouter(quietOptions(), JSONRoute("POST /x", func(_ context.Context, _ *Request, in in) (struct{}, error) { return struct{}{}, nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		query, body    string
+		status         int
+		field, message string
+	}{
+		{"n=9007199254740992", `{}`, 200, "", ""},
+		{"n=9007199254740993", `{}`, 422, "n", `query parameter "n" must be at most 9007199254740992`},
+		{"n=-9007199254740993", `{}`, 200, "", ""},
+		{"n=-9007199254740994", `{}`, 422, "n", `query parameter "n" must be at least -9007199254740993`},
+		{"", `{"u":9007199254740993}`, 200, "", ""},
+		{"", `{"u":9007199254740992}`, 422, "u", "u must be at least 9007199254740993"},
+		{"", `{"u":18446744073709551615}`, 422, "u", "u must be at most 18446744073709551614"},
+		{"", `{"v":0}`, 200, "", ""},
+		{"", `{"v":255}`, 200, "", ""},
+	} {
+		status, e := invokeTyped(t, rt, tc.query, tc.body)
+		if status != tc.status || e.Field != tc.field || e.Message != tc.message {
+			t.Errorf("%s %s: %d %+v, want %d %q %q", tc.query, tc.body, status, e, tc.status, tc.field, tc.message)
+		}
+	}
+}
+
 // TestJSONRouteParametersNotFromBody checks that a body member cannot
 // stand in for a parameter.
 func TestJSONRouteParametersNotFromBody(t *testing.T) {
@@ -160,6 +237,12 @@ func TestJSONRouteDeclarationErrors(t *testing.T) {
 	type badMin struct {
 		B bool `json:"b" validate:"min=1"`
 	}
+	type fractionalBound struct {
+		N int `json:"n" validate:"max=1.5"`
+	}
+	type crossedBounds struct {
+		N int64 `json:"n" validate:"min=9007199254740993,max=9007199254740992"`
+	}
 	type chanField struct {
 		C chan int `json:"c"`
 	}
@@ -177,6 +260,10 @@ func TestJSONRouteDeclarationErrors(t *testing.T) {
 		{"nested parameter", func() { JSONRoute("GET /x", handlerOf[nested]()) }, "query parameters are fields of the route's input type itself"},
 		{"recursive", func() { JSONRoute("POST /x", handlerOf[rec]()) }, "is recursive"},
 		{"min on bool", func() { JSONRoute("POST /x", handlerOf[badMin]()) }, "min does not apply to a bool"},
+		{"fractional bound on int", func() { JSONRoute("POST /x", handlerOf[fractionalBound]()) },
+			`lambdahttp.fractionalBound.N: validate "max=1.5": max on a int needs a whole number, got "1.5"`},
+		{"crossed integer bounds", func() { JSONRoute("POST /x", handlerOf[crossedBounds]()) },
+			`lambdahttp.crossedBounds.N: validate "min=9007199254740993,max=9007199254740992": min is greater than max`},
 		{"channel", func() { JSONRoute("POST /x", handlerOf[chanField]()) }, "a chan does not travel as JSON"},
 		{"not a struct", func() { JSONRoute("POST /x", handlerOf[[]string]()) }, "the input type []string is not a struct"},
 		{"bad status", func() { JSONRoute("POST /x", handlerOf[struct{}](), WithStatus(404)) }, "WithStatus(404)"},

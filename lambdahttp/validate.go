@@ -1,10 +1,12 @@
 package lambdahttp
 
 import (
+	"cmp"
 	"encoding"
 	"encoding/json"
 	"fmt"
 	"math"
+	"math/big"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -43,7 +45,10 @@ type field struct {
 type rule struct {
 	required bool
 	min, max *float64 // a number's value; a string's length in characters; a slice's length
-	oneof    []string // allowed values, as the tag spells them
+	// imin and imax are an integer field's min and max, exactly: a
+	// float64 cannot tell 2^53 from 2^53+1.
+	imin, imax *big.Int
+	oneof      []string // allowed values, as the tag spells them
 }
 
 var (
@@ -221,10 +226,17 @@ func parseRule(tag string, t reflect.Type) (rule, error) {
 			if err != nil || math.IsNaN(n) || math.IsInf(n, 0) {
 				return r, fmt.Errorf("validate %q: %s needs a number, got %q", tag, name, arg)
 			}
+			var exact *big.Int
+			if isInteger(base.Kind()) {
+				var ok bool
+				if exact, ok = new(big.Int).SetString(arg, 10); !ok {
+					return r, fmt.Errorf("validate %q: %s on a %s needs a whole number, got %q", tag, name, base, arg)
+				}
+			}
 			if name == "min" {
-				r.min = &n
+				r.min, r.imin = &n, exact
 			} else {
-				r.max = &n
+				r.max, r.imax = &n, exact
 			}
 		case "oneof":
 			if base.Kind() != reflect.String && !isInteger(base.Kind()) {
@@ -243,7 +255,7 @@ func parseRule(tag string, t reflect.Type) (rule, error) {
 			return r, fmt.Errorf("validate %q: unknown rule %q: use required, min=N, max=N or oneof=a b c", tag, name)
 		}
 	}
-	if r.min != nil && r.max != nil && *r.min > *r.max {
+	if r.imin != nil && r.imax != nil && r.imin.Cmp(r.imax) > 0 || r.min != nil && r.max != nil && *r.min > *r.max {
 		return r, fmt.Errorf("validate %q: min is greater than max", tag)
 	}
 	return r, nil
@@ -354,15 +366,15 @@ func (r *rule) check(v reflect.Value) string {
 	case reflect.Slice, reflect.Array:
 		n, unit = float64(v.Len()), " items"
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		n = float64(v.Int())
 		if r.oneof != nil && !contains(r.oneof, strconv.FormatInt(v.Int(), 10)) {
 			return "must be one of " + strings.Join(r.oneof, ", ")
 		}
+		return r.checkInt(v)
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		n = float64(v.Uint())
 		if r.oneof != nil && !contains(r.oneof, strconv.FormatUint(v.Uint(), 10)) {
 			return "must be one of " + strings.Join(r.oneof, ", ")
 		}
+		return r.checkInt(v)
 	case reflect.Float32, reflect.Float64:
 		n = v.Float()
 	}
@@ -379,6 +391,35 @@ func (r *rule) check(v reflect.Value) string {
 		return "must be at most " + formatNumber(*r.max)
 	}
 	return ""
+}
+
+// checkInt returns what v, an integer, breaks of r's min and max, or "".
+func (r *rule) checkInt(v reflect.Value) string {
+	if r.imin != nil && compareInt(v, r.imin) < 0 {
+		return "must be at least " + r.imin.String()
+	}
+	if r.imax != nil && compareInt(v, r.imax) > 0 {
+		return "must be at most " + r.imax.String()
+	}
+	return ""
+}
+
+// compareInt compares v, an integer, with b, exactly and without
+// allocating: -1 if v < b, 0 if v == b, +1 if v > b.
+func compareInt(v reflect.Value, b *big.Int) int {
+	if v.CanInt() {
+		if !b.IsInt64() {
+			return -b.Sign() // b is beyond int64's range
+		}
+		return cmp.Compare(v.Int(), b.Int64())
+	}
+	if b.Sign() < 0 {
+		return 1
+	}
+	if !b.IsUint64() {
+		return -1
+	}
+	return cmp.Compare(v.Uint(), b.Uint64())
 }
 
 func contains(list []string, s string) bool {

@@ -16,8 +16,10 @@ import (
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
+	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-lambda-go/lambda"
+	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/getkin/kin-openapi/openapi3filter"
@@ -397,6 +399,52 @@ func TestOpenAPISeveralAPIs(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(*awscdk.Stage_Of(stack).Outdir(), "Test.openapi.json")); err == nil {
 		t.Errorf("Test.openapi.json written for a stack with two APIs")
+	}
+}
+
+// TestOpenAPIDocumentNameClash checks that two APIs whose document names
+// collide, API "Orders.V1" and API "V1" in construct "Orders", fail
+// synthesis naming both rather than one overwriting the other.
+func TestOpenAPIDocumentNameClash(t *testing.T) {
+	ctx := cdkContext()
+	ctx["@aws-cdk/core:annotationsInValidationReport"] = false // to read the error rather than fail on it
+	stack := awscdk.NewStack(awscdk.NewApp(&awscdk.AppProps{Context: &ctx}), jsii.String("Test"), nil)
+	fn := inlineFunction(stack, "Fn", 3*time.Second)
+	httpapi.New(stack, "Orders.V1", &httpapi.Props{Handler: fn, Routes: []route.Key{route.MustParse("GET /a")}})
+	httpapi.New(constructs.NewConstruct(stack, jsii.String("Orders")), "V1", &httpapi.Props{Handler: fn, Routes: []route.Key{route.MustParse("GET /b")}})
+	msg := `.*httpapi: the OpenAPI documents of Test/Orders\.V1 and Test/Orders/V1 would both be written to "Test\.Orders\.V1\.openapi\.json" .*rename a construct id.*`
+	assert(t, func() {
+		assertions.Annotations_FromStack(stack).HasError(jsii.String("/Test/Orders.V1"), assertions.Match_StringLikeRegexp(jsii.String(msg)))
+	})
+	assert(t, func() {
+		assertions.Annotations_FromStack(stack).HasError(jsii.String("/Test/Orders/V1"), assertions.Match_StringLikeRegexp(jsii.String(
+			`.*httpapi: the OpenAPI documents of Test/Orders/V1 and Test/Orders\.V1 would both be written to .*`)))
+	})
+}
+
+// TestOpenAPIDocumentsPerApp checks that an App's document names do not
+// depend on another App in the same process, even one writing the same
+// stack into the same directory.
+func TestOpenAPIDocumentsPerApp(t *testing.T) {
+	outdir := t.TempDir()
+	var apis []httpapi.API
+	var first awscdk.Stack
+	for _, id := range []string{"Api", "Other"} {
+		ctx := cdkContext()
+		stack := awscdk.NewStack(awscdk.NewApp(&awscdk.AppProps{Context: &ctx, Outdir: jsii.String(outdir)}), jsii.String("Test"), nil)
+		apis = append(apis, httpapi.New(stack, id, &httpapi.Props{Handler: inlineFunction(stack, "Fn", 3*time.Second), Routes: []route.Key{route.MustParse("GET /a")}}))
+		if first == nil {
+			first = stack
+		}
+	}
+	for i, api := range apis {
+		if got := httpapi.DocumentFile(api); got != "Test.openapi.json" {
+			t.Errorf("App %d: DocumentFile = %q, want %q", i+1, got, "Test.openapi.json")
+		}
+	}
+	templateJSON(t, first)
+	if _, err := os.Stat(filepath.Join(outdir, "Test.openapi.json")); err != nil {
+		t.Error(err)
 	}
 }
 

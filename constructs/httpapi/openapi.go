@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 
@@ -24,46 +25,78 @@ type documentInfo struct {
 }
 
 // documents counts the OpenAPI documents of each stack, so that several
-// APIs in one stack get distinct file names. The key is the assembly
-// directory and the stack's artifact id; the value, the owners' paths.
+// APIs in one stack get distinct file names. The value is the owners'
+// paths.
 var documents = struct {
 	sync.Mutex
-	owners map[string][]string
-}{owners: map[string][]string{}}
+	owners map[documentKey][]string
+}{owners: map[documentKey][]string{}}
+
+// documentKey names a stack of an app: another App in the same process,
+// even one with the same assembly directory and stack, has its own
+// documents.
+type documentKey struct {
+	app   constructs.IConstruct // the root construct
+	stack string                // the assembly directory and the stack's artifact id
+}
 
 // registerDocument records that owner writes a document for its stack.
 func registerDocument(owner constructs.Construct) {
-	key := documentKey(owner)
+	key := documentKeyOf(owner)
 	path := *owner.Node().Path()
 	documents.Lock()
 	defer documents.Unlock()
-	for _, p := range documents.owners[key] {
-		if p == path {
-			return
-		}
+	if !slices.Contains(documents.owners[key], path) {
+		documents.owners[key] = append(documents.owners[key], path)
 	}
-	documents.owners[key] = append(documents.owners[key], path)
 }
 
-func documentKey(owner constructs.Construct) string {
-	return *awscdk.Stage_Of(owner).Outdir() + "\x00" + *awscdk.Stack_Of(owner).ArtifactId()
+// documentKeyOf returns the key of c's stack in documents.
+func documentKeyOf(c constructs.IConstruct) documentKey {
+	return documentKey{app: c.Node().Root(), stack: *awscdk.Stage_Of(c).Outdir() + "\x00" + *awscdk.Stack_Of(c).ArtifactId()}
+}
+
+// documentOwners returns the paths of the constructs that write a
+// document for c's stack.
+func documentOwners(c constructs.IConstruct) []string {
+	documents.Lock()
+	defer documents.Unlock()
+	return slices.Clone(documents.owners[documentKeyOf(c)])
 }
 
 // DocumentFile returns the name of the OpenAPI document the construct c
 // (an API or Routes) writes into the cloud assembly at synthesis:
 // "<stack artifact id>.openapi.json" when it is the only one in its
 // stack, else "<stack artifact id>.<construct path in the stack, dots for
-// slashes>.openapi.json", such as "MyStack.Orders.openapi.json".
+// slashes>.openapi.json", such as "MyStack.Orders.openapi.json". When two
+// constructs' names collide (ids with dots: "Orders.V1" and "Orders/V1"),
+// synthesis fails.
 func DocumentFile(c constructs.Construct) string {
-	stack := awscdk.Stack_Of(c)
-	documents.Lock()
-	n := len(documents.owners[documentKey(c)])
-	documents.Unlock()
+	return documentFile(awscdk.Stack_Of(c), *c.Node().Path(), len(documentOwners(c)))
+}
+
+// documentFile returns the document name of the construct at path in
+// stack, which has n documents.
+func documentFile(stack awscdk.Stack, path string, n int) string {
 	if n <= 1 {
 		return *stack.ArtifactId() + ".openapi.json"
 	}
-	rel := strings.TrimPrefix(*c.Node().Path(), *stack.Node().Path()+"/")
+	rel := strings.TrimPrefix(path, *stack.Node().Path()+"/")
 	return *stack.ArtifactId() + "." + strings.ReplaceAll(rel, "/", ".") + ".openapi.json"
+}
+
+// documentClash returns the path of another construct of c's stack whose
+// document has c's name, or "".
+func documentClash(c constructs.IConstruct) string {
+	owners := documentOwners(c)
+	stack, path := awscdk.Stack_Of(c), *c.Node().Path()
+	name := documentFile(stack, path, len(owners))
+	for _, p := range owners {
+		if p != path && documentFile(stack, p, len(owners)) == name {
+			return p
+		}
+	}
+	return ""
 }
 
 // sourceKeys returns the route keys of src, in its order, and its
@@ -94,6 +127,12 @@ func (t *routeTable) describe(ops map[route.Key]openapi.Operation) {
 // error annotations, not panics.
 func (t *routeTable) writeDocument() {
 	if t.doc == nil {
+		return
+	}
+	if other := documentClash(t.owner); other != "" {
+		awscdk.Annotations_Of(t.owner).AddError(jsii.String(fmt.Sprintf(
+			"httpapi: the OpenAPI documents of %s and %s would both be written to %q (the name reads the construct path with dots for slashes): rename a construct id, such as one with a dot, so that the names differ",
+			*t.owner.Node().Path(), other, DocumentFile(t.owner))))
 		return
 	}
 	b, err := json.MarshalIndent(t.document(), "", "  ")
