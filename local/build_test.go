@@ -23,7 +23,7 @@ func TestBuildRefusesUntrustedValues(t *testing.T) {
 		{Function{LogicalID: "../../bin/Fn", GoPackage: "./hellofn"},
 			`building function "../../bin/Fn": a logical id must be 1 to 255 letters and digits`},
 	} {
-		_, err := build(context.Background(), &tc.fn, t.TempDir(), io.Discard)
+		_, err := build(context.Background(), &tc.fn, t.TempDir(), io.Discard, nil)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("build(%+v) = %v, want an error starting with %q", tc.fn, err, tc.want)
 		}

@@ -23,7 +23,7 @@ func BenchmarkColdStart(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			fn := &Function{LogicalID: tc.name, GoPackage: tc.pkg, MemorySize: 128, Timeout: 10 * time.Second, Environment: map[string]string{}}
-			bin, err := build(context.Background(), fn, b.TempDir(), io.Discard)
+			bin, err := build(context.Background(), fn, b.TempDir(), io.Discard, nil)
 			if err != nil {
 				b.Fatal(err)
 			}

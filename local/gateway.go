@@ -77,6 +77,7 @@ type Server struct {
 	log       *logSink
 	accessLog *logSink
 	launcher  *affinity.Launcher // starts every function process
+	builder   *affinity.Launcher // starts every go build, on no CPUs of its own
 	closeOnce sync.Once
 	closeErr  error
 	buildDir  string
@@ -142,6 +143,10 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		s.Close()
 		return nil, fmt.Errorf("Options.FunctionCPUs: %w", err)
 	}
+	if s.builder, err = affinity.NewLauncher(nil); err != nil {
+		s.Close()
+		return nil, err
+	}
 	if s.buildDir == "" {
 		dir, lock, err := newBuildDir()
 		if err != nil {
@@ -189,7 +194,7 @@ func (s *Server) buildFunctions(ctx context.Context, fns map[string]*Function) (
 		go func() {
 			defer wg.Done()
 			started := time.Now()
-			bin, err := build(ctx, fn, dir, s.log)
+			bin, err := build(ctx, fn, dir, s.log, s.builder)
 			var p *pool
 			if err == nil {
 				p, err = s.startPool(fn, bin)
@@ -307,6 +312,9 @@ func (s *Server) close() {
 	}
 	if s.launcher != nil {
 		s.launcher.Close()
+	}
+	if s.builder != nil {
+		s.builder.Close()
 	}
 	if s.log != nil {
 		deadline := time.Now().Add(logCloseWait)

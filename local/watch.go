@@ -317,7 +317,7 @@ func (s *Server) rebuildSlot(ctx context.Context, sl *slot, dir string) {
 	sl.sources = src
 	sl.stored = sl.sources.snapshot()
 	sl.last = sl.stored
-	bin, err := build(ctx, sl.fn, dir, s.log)
+	bin, err := build(ctx, sl.fn, dir, s.log, s.builder)
 	var p *pool
 	if err == nil {
 		p, err = s.startPool(sl.fn, bin)
