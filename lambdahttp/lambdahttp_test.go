@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/aws/aws-lambda-go/events"
@@ -255,5 +256,35 @@ func v1Event(method, path, resource string) *events.APIGatewayProxyRequest {
 	return &events.APIGatewayProxyRequest{
 		Resource: resource, Path: path, HTTPMethod: method, Headers: map[string]string{},
 		RequestContext: events.APIGatewayProxyRequestContext{RequestID: "req-1", Stage: "$default", ResourcePath: resource, HTTPMethod: method},
+	}
+}
+
+// encoded is what a test expects of an encoded result, in both payload
+// formats.
+type encoded struct {
+	status  int
+	body    string
+	base64  bool
+	ctype   string
+	cookies []string
+}
+
+// checkEncoded checks res, the result of a payload-version event, against
+// want: 2.0 carries cookies in its cookies field, 1.0 as Set-Cookie
+// headers of multiValueHeaders and never in a cookies field.
+func checkEncoded(t *testing.T, version string, res result, want encoded) {
+	t.Helper()
+	if res.Status != want.status || res.Body != want.body || res.IsBase64Encoded != want.base64 || res.Headers["Content-Type"] != want.ctype {
+		t.Errorf("%s: got %d %q base64=%v %q", version, res.Status, res.Body, res.IsBase64Encoded, res.Headers["Content-Type"])
+	}
+	cookies := res.Cookies
+	if version == "1.0" {
+		cookies = res.MultiHeaders["Set-Cookie"]
+		if res.Cookies != nil {
+			t.Errorf("1.0 response has a cookies field")
+		}
+	}
+	if !slices.Equal(cookies, want.cookies) {
+		t.Errorf("%s: cookies %q, want %q", version, cookies, want.cookies)
 	}
 }
