@@ -118,7 +118,7 @@ func (a *JWTAuthorizer) validate() error {
 	if a.Issuer == "" {
 		return fmt.Errorf("httpapi: JWTAuthorizer.Issuer is required: the https URL of the token issuer")
 	}
-	if !isToken(a.Issuer) {
+	if !propcheck.IsToken(a.Issuer) {
 		if u, err := url.Parse(a.Issuer); err != nil || u.Scheme != "https" || u.Host == "" {
 			return fmt.Errorf("httpapi: JWTAuthorizer.Issuer %q is not allowed: use an https URL like \"https://auth.example.com\"", a.Issuer)
 		}

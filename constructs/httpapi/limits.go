@@ -15,10 +15,10 @@ import (
 // max characters. Tokens are resolved at deployment and are not checked.
 func checkLength(field, s string, min, max int) error {
 	n := utf8.RuneCountInString(s)
-	if n >= min && n <= max || isToken(s) {
+	if n >= min && n <= max || propcheck.IsToken(s) {
 		return nil
 	}
-	return fmt.Errorf("httpapi: %s %q is %d characters long: use %d to %d", field, abbreviate(s), n, min, max)
+	return fmt.Errorf("httpapi: %s %q is %d characters long: use %d to %d", field, propcheck.Abbreviate(s), n, min, max)
 }
 
 // checkFinite refuses NaN and infinities, which no AWS property takes and
@@ -29,13 +29,6 @@ func checkFinite(field string, v float64) error {
 	}
 	return nil
 }
-
-// isToken and abbreviate are package propcheck's, shared with gofunction,
-// under the short names this package's checks use.
-var (
-	isToken    = propcheck.IsToken
-	abbreviate = propcheck.Abbreviate
-)
 
 // isNumberToken reports whether v is an unresolved CDK number token. v
 // must be finite (see checkFinite).

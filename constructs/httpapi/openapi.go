@@ -13,6 +13,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 	"github.com/httpapi-cdk/httpapi/openapi"
 	"github.com/httpapi-cdk/httpapi/route"
 )
@@ -216,7 +217,7 @@ func (t *routeTable) servers() []openapi.Server {
 	}
 	region := "us-east-1"
 	regionDoc := "The API's region."
-	if r := *awscdk.Stack_Of(t.owner).Region(); !isToken(r) {
+	if r := *awscdk.Stack_Of(t.owner).Region(); !propcheck.IsToken(r) {
 		region = r
 	} else {
 		regionDoc += " The stack is environment-agnostic: set the region it is deployed to."
@@ -294,7 +295,7 @@ func (s *securitySchemes) scheme(a Authorizer) (string, *openapi.SecurityScheme)
 	case *CognitoAuthorizer:
 		kind = "cognito"
 		region := "{region}"
-		if r := *s.stack.Region(); !isToken(r) {
+		if r := *s.stack.Region(); !propcheck.IsToken(r) {
 			region = r
 		}
 		issuer := "https://cognito-idp." + region + ".amazonaws.com/" + knownOr(*a.UserPool.UserPoolId(), "{userPoolId}")
@@ -349,7 +350,7 @@ func (s *securitySchemes) scheme(a Authorizer) (string, *openapi.SecurityScheme)
 func known(s string) string { return knownOr(s, "{resolved at deployment}") }
 
 func knownOr(s, placeholder string) string {
-	if isToken(s) {
+	if propcheck.IsToken(s) {
 		return placeholder
 	}
 	return s

@@ -13,6 +13,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 	"github.com/httpapi-cdk/httpapi/quota"
 )
 
@@ -74,11 +75,11 @@ func (s *StageOptions) validateSettings(field string) error {
 		if !stageVarNamePattern.MatchString(k) {
 			return fmt.Errorf("httpapi: %s.Variables: name %q is not allowed: use 1 to %d letters, digits or '_'", field, k, quota.StageVariableKeyChars)
 		}
-		if isToken(v) {
+		if propcheck.IsToken(v) {
 			continue
 		}
 		if n := utf8.RuneCountInString(v); n > quota.StageVariableValueChars {
-			return fmt.Errorf("httpapi: %s.Variables[%s]: value %q is %d characters long: use at most %d", field, k, abbreviate(v), n, quota.StageVariableValueChars)
+			return fmt.Errorf("httpapi: %s.Variables[%s]: value %q is %d characters long: use at most %d", field, k, propcheck.Abbreviate(v), n, quota.StageVariableValueChars)
 		}
 		if !stageVarValuePattern.MatchString(v) {
 			return fmt.Errorf("httpapi: %s.Variables[%s]: value %q is not allowed: use letters, digits and -._~:/?#&=,", field, k, v)
