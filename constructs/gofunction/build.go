@@ -62,7 +62,7 @@ func resolve(pkg, goarch string) (*plan, error) {
 		return nil, fmt.Errorf("gofunction: %w", err)
 	}
 	tags := mergeTags(extraTags)
-	pkgs, err := listDeps(pkg, tags, env, key, tc)
+	pkgs, fp, err := listDeps(pkg, tags, env, key, tc)
 	if err != nil {
 		return nil, err
 	}
@@ -77,10 +77,6 @@ func resolve(pkg, goarch string) (*plan, error) {
 	}
 	if main.Module == nil {
 		return nil, fmt.Errorf("gofunction: Package %q is not in a Go module", pkg)
-	}
-	fp, err := fingerprint(pkgs, tc)
-	if err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
 	}
 	hash, err := sourceHash(pkgs, tc, goarch, tags, goflags)
 	if err != nil {

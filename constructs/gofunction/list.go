@@ -148,15 +148,17 @@ func goEnv(env []string, key string) (*toolchain, error) {
 }
 
 // listDeps runs go list -deps for pkg, or reuses the result of an earlier
-// run in the same context whose input files have not changed since.
-func listDeps(pkg, tags string, env []string, key string, tc *toolchain) ([]listedPackage, error) {
+// run in the same context whose input files have not changed since. It
+// also returns the packages' fingerprint, which it computes or checks
+// either way.
+func listDeps(pkg, tags string, env []string, key string, tc *toolchain) ([]listedPackage, string, error) {
 	memoKey := key + "\x00" + pkg + "\x00" + tags
 	memoMu.Lock()
 	m, ok := listMemo[memoKey]
 	memoMu.Unlock()
 	if ok {
 		if fp, err := fingerprint(m.pkgs, tc); err == nil && fp == m.fingerprint {
-			return m.pkgs, nil
+			return m.pkgs, fp, nil
 		}
 	}
 	// -e: report a package's error in its Error field, so that we can
@@ -167,7 +169,7 @@ func listDeps(pkg, tags string, env []string, key string, tc *toolchain) ([]list
 	cmd.Stderr = &stderr
 	stdout, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q: go list failed: %v\n%s", pkg, err, stderr.Bytes())
+		return nil, "", fmt.Errorf("gofunction: Package %q: go list failed: %v\n%s", pkg, err, stderr.Bytes())
 	}
 	var pkgs []listedPackage
 	dec := json.NewDecoder(bytes.NewReader(stdout))
@@ -176,21 +178,21 @@ func listDeps(pkg, tags string, env []string, key string, tc *toolchain) ([]list
 		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
 			break
 		} else if err != nil {
-			return nil, fmt.Errorf("gofunction: Package %q: reading go list output: %w", pkg, err)
+			return nil, "", fmt.Errorf("gofunction: Package %q: reading go list output: %w", pkg, err)
 		}
 		pkgs = append(pkgs, p)
 	}
 	if err := checkListed(pkg, pkgs); err != nil {
-		return nil, err
+		return nil, "", err
 	}
 	fp, err := fingerprint(pkgs, tc)
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
+		return nil, "", fmt.Errorf("gofunction: Package %q: %w", pkg, err)
 	}
 	memoMu.Lock()
 	listMemo[memoKey] = listed{pkgs: pkgs, fingerprint: fp}
 	memoMu.Unlock()
-	return pkgs, nil
+	return pkgs, fp, nil
 }
 
 // checkListed returns an error, worded for the Package prop, if go list
