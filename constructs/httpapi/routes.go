@@ -358,6 +358,9 @@ func (t *routeTable) addPreflightRoutes() {
 	if t.cors == nil {
 		return
 	}
+	// This table and the others that add routes to the same API: they do not
+	// change while the needed routes are collected.
+	tables := append([]*routeTable{t}, t.sharing()...)
 	var needed []route.Key
 	var from []Route
 	for _, r := range t.routes {
@@ -373,7 +376,7 @@ func (t *routeTable) addPreflightRoutes() {
 		}
 		for _, p := range paths {
 			k := route.Key{Method: "OPTIONS", Path: p}
-			if !t.routesAmbiguous(k) && !slices.Contains(needed, k) {
+			if !routesAmbiguous(tables, k) && !slices.Contains(needed, k) {
 				needed = append(needed, k)
 				from = append(from, r)
 			}
@@ -400,10 +403,10 @@ func (t *routeTable) addPreflightRoutes() {
 	}
 }
 
-// routesAmbiguous reports whether this table, or another that adds routes
-// to the same API, has a route API Gateway cannot tell apart from k.
-func (t *routeTable) routesAmbiguous(k route.Key) bool {
-	tables := append([]*routeTable{t}, t.sharing()...)
+// routesAmbiguous reports whether one of tables (a table and the others that
+// add routes to the same API) has a route API Gateway cannot tell apart
+// from k.
+func routesAmbiguous(tables []*routeTable, k route.Key) bool {
 	for _, o := range tables {
 		for _, r := range o.routes {
 			if r.Key.Ambiguous(k) {
