@@ -8,6 +8,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -29,7 +30,7 @@ var (
 // register records t among the route tables of its app.
 func (t *routeTable) register() {
 	t.apiID = *t.httpApi.ApiId()
-	if *awscdk.Token_IsUnresolved(jsii.String(t.apiID)) {
+	if propcheck.IsToken(t.apiID) {
 		if m, ok := awscdk.Stack_Of(t.owner).Resolve(jsii.String(t.apiID)).(map[string]any); ok {
 			t.importName, _ = m["Fn::ImportValue"].(string)
 		}
