@@ -33,7 +33,7 @@ func Check(path string) error {
 	case strings.HasPrefix(path, "/") || strings.Contains(path, `\`) || len(path) > 1 && path[1] == ':':
 		return fmt.Errorf("it is an absolute path: use an import path or a directory relative to the working directory, like \"./function\"")
 	}
-	if isRelative(path) {
+	if IsRelative(path) {
 		for _, r := range path {
 			if r < ' ' || r == 0x7f {
 				return fmt.Errorf("it holds a control character: name a directory like \"./function\"")
@@ -52,9 +52,7 @@ func Check(path string) error {
 // IsRelative reports whether path is a directory relative to the current
 // one as the go command recognizes it: ".", "..", or a path starting with
 // "./" or "../".
-func IsRelative(path string) bool { return isRelative(path) }
-
-func isRelative(path string) bool {
+func IsRelative(path string) bool {
 	return path == "." || path == ".." || strings.HasPrefix(path, "./") || strings.HasPrefix(path, "../")
 }
 
