@@ -56,6 +56,10 @@ type alarms struct {
 	opts      AlarmOptions
 	alarms    []awscloudwatch.Alarm
 	dashboard awscloudwatch.Dashboard
+	// period is opts.Period; sum and p99 are the options of the alarms'
+	// metrics: made once by AddAlarms and shared by every metric.
+	period   awscdk.Duration
+	sum, p99 *awscloudwatch.MetricOptions
 	// fnErrors and fnDurations are the dashboard's function graphs, nil
 	// until the first function.
 	fnErrors, fnDurations awscloudwatch.GraphWidget
@@ -119,19 +123,25 @@ func (a *api) AddAlarms(id string, opts *AlarmOptions) Alarms {
 	if err := o.validate(); err != nil {
 		panic(err)
 	}
-	al := &alarms{opts: o}
+	period := awscdk.Duration_Seconds(jsii.Number(o.Period.Seconds()))
+	al := &alarms{
+		opts:   o,
+		period: period,
+		sum:    &awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("Sum")},
+		p99:    &awscloudwatch.MetricOptions{Period: period, Statistic: jsii.String("p99")},
+	}
 	constructs.NewConstruct_Override(al, a, &id)
 	if o.Topic == nil {
 		awscdk.Annotations_Of(al).AddWarningV2(jsii.String("httpapi:AlarmsWithoutAction"), jsii.String(
 			"httpapi: AlarmOptions.Topic is not set: the alarms change state but notify no one; set a Topic, or add actions to Alarms()"))
 	}
-	sum := al.sum()
+	sum := al.sum
 	requests := a.httpApi.MetricCount(sum)
 	rate := func(label string, errors awscloudwatch.IMetric) awscloudwatch.IMetric {
 		return awscloudwatch.NewMathExpression(&awscloudwatch.MathExpressionProps{
 			Expression:   jsii.String("IF(requests > 0, errors / requests, 0)"),
 			UsingMetrics: &map[string]awscloudwatch.IMetric{"errors": errors, "requests": requests},
-			Period:       al.period(),
+			Period:       al.period,
 			Label:        jsii.String(label),
 		})
 	}
@@ -139,7 +149,7 @@ func (a *api) AddAlarms(id string, opts *AlarmOptions) Alarms {
 		rate("5xx rate", a.httpApi.MetricServerError(sum)), o.ServerErrorRate)
 	al.add("ClientErrorRate", fmt.Sprintf("More than %.1f%% of requests answered 4xx", o.ClientErrorRate*100),
 		rate("4xx rate", a.httpApi.MetricClientError(sum)), o.ClientErrorRate)
-	latency := a.httpApi.MetricLatency(&awscloudwatch.MetricOptions{Period: al.period(), Statistic: jsii.String("p99")})
+	latency := a.httpApi.MetricLatency(al.p99)
 	al.add("LatencyP99", fmt.Sprintf("p99 latency above %s", o.LatencyP99), latency, float64(o.LatencyP99.Milliseconds()))
 
 	if o.Dashboard {
@@ -152,14 +162,6 @@ func (a *api) AddAlarms(id string, opts *AlarmOptions) Alarms {
 	al.coverFunctions(a.table.functions)
 	a.table.atSynthesis = append(a.table.atSynthesis, func() { al.coverFunctions(a.table.functions) })
 	return al
-}
-
-func (al *alarms) period() awscdk.Duration {
-	return awscdk.Duration_Seconds(jsii.Number(al.opts.Period.Seconds()))
-}
-
-func (al *alarms) sum() *awscloudwatch.MetricOptions {
-	return &awscloudwatch.MetricOptions{Period: al.period(), Statistic: jsii.String("Sum")}
 }
 
 // add creates an alarm that fires above threshold and notifies the topic.
@@ -187,10 +189,10 @@ func (al *alarms) coverFunctions(fns []awslambda.IFunction) {
 	for i := al.covered; i < len(fns); i++ {
 		fn := fns[i]
 		n := fmt.Sprintf("Function%d", i+1)
-		errs := fn.MetricErrors(al.sum())
+		errs := fn.MetricErrors(al.sum)
 		al.add(n+"Errors", "Errors of "+*fn.Node().Path(), errs, 0)
-		al.add(n+"Throttles", "Throttled invocations of "+*fn.Node().Path(), fn.MetricThrottles(al.sum()), 0)
-		duration := fn.MetricDuration(&awscloudwatch.MetricOptions{Period: al.period(), Statistic: jsii.String("p99")})
+		al.add(n+"Throttles", "Throttled invocations of "+*fn.Node().Path(), fn.MetricThrottles(al.sum), 0)
+		duration := fn.MetricDuration(al.p99)
 		if t := functionTimeout(fn); t > 0 {
 			al.add(n+"DurationNearTimeout", fmt.Sprintf("p99 duration of %s above %.0f%% of its %s timeout", *fn.Node().Path(), al.opts.DurationRatio*100, t),
 				duration, al.opts.DurationRatio*float64(t.Milliseconds()))
