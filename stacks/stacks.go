@@ -141,7 +141,7 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 			API: shared, Handler: ref.Function.Lambda(), Source: app.Router(nil), RouteOptions: options,
 		})
 		for _, r := range ref.Routes.Routes() {
-			acknowledge(r.HttpRoute.Node().DefaultChild(), "AwsSolutions-APIG4", publicAPI)
+			nagmeta.Acknowledge(r.HttpRoute.Node().DefaultChild(), "AwsSolutions-APIG4", publicAPI)
 		}
 		return ref
 	}
@@ -217,15 +217,15 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 			Description: jsii.String("May call GET /report of the reference API (IAM-authorized)"),
 		})
 		ref.API.GrantInvoke(reader, route.MustParse("GET /report"))
-		acknowledge(reader.Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild(), "AwsSolutions-IAM5", "execute-api:Invoke on one API, one method and one path; the wildcard is the stage, so the grant holds on $default and dev alike")
+		nagmeta.Acknowledge(reader.Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild(), "AwsSolutions-IAM5", "execute-api:Invoke on one API, one method and one path; the wildcard is the stage, so the grant holds on $default and dev alike")
 		for _, r := range ref.API.Routes() {
 			if _, public := r.Options.Authorizer.(*httpapi.NoAuthorizer); public && r.Key.Method != "OPTIONS" {
-				acknowledge(r.HttpRoute.Node().DefaultChild(), "AwsSolutions-APIG4", "public by design: "+r.Key.String()+" serves greetings, a static image or a health check, no user data")
+				nagmeta.Acknowledge(r.HttpRoute.Node().DefaultChild(), "AwsSolutions-APIG4", "public by design: "+r.Key.String()+" serves greetings, a static image or a health check, no user data")
 			}
 		}
 	} else {
 		for _, r := range ref.API.Routes() {
-			acknowledge(r.HttpRoute.Node().DefaultChild(), "AwsSolutions-APIG4", publicAPI)
+			nagmeta.Acknowledge(r.HttpRoute.Node().DefaultChild(), "AwsSolutions-APIG4", publicAPI)
 		}
 	}
 	if p.Domain != nil {
@@ -292,20 +292,13 @@ func NewApp(a awscdk.App) []*Reference {
 // publicAPI is why the demo APIs' routes have no authorizer.
 const publicAPI = "public demo API: its routes return greetings, echoes and generated data, never user data; HttpApiProduction shows the same routes behind authorizers"
 
-// acknowledge records a cdk-nag acknowledgement on the resource c, and
-// only there. It writes the metadata cdk-nag reads without loading cdk-nag,
-// which only the tests that run its rule packs need.
-func acknowledge(c constructs.IConstruct, rule, reason string) {
-	nagmeta.Acknowledge(c, rule, reason)
-}
-
 // acknowledgeFunction records the acknowledgements every reference function needs.
 func acknowledgeFunction(f gofunction.Function, traced bool) {
 	fn := f.Lambda().Node().DefaultChild()
-	acknowledge(fn, "Serverless-LambdaDLQ", "invoked synchronously by API Gateway: the caller gets the error, and a dead-letter queue only receives failed asynchronous invocations")
+	nagmeta.Acknowledge(fn, "Serverless-LambdaDLQ", "invoked synchronously by API Gateway: the caller gets the error, and a dead-letter queue only receives failed asynchronous invocations")
 	if !traced {
-		acknowledge(fn, "Serverless-LambdaTracing", "X-Ray tracing is off in the demo stacks to keep them free of tracing cost; HttpApiProduction turns it on")
+		nagmeta.Acknowledge(fn, "Serverless-LambdaTracing", "X-Ray tracing is off in the demo stacks to keep them free of tracing cost; HttpApiProduction turns it on")
 	} else {
-		acknowledge(f.Role().Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild(), "AwsSolutions-IAM5", "xray:PutTraceSegments and xray:PutTelemetryRecords take no resource-level permissions: AWS requires Resource \"*\" for them")
+		nagmeta.Acknowledge(f.Role().Node().FindChild(jsii.String("DefaultPolicy")).Node().DefaultChild(), "AwsSolutions-IAM5", "xray:PutTraceSegments and xray:PutTelemetryRecords take no resource-level permissions: AWS requires Resource \"*\" for them")
 	}
 }
