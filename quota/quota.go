@@ -24,8 +24,6 @@ import "time"
 const (
 	// RoutesPerAPI is the default number of routes an API may have (adjustable).
 	RoutesPerAPI = 300
-	// IntegrationsPerAPI is the number of integrations an API may have.
-	IntegrationsPerAPI = 300
 	// StagesPerAPI is the default number of stages an API may have (adjustable).
 	StagesPerAPI = 10
 	// AuthorizersPerAPI is the default number of authorizers an API may have (adjustable).
@@ -36,8 +34,6 @@ const (
 	ScopesPerRoute = 10
 	// MappingsPerDomain is the number of multi-level API mappings a custom domain may have.
 	MappingsPerDomain = 200
-	// TagsPerStage is the number of tags a stage may carry.
-	TagsPerStage = 50
 	// AccessLogFormatBytes is the largest access log template ("3 KB").
 	AccessLogFormatBytes = 3 * 1024
 	// StageVariablesPerStage is the number of variables a stage may have.
@@ -85,8 +81,11 @@ const (
 	ScopeChars = 64
 	// IssuerChars is the longest JWT issuer URL (JWTConfiguration.Issuer, 1 to 2048).
 	IssuerChars = 2048
-	// DomainNameChars is the longest custom domain name (DomainName.DomainName, 1 to 512).
-	DomainNameChars = 512
+	// DomainNameChars is the longest custom domain name the constructs
+	// accept: 253, the longest DNS name in text form (RFC 1035 section
+	// 2.3.4: 255 octets on the wire). The API's own limit is looser
+	// (DomainName.DomainName, 1 to 512) but a longer name cannot resolve.
+	DomainNameChars = 253
 	// MaxCorsMaxAge is the longest CORS preflight cache duration
 	// (Cors.MaxAge, -1 to 86400 seconds).
 	MaxCorsMaxAge = 86400 * time.Second

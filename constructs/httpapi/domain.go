@@ -164,7 +164,7 @@ func (a *api) AddDomain(id string, opts *DomainOptions) Domain {
 }
 
 func (a *api) validateDomain(o *DomainOptions) error {
-	if !domainNamePattern.MatchString(o.Name) || len(o.Name) > 253 {
+	if !domainNamePattern.MatchString(o.Name) || len(o.Name) > quota.DomainNameChars {
 		return fmt.Errorf("httpapi: DomainOptions.Name %q is not a domain name: use lower-case labels like \"api.example.com\"", o.Name)
 	}
 	if other, ok := a.domains[o.Name]; ok {
