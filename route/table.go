@@ -51,13 +51,14 @@ func NewTable(keys []Key) (*Table, error) {
 		if err := k.Validate(); err != nil {
 			return nil, err
 		}
-		if o, ok := shapes[k.shape()]; ok {
+		shape := k.shape()
+		if o, ok := shapes[shape]; ok {
 			if o == k {
 				return nil, fmt.Errorf("route key %q appears twice", k.String())
 			}
 			return nil, fmt.Errorf("route keys %q and %q differ only in variable names: API Gateway cannot tell them apart; name the variables alike", o.String(), k.String())
 		}
-		shapes[k.shape()] = k
+		shapes[shape] = k
 		if k.IsDefault() {
 			t.hasDefault = true
 			continue
