@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime"
 
@@ -20,12 +19,7 @@ import (
 // builds in the function's module (see [Function].ModuleDir), so the
 // emulator runs from any directory; without one, in the current directory,
 // and when the recorded module was not found there, it says so on log.
-//
-// launch starts the go command (nil: from the calling goroutine's thread).
-// A build gets SIGKILL when the thread that started it ends (Linux's
-// parent-death signal): started from a launcher's thread, which lives as
-// long as the server, it ends with the emulator, and not when an
-// unrelated goroutine that later locked the starting thread ends.
+// launch starts the go command (see runGo).
 func build(ctx context.Context, fn *Function, dir string, log io.Writer, launch *affinity.Launcher) (string, error) {
 	if err := gopkg.Check(fn.GoPackage); err != nil {
 		return "", fmt.Errorf("building %s: GoPackage %q is not allowed: %v", fn.LogicalID, fn.GoPackage, err)
@@ -38,21 +32,11 @@ func build(ctx context.Context, fn *Function, dir string, log io.Writer, launch 
 		out += ".exe"
 	}
 	moduleDir, why := buildDir(fn)
-	cmd := exec.CommandContext(ctx, "go", "build", "-tags", "lambda.norpc", "-o", out, "--", fn.GoPackage)
-	cmd.Dir = moduleDir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	cmd.SysProcAttr = childAttr()
-	var combined bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &combined, &combined
-	start := cmd.Start
-	if launch != nil {
-		start = func() error { return launch.Start(cmd.Start) }
+	tags, err := buildTags()
+	if err != nil {
+		return "", fmt.Errorf("building %s: reading GOFLAGS: %v", fn.LogicalID, err)
 	}
-	err := start()
-	if err == nil {
-		err = cmd.Wait()
-	}
-	if output := combined.Bytes(); err != nil {
+	if output, _, err := runGo(ctx, launch, moduleDir, true, "build", "-tags", tags, "-o", out, "--", fn.GoPackage); err != nil {
 		if bytes.Contains(output, []byte("no required module provides package")) || bytes.Contains(output, []byte("go.mod file not found")) {
 			// The go command's hint, go get, would add the function's
 			// module to whatever module this is: never what is wanted.

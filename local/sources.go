@@ -12,13 +12,13 @@ import (
 	"io/fs"
 	"maps"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"slices"
 	"strings"
 	"time"
 
+	"github.com/httpapi-cdk/httpapi/internal/affinity"
 	"github.com/httpapi-cdk/httpapi/internal/gopkg"
 )
 
@@ -53,19 +53,17 @@ type listedModule struct {
 
 // listSources lists fn's sources with go list, in the directory and with
 // the build tags and environment of its build.
-func listSources(ctx context.Context, fn *Function) (*sources, error) {
+func listSources(ctx context.Context, fn *Function, launch *affinity.Launcher) (*sources, error) {
 	dir, _ := buildDir(fn)
+	tags, err := buildTags()
+	if err != nil {
+		return nil, fmt.Errorf("listing the sources of %s: reading GOFLAGS: %v", fn.LogicalID, err)
+	}
 	// -e: a package with an error (a syntax error, a missing import) is
 	// listed all the same, with its directory.
-	cmd := exec.CommandContext(ctx, "go", "list", "-e", "-deps", "-tags", "lambda.norpc", "-json=Dir,Standard,EmbedPatterns,EmbedFiles,Module", "--", fn.GoPackage)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	cmd.SysProcAttr = childAttr()
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
+	out, stderr, err := runGo(ctx, launch, dir, false, "list", "-e", "-deps", "-tags", tags, "-json=Dir,Standard,EmbedPatterns,EmbedFiles,Module", "--", fn.GoPackage)
 	if err != nil {
-		return nil, fmt.Errorf("listing the sources of %s (%s): %v\n%s", fn.LogicalID, fn.GoPackage, err, bytes.TrimSpace(stderr.Bytes()))
+		return nil, fmt.Errorf("listing the sources of %s (%s): %v\n%s", fn.LogicalID, fn.GoPackage, err, bytes.TrimSpace(stderr))
 	}
 	src := &sources{}
 	files, embedDirs := map[string]bool{}, map[string]bool{}
@@ -98,11 +96,7 @@ func listSources(ctx context.Context, fn *Function) (*sources, error) {
 	}
 	// In a workspace, go.work and go.work.sum choose the modules, and the
 	// vendor directory is the workspace's.
-	cmd = exec.CommandContext(ctx, "go", "env", "GOWORK")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-	cmd.SysProcAttr = childAttr()
-	if out, err := cmd.Output(); err == nil {
+	if out, _, err := runGo(ctx, launch, dir, false, "env", "GOWORK"); err == nil {
 		if work := strings.TrimSpace(string(out)); work != "" && work != "off" {
 			files[work] = true
 			files[work+".sum"] = true

@@ -231,7 +231,7 @@ func (s *Server) rebuildChanged(ctx context.Context, first bool) {
 			continue
 		}
 		if sl.sources == nil || first {
-			src, err := listSources(ctx, sl.fn)
+			src, err := listSources(ctx, sl.fn, s.builder)
 			if err != nil {
 				if ctx.Err() == nil {
 					fmt.Fprintf(s.log, "local: %v\n", err)
@@ -310,7 +310,7 @@ func (s *Server) rebuildSlot(ctx context.Context, sl *slot, dir string) {
 	sl.since = time.Time{}
 	// What this build reads, listed before it reads it: an edit made
 	// during the build is seen as a change after it.
-	src, listErr := listSources(ctx, sl.fn)
+	src, listErr := listSources(ctx, sl.fn, s.builder)
 	if listErr != nil {
 		src = fallbackSources(sl.fn)
 	}

@@ -571,7 +571,7 @@ func TestWatchSourcesFollowEmbedsAndWorkspace(t *testing.T) {
 		"fn/tmpl/page.html":   "<p>\n",
 	})
 	fn := &Function{LogicalID: "Fn", GoPackage: "example.com/embedfn", ModulePath: "example.com/embedfn", ModuleDir: filepath.Join(app, "fn")}
-	src, err := listSources(context.Background(), fn)
+	src, err := listSources(context.Background(), fn, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

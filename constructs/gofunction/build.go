@@ -61,7 +61,7 @@ func resolve(pkg, goarch string) (*plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gofunction: %w", err)
 	}
-	tags := mergeTags(extraTags)
+	tags := gopkg.BuildTags(extraTags)
 	pkgs, fp, err := listDeps(pkg, tags, env, key, tc)
 	if err != nil {
 		return nil, err

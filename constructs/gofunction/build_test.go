@@ -3,6 +3,7 @@ package gofunction
 import (
 	"bytes"
 	"fmt"
+	"github.com/httpapi-cdk/httpapi/internal/gopkg"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -224,7 +225,7 @@ func TestSplitGOFLAGS(t *testing.T) {
 	if got := strings.Join(hashed, " "); got != "-gcflags=all=-N -pgo=off" {
 		t.Errorf("hashed flags %q", got)
 	}
-	if got := mergeTags(tags); got != "lambda.norpc,x,y,z" {
+	if got := gopkg.BuildTags(tags); got != "lambda.norpc,x,y,z" {
 		t.Errorf("tags %q", got)
 	}
 	if _, _, err := splitGOFLAGS(`"-tags=x`); err == nil {

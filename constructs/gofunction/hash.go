@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/httpapi-cdk/httpapi/internal/gopkg"
 	"os"
 	"path/filepath"
 	"slices"
@@ -239,48 +240,24 @@ var neutralFlags = map[string]bool{
 // because a -tags flag on the command line would replace them. It refuses
 // -overlay.
 func splitGOFLAGS(goflags string) (hashed, tags []string, err error) {
-	var fields []string
-	for s := goflags; ; {
-		s = strings.TrimLeft(s, " \t\n\r")
-		if s == "" {
-			break
-		}
-		if q := s[0]; q == '"' || q == '\'' {
-			end := strings.IndexByte(s[1:], q)
-			if end < 0 {
-				return nil, nil, fmt.Errorf("GOFLAGS %q: unterminated %c string", goflags, q)
-			}
-			fields = append(fields, s[1:1+end])
-			s = s[2+end:]
-			continue
-		}
-		end := strings.IndexAny(s, " \t\n\r")
-		if end < 0 {
-			end = len(s)
-		}
-		fields = append(fields, s[:end])
-		s = s[end:]
+	fields, err := gopkg.GOFLAGSFields(goflags)
+	if err != nil {
+		return nil, nil, err
 	}
 	for _, f := range fields {
-		name, value, _ := strings.Cut(strings.TrimLeft(f, "-"), "=")
+		name, _, _ := strings.Cut(strings.TrimLeft(f, "-"), "=")
+		if t, ok := gopkg.FlagTags(f); ok {
+			tags = append(tags, t...)
+			continue
+		}
 		switch {
 		case name == "overlay":
 			// The files an overlay replaces are not those go list
 			// reports: the asset hash would miss them.
 			return nil, nil, fmt.Errorf("GOFLAGS %q sets %s, which gofunction does not support: unset it for synthesis", goflags, f)
-		case name == "tags":
-			tags = append(tags, strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ' ' })...)
 		case !neutralFlags[name]:
 			hashed = append(hashed, f)
 		}
 	}
 	return hashed, tags, nil
-}
-
-// mergeTags returns the -tags value for go list and go build: ours plus
-// those of GOFLAGS, sorted, without duplicates.
-func mergeTags(extra []string) string {
-	tags := append([]string{"lambda.norpc"}, extra...)
-	slices.Sort(tags)
-	return strings.Join(slices.Compact(tags), ",")
 }

@@ -49,3 +49,22 @@ func TestCheckRefuses(t *testing.T) {
 		}
 	}
 }
+
+// GOFLAGSTags keeps the tags GOFLAGS sets beside LambdaTag: a -tags flag on
+// the go command line replaces GOFLAGS's, so leaving them out would build
+// another binary than the user's.
+func TestGOFLAGSTags(t *testing.T) {
+	for goflags, want := range map[string]string{
+		"":                               "lambda.norpc",
+		"-mod=mod":                       "lambda.norpc",
+		"-tags=prod,zeta -p=4":           "lambda.norpc,prod,zeta",
+		`"-tags=a b" -tags=lambda.norpc`: "a,b,lambda.norpc",
+	} {
+		if got, err := GOFLAGSTags(goflags); err != nil || got != want {
+			t.Errorf("GOFLAGSTags(%q) = %q, %v; want %q", goflags, got, err, want)
+		}
+	}
+	if _, err := GOFLAGSTags(`"-tags=a`); err == nil {
+		t.Error(`GOFLAGSTags("\"-tags=a") accepted an unterminated string`)
+	}
+}

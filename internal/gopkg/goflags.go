@@ -1,0 +1,74 @@
+package gopkg
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// LambdaTag is the build tag every Lambda function is built with: it
+// leaves aws-lambda-go's net/rpc support out of the binary.
+const LambdaTag = "lambda.norpc"
+
+// GOFLAGSFields splits GOFLAGS as the go command does: space-separated,
+// with '…' or "…" around an element that holds spaces.
+func GOFLAGSFields(goflags string) ([]string, error) {
+	var fields []string
+	for s := goflags; ; {
+		s = strings.TrimLeft(s, " \t\n\r")
+		if s == "" {
+			return fields, nil
+		}
+		if q := s[0]; q == '"' || q == '\'' {
+			end := strings.IndexByte(s[1:], q)
+			if end < 0 {
+				return nil, fmt.Errorf("GOFLAGS %q: unterminated %c string", goflags, q)
+			}
+			fields = append(fields, s[1:1+end])
+			s = s[2+end:]
+			continue
+		}
+		end := strings.IndexAny(s, " \t\n\r")
+		if end < 0 {
+			end = len(s)
+		}
+		fields = append(fields, s[:end])
+		s = s[end:]
+	}
+}
+
+// FlagTags returns the build tags of one -tags flag, as GOFLAGS writes it
+// ("-tags=a,b"), or nil and false for another flag.
+func FlagTags(field string) ([]string, bool) {
+	name, value, _ := strings.Cut(strings.TrimLeft(field, "-"), "=")
+	if name != "tags" {
+		return nil, false
+	}
+	return strings.FieldsFunc(value, func(r rune) bool { return r == ',' || r == ' ' }), true
+}
+
+// BuildTags returns the -tags value to build a Lambda function with:
+// [LambdaTag] and the tags extra, sorted, without duplicates. A -tags flag
+// on the go command line replaces the one of GOFLAGS, so GOFLAGS's tags
+// must be passed in extra or the binary differs from the user's build.
+func BuildTags(extra []string) string {
+	tags := append([]string{LambdaTag}, extra...)
+	slices.Sort(tags)
+	return strings.Join(slices.Compact(tags), ",")
+}
+
+// GOFLAGSTags returns the -tags value for a Lambda function built under
+// goflags: [LambdaTag] and the tags goflags sets.
+func GOFLAGSTags(goflags string) (string, error) {
+	fields, err := GOFLAGSFields(goflags)
+	if err != nil {
+		return "", err
+	}
+	var extra []string
+	for _, f := range fields {
+		if tags, ok := FlagTags(f); ok {
+			extra = append(extra, tags...)
+		}
+	}
+	return BuildTags(extra), nil
+}
