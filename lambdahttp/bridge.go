@@ -3,7 +3,6 @@ package lambdahttp
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -92,22 +91,8 @@ func RequestFromContext(ctx context.Context) (*Request, bool) {
 // format. It never returns an error: malformed events, panics and
 // oversized responses become error responses.
 func (b *Bridge) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
-	var v2 events.APIGatewayV2HTTPRequest
-	err := json.Unmarshal(payload, &v2)
-	var req *Request
-	if err == nil && isV2(&v2) {
-		req, err = fromV2(&v2)
-	} else {
-		v1 := new(events.APIGatewayProxyRequest)
-		if err = json.Unmarshal(payload, v1); err == nil {
-			req, err = fromV1(v1)
-		}
-	}
+	req, err := parseInvocation(payload)
 	if err != nil {
-		if req == nil {
-			req = &Request{Version: "2.0"}
-			err = &Error{Status: http.StatusBadRequest, Message: "malformed event", Err: err}
-		}
 		return encode(req, b.fail(ctx, req, err), noCompression), nil
 	}
 	return b.serve(ctx, req), nil

@@ -168,6 +168,16 @@ func ParseEvent(payload []byte) (*Request, error) {
 	return fromV1(v1)
 }
 
+// parseInvocation is ParseEvent for Invoke: an event that does not decode
+// at all gives a 2.0 Request to answer with, and an *Error with status 400.
+func parseInvocation(payload []byte) (*Request, error) {
+	req, err := ParseEvent(payload)
+	if err != nil && req == nil {
+		return &Request{Version: "2.0"}, &Error{Status: http.StatusBadRequest, Message: "malformed event", Err: err}
+	}
+	return req, err
+}
+
 // fromV2 builds a Request over a 2.0 event. On error (a body that does not
 // decode) it still returns the Request, so the error response carries its id.
 func fromV2(ev *events.APIGatewayV2HTTPRequest) (*Request, error) {

@@ -152,13 +152,9 @@ func operations(keys []route.Key, ops map[route.Key]*openapi.Operation) []openap
 // error responses (docs/api-gateway-behavior.md R-KIT-9).
 func (rt *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	start := time.Now()
-	req, err := ParseEvent(payload)
+	req, err := parseInvocation(payload)
 	var resp *Response
 	if err != nil {
-		if req == nil {
-			req = &Request{Version: "2.0"}
-			err = &Error{Status: http.StatusBadRequest, Message: "malformed event", Err: err}
-		}
 		resp = rt.fail(ctx, req, err)
 	} else {
 		resp = rt.Serve(ctx, req)
