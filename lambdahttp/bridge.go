@@ -7,9 +7,9 @@ import (
 	"io"
 	"log/slog"
 	"math"
+	"net"
 	"net/http"
 	"net/url"
-	"runtime/debug"
 	"strings"
 	"sync"
 
@@ -93,8 +93,9 @@ func RequestFromContext(ctx context.Context) (*Request, bool) {
 func (b *Bridge) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	req, err := parseInvocation(payload)
 	if err != nil {
-		return encode(req, b.fail(ctx, req, err), noCompression), nil
+		return encode(req, errorResult(ctx, b.log, req.RequestID, err), noCompression), nil
 	}
+	req.log = b.log
 	return b.serve(ctx, req), nil
 }
 
@@ -106,44 +107,35 @@ func (b *Bridge) serve(ctx context.Context, req *Request) []byte {
 	w := writers.Get().(*responseWriter)
 	defer w.release()
 	w.head = req.Method == http.MethodHead
-	if !b.run(ctx, req, w) {
-		return encode(req, errorResponse(http.StatusInternalServerError, "Internal Server Error", req.RequestID), noCompression)
+	if failed := b.run(ctx, req, w); failed != nil {
+		return encode(req, failed, noCompression)
 	}
 	resp, err := w.response()
 	if err != nil {
-		return encode(req, b.fail(ctx, req, err), noCompression)
+		return encode(req, errorResult(ctx, b.log, req.RequestID, err), noCompression)
 	}
 	out := encode(req, resp, noCompression)
 	if len(out) > MaxResponseBytes {
 		err := fmt.Errorf("response of %d bytes exceeds Lambda's %d-byte limit", len(out), MaxResponseBytes)
-		return encode(req, b.fail(ctx, req, err), noCompression)
+		return encode(req, errorResult(ctx, b.log, req.RequestID, err), noCompression)
 	}
 	return out
 }
 
-// run calls the handler and reports whether it returned without panicking.
-func (b *Bridge) run(ctx context.Context, req *Request, w *responseWriter) (ok bool) {
+// run calls the handler; if it panics, run returns the response to send
+// instead of what it wrote.
+func (b *Bridge) run(ctx context.Context, req *Request, w *responseWriter) (failed *Response) {
 	defer func() {
 		if p := recover(); p != nil {
-			ok = false
 			if p == http.ErrAbortHandler { // net/http's way to abort quietly
+				failed = errorResponse(http.StatusInternalServerError, "Internal Server Error", req.RequestID)
 				return
 			}
-			b.log.LogAttrs(ctx, slog.LevelError, "panic", slog.String("requestId", req.RequestID),
-				slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
+			failed = panicResult(ctx, b.log, req.RequestID, p)
 		}
 	}()
 	b.handler.ServeHTTP(w, newHTTPRequest(ctx, req))
-	return true
-}
-
-// fail turns err into an error response and logs it.
-func (b *Bridge) fail(ctx context.Context, req *Request, err error) *Response {
-	if he := asError(err); he != nil && he.Status >= 400 && he.Status < 500 {
-		return fieldErrorResponse(he.Status, he.Message, he.Field, req.RequestID)
-	}
-	b.log.LogAttrs(ctx, slog.LevelError, "handler error", slog.String("requestId", req.RequestID), slog.String("error", err.Error()))
-	return errorResponse(http.StatusInternalServerError, "Internal Server Error", req.RequestID)
+	return nil
 }
 
 // newHTTPRequest builds the http.Request a net/http server would have built
@@ -155,7 +147,7 @@ func newHTTPRequest(ctx context.Context, req *Request) *http.Request {
 		Proto:      "HTTP/1.1",
 		ProtoMajor: 1,
 		ProtoMinor: 1,
-		RemoteAddr: req.SourceIP,
+		RemoteAddr: remoteAddr(req.SourceIP),
 		Body:       http.NoBody,
 	}
 	var domain string
@@ -210,6 +202,17 @@ func newHTTPRequest(ctx context.Context, req *Request) *http.Request {
 		r.SetPathValue(name, value)
 	}
 	return r.WithContext(context.WithValue(ctx, requestKey{}, req))
+}
+
+// remoteAddr is the http.Request.RemoteAddr of a client at ip: "ip:0",
+// host and port as a net/http server gives it, so that code calling
+// net.SplitHostPort(r.RemoteAddr) works. API Gateway does not pass the
+// client's port on: port 0 stands for "unknown". An empty ip stays empty.
+func remoteAddr(ip string) string {
+	if ip == "" {
+		return ""
+	}
+	return net.JoinHostPort(ip, "0")
 }
 
 // eventHost returns the Host value of an event that has it under several

@@ -6,8 +6,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"slices"
 	"strings"
@@ -21,7 +23,12 @@ import (
 // for API Gateway's context.
 func httpView(r *http.Request) view {
 	body, _ := io.ReadAll(r.Body)
-	v := view{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: string(body), SourceIP: r.RemoteAddr, UserAgent: r.UserAgent()}
+	// net/http code splits RemoteAddr into host and port: so does this.
+	ip, port, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil || port != "0" {
+		panic(fmt.Sprintf("RemoteAddr %q: port %q, %v", r.RemoteAddr, port, err))
+	}
+	v := view{Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Body: string(body), SourceIP: ip, UserAgent: r.UserAgent()}
 	for _, c := range strings.Split(r.Header.Get("Cookie"), ";") {
 		if c = strings.TrimSpace(c); c != "" {
 			v.Cookies = append(v.Cookies, c)
@@ -120,7 +127,7 @@ func TestBridgeRequestV2(t *testing.T) {
 		{"RequestURI", r.RequestURI, "/items/a%20b?a=1%2C2&a=3&b=x+y&c"},
 		{"Host", r.Host, "h.example.com"},
 		{"Proto", r.Proto, "HTTP/2.0"},
-		{"RemoteAddr", r.RemoteAddr, "203.0.113.9"},
+		{"RemoteAddr", r.RemoteAddr, "203.0.113.9:0"},
 		{"PathValue", r.PathValue("id"), "a b"},
 		{"Content-Type", r.Header.Get("Content-Type"), "application/octet-stream"},
 		{"Accept", r.Header.Get("Accept"), "a,b"},
@@ -190,7 +197,7 @@ func TestBridgeRequestV1(t *testing.T) {
 		{"EscapedPath", r.URL.EscapedPath(), "/files/a%20b"},
 		{"RequestURI", r.RequestURI, "/files/a%20b?q=1&q=2"},
 		{"Host", r.Host, "h.example.com"},
-		{"RemoteAddr", r.RemoteAddr, "198.51.100.7"},
+		{"RemoteAddr", r.RemoteAddr, "198.51.100.7:0"},
 		{"PathValue", r.PathValue("name"), "a b"},
 		{"Accept", r.Header.Get("Accept"), "*/*"},
 		{"body", body, "hello"},

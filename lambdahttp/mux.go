@@ -2,8 +2,8 @@ package lambdahttp
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -37,13 +37,15 @@ import (
 //     segment where they differ, a literal beats a variable;
 //   - "GET" matches GET only, not HEAD;
 //   - a request no route matches goes to the $default route if there is one,
-//     even when its path has routes for other methods.
+//     even when its path has routes for other methods, as API Gateway sends
+//     it there.
 //
 // Without a $default route, a path with routes for other methods gets 405
 // Method Not Allowed with an Allow header, and any other path 404 Not
 // Found, both with API Gateway's JSON error body. A browser's CORS
 // preflight for a path of the table that has no OPTIONS route of its own is
-// answered 204 (API Gateway adds the CORS headers), as [Router] does.
+// answered 204 (API Gateway adds the CORS headers). These outcomes are
+// [route.Table.Decide]'s, the same as [Router]'s.
 //
 // Invoked from an event, a ServeMux dispatches on the event's route key,
 // since API Gateway already matched the route, and its path parameters;
@@ -55,6 +57,9 @@ type ServeMux struct {
 	mu     sync.Mutex // serializes registration
 	routes atomic.Pointer[muxRoutes]
 	bridge atomic.Pointer[Bridge]
+
+	logOnce sync.Once
+	log     *slog.Logger // for requests from no event; see logger
 }
 
 // muxRoutes is one immutable version of a ServeMux's routes.
@@ -63,7 +68,6 @@ type muxRoutes struct {
 	handlers map[route.Key]http.Handler
 	ops      map[route.Key]*openapi.Operation // typed routes (HandleJSON)
 	table    *route.Table
-	fallback http.Handler // the $default route's handler, or nil
 }
 
 // NewServeMux returns an empty ServeMux.
@@ -129,7 +133,6 @@ func (m *ServeMux) registerOp(k route.Key, h http.Handler, op *openapi.Operation
 		for key, op := range old.ops {
 			next.ops[key] = op
 		}
-		next.fallback = old.fallback
 	}
 	if _, dup := next.handlers[k]; dup {
 		panic(fmt.Errorf("lambdahttp: route %q is registered twice", k.String()))
@@ -138,9 +141,6 @@ func (m *ServeMux) registerOp(k route.Key, h http.Handler, op *openapi.Operation
 	next.handlers[k] = h
 	if op != nil {
 		next.ops[k] = op
-	}
-	if k.IsDefault() {
-		next.fallback = h
 	}
 	t, err := route.NewTable(next.keys)
 	if err != nil {
@@ -185,79 +185,53 @@ func (m *ServeMux) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	return b.Invoke(ctx, payload)
 }
 
-// ServeHTTP dispatches r to the handler of its route; see [ServeMux].
+// ServeHTTP dispatches r to the handler of its route; see [ServeMux]. It
+// renders the table's routing decision ([route.Table.Decide]), as
+// [Router] does.
 func (m *ServeMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rs := m.routes.Load()
-	if rs == nil {
-		rs = &muxRoutes{}
-	}
 	ev, _ := RequestFromContext(r.Context())
-	if isPreflightRequest(r) && rs.table != nil {
-		if mt, ok := rs.table.Match(http.MethodOptions, r.URL.Path); !ok || mt.Key.Method != http.MethodOptions {
-			if ok || len(rs.table.Allowed(r.URL.Path)) > 0 {
-				w.WriteHeader(http.StatusNoContent)
-				return
-			}
-		}
-	}
-	// API Gateway matched the route already: trust its route key and
-	// path parameters (the bridge has set them as path values).
-	if ev != nil && ev.RouteKey != "" && ev.RouteKey != route.DefaultKey {
-		if method, path, ok := strings.Cut(ev.RouteKey, " "); ok {
-			if h, ok := rs.handlers[route.Key{Method: method, Path: path}]; ok {
-				h.ServeHTTP(w, r)
-				return
-			}
-		}
-	}
-	if rs.table == nil {
-		writeError(w, r, ev, http.StatusNotFound, "Not Found")
+	if rs == nil {
+		writeResponse(w, routingResult(route.Decision{Outcome: route.NotFound}, ev.id()))
 		return
 	}
-	mt, ok := rs.table.Match(r.Method, r.URL.Path)
-	if ok && !mt.Key.IsDefault() {
-		for name, value := range mt.Params {
-			r.SetPathValue(name, value)
-		}
-		if ev != nil && mt.Params != nil {
-			ev.PathParams = mt.Params
-		}
-		rs.handlers[mt.Key].ServeHTTP(w, r)
-		return
-	}
-	if ok { // only $default matched
-		rs.fallback.ServeHTTP(w, r)
-		return
-	}
-	if allowed := rs.table.Allowed(r.URL.Path); len(allowed) > 0 {
-		w.Header().Set("Allow", allowHeader(allowed))
-		writeError(w, r, ev, http.StatusMethodNotAllowed, "Method Not Allowed")
-		return
-	}
-	writeError(w, r, ev, http.StatusNotFound, "Not Found")
-}
-
-// isPreflightRequest reports whether r is a browser's CORS preflight request.
-func isPreflightRequest(r *http.Request) bool {
-	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != ""
-}
-
-// writeError writes the JSON error body the toolkit and API Gateway use,
-// with the request id when the request came from an event.
-func writeError(w http.ResponseWriter, r *http.Request, ev *Request, status int, message string) {
-	writeFieldError(w, ev, status, message, "")
-}
-
-// writeFieldError writes the JSON error body with a field name.
-func writeFieldError(w http.ResponseWriter, ev *Request, status int, message, field string) {
-	id := ""
+	q := route.Request{Method: r.Method, Path: r.URL.Path}
 	if ev != nil {
-		id = ev.RequestID
+		q.RouteKey = ev.RouteKey
 	}
-	b, _ := json.Marshal(errorBody{Message: message, Field: field, RequestID: id})
-	w.Header().Set("Content-Type", "application/json")
-	w.WriteHeader(status)
-	w.Write(b)
+	if r.Method == http.MethodOptions {
+		q.Preflight = route.IsPreflight(r.Method, r.Header.Get("Origin"), r.Header.Get("Access-Control-Request-Method"))
+	}
+	d := rs.table.Decide(q)
+	switch d.Outcome {
+	case route.Matched:
+	case route.Preflight:
+		w.WriteHeader(http.StatusNoContent)
+		return
+	default:
+		writeResponse(w, routingResult(d, ev.id()))
+		return
+	}
+	// By route key, API Gateway's path parameters are the path values
+	// already (the bridge set them); by path, the match's.
+	for name, value := range d.Params {
+		r.SetPathValue(name, value)
+	}
+	if ev != nil && d.Params != nil {
+		ev.PathParams = d.Params
+	}
+	rs.handlers[d.Key].ServeHTTP(w, r)
+}
+
+// logger returns the logger of a request: the configured logger of the
+// front-end that decoded its event ([Bridge]), or else, for a request to a
+// plain server, the ServeMux's default logger.
+func (m *ServeMux) logger(ev *Request) *slog.Logger {
+	if ev != nil && ev.log != nil {
+		return ev.log
+	}
+	m.logOnce.Do(func() { m.log = defaultLogger() })
+	return m.log
 }
 
 // patternKey translates a route key or an http.ServeMux pattern into the

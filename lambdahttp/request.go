@@ -3,6 +3,7 @@ package lambdahttp
 import (
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"strings"
@@ -18,7 +19,8 @@ import (
 type Request struct {
 	// Version is the payload format: "2.0" or "1.0".
 	Version string
-	// Method is the HTTP method, upper-case.
+	// Method is the HTTP method, upper-case whatever the event's case
+	// (API Gateway sends it upper-case).
 	Method string
 	// Path is the decoded request path without the stage prefix:
 	// "/hello" for both "/hello" on $default and "/dev/hello" on stage dev.
@@ -53,6 +55,7 @@ type Request struct {
 	// V1 is the raw event when Version is "1.0", else nil.
 	V1 *events.APIGatewayProxyRequest
 
+	log      *slog.Logger      // the logger of the front-end serving it; see ServeMux.logger
 	headers  map[string]string // lower-case names
 	rawQuery string
 	query    url.Values
@@ -168,6 +171,22 @@ func ParseEvent(payload []byte) (*Request, error) {
 	return fromV1(v1)
 }
 
+// isV2 reports whether an event decoded as 2.0 is one: its version says so,
+// or, with no version (some test tools omit it), it has one of the fields
+// only 2.0 has: rawPath, rawQueryString, routeKey, cookies or
+// requestContext.http (docs/api-gateway-behavior.md R-KIT-1).
+func isV2(ev *events.APIGatewayV2HTTPRequest) bool {
+	switch ev.Version {
+	case "2.0":
+		return true
+	case "":
+		h := &ev.RequestContext.HTTP
+		return ev.RawPath != "" || ev.RawQueryString != "" || ev.RouteKey != "" || len(ev.Cookies) > 0 ||
+			h.Method != "" || h.Path != "" || h.Protocol != "" || h.SourceIP != "" || h.UserAgent != ""
+	}
+	return false
+}
+
 // parseInvocation is ParseEvent for Invoke: an event that does not decode
 // at all gives a 2.0 Request to answer with, and an *Error with status 400.
 func parseInvocation(payload []byte) (*Request, error) {
@@ -184,7 +203,7 @@ func fromV2(ev *events.APIGatewayV2HTTPRequest) (*Request, error) {
 	rc := &ev.RequestContext
 	r := &Request{
 		Version:        "2.0",
-		Method:         rc.HTTP.Method,
+		Method:         strings.ToUpper(rc.HTTP.Method),
 		RawPath:        ev.RawPath,
 		RouteKey:       ev.RouteKey,
 		PathParams:     ev.PathParameters,
@@ -221,7 +240,7 @@ func fromV1(ev *events.APIGatewayProxyRequest) (*Request, error) {
 	rc := &ev.RequestContext
 	r := &Request{
 		Version:        "1.0",
-		Method:         ev.HTTPMethod,
+		Method:         strings.ToUpper(ev.HTTPMethod),
 		RawPath:        ev.Path,
 		RouteKey:       rc.ResourceID,
 		PathParams:     ev.PathParameters,
@@ -234,7 +253,7 @@ func fromV1(ev *events.APIGatewayProxyRequest) (*Request, error) {
 		multiQ:         ev.MultiValueQueryStringParameters,
 	}
 	if r.Method == "" {
-		r.Method = rc.HTTPMethod
+		r.Method = strings.ToUpper(rc.HTTPMethod)
 	}
 	// HTTP API 1.0 events carry the route key in resourceId (R-EV1-2); REST
 	// API events carry a resource id there, which is no route key.
@@ -341,4 +360,18 @@ func decodeBody(body string, base64Encoded bool) ([]byte, error) {
 		return nil, Errorf(http.StatusBadRequest, "request body is marked base64-encoded but does not decode: %v", err)
 	}
 	return b, nil
+}
+
+// isPreflight reports whether r is a browser's CORS preflight request.
+func (r *Request) isPreflight() bool {
+	return r.Method == http.MethodOptions && route.IsPreflight(r.Method, r.Header("origin"), r.Header("access-control-request-method"))
+}
+
+// id returns r's request id; "" for a nil Request (one that came from no
+// event).
+func (r *Request) id() string {
+	if r == nil {
+		return ""
+	}
+	return r.RequestID
 }

@@ -22,20 +22,12 @@ package lambdahttp
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
-	"runtime/debug"
-	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
-	"github.com/aws/aws-lambda-go/events"
-
-	"github.com/httpapi-cdk/httpapi/mediatype"
 	"github.com/httpapi-cdk/httpapi/openapi"
 	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
@@ -80,7 +72,6 @@ type Router struct {
 	handlers    map[route.Key]HandlerFunc
 	ops         map[route.Key]*openapi.Operation
 	table       *route.Table
-	catchAll    HandlerFunc
 	log         *slog.Logger
 	compressMin int
 }
@@ -109,9 +100,6 @@ func NewRouter(opts *Options, routes ...Route) (*Router, error) {
 				rt.ops = map[route.Key]*openapi.Operation{}
 			}
 			rt.ops[r.Key] = r.op
-		}
-		if r.Key.IsDefault() {
-			rt.catchAll = r.Handler
 		}
 		keys = append(keys, r.Key)
 	}
@@ -155,145 +143,54 @@ func (rt *Router) Invoke(ctx context.Context, payload []byte) ([]byte, error) {
 	req, err := parseInvocation(payload)
 	var resp *Response
 	if err != nil {
-		resp = rt.fail(ctx, req, err)
+		resp = errorResult(ctx, rt.log, req.RequestID, err)
 	} else {
 		resp = rt.Serve(ctx, req)
 	}
 	out := encode(req, resp, rt.compressMin)
 	if len(out) > MaxResponseBytes {
 		err := fmt.Errorf("response of %d bytes exceeds Lambda's %d-byte limit", len(out), MaxResponseBytes)
-		resp = rt.fail(ctx, req, err)
+		resp = errorResult(ctx, rt.log, req.RequestID, err)
 		out = encode(req, resp, rt.compressMin)
 	}
 	rt.logRequest(ctx, req, resp.Status, start)
 	return out, nil
 }
 
-// isV2 reports whether an event decoded as 2.0 is one: its version says so,
-// or, with no version (some test tools omit it), it has 2.0's fields
-// (docs/api-gateway-behavior.md R-KIT-1).
-func isV2(ev *events.APIGatewayV2HTTPRequest) bool {
-	switch ev.Version {
-	case "2.0":
-		return true
-	case "":
-		return ev.RawPath != "" || ev.RequestContext.HTTP.Method != ""
-	}
-	return false
-}
-
 // Serve routes req to its handler and returns the response, recovering
-// panics and turning errors into error responses.
+// panics and turning errors into error responses. It renders the table's
+// routing decision ([route.Table.Decide]): the route's handler, the
+// $default route's for what no other route matches, 204 for a CORS
+// preflight, 405 with an Allow header for a known path with another
+// method when the table has no $default route, else 404.
 func (rt *Router) Serve(ctx context.Context, req *Request) (resp *Response) {
 	defer func() {
 		if p := recover(); p != nil {
-			rt.log.LogAttrs(ctx, slog.LevelError, "panic", slog.String("requestId", req.RequestID),
-				slog.Any("panic", p), slog.String("stack", string(debug.Stack())))
-			resp = errorResponse(http.StatusInternalServerError, "Internal Server Error", req.RequestID)
+			resp = panicResult(ctx, rt.log, req.RequestID, p)
 		}
 	}()
-	if isPreflight(req) {
-		// A CORS preflight that reached the function (through ANY, $default,
-		// or an OPTIONS route the construct added so that preflights pass an
-		// authorizer): answer it unless the table has an OPTIONS route of its
-		// own for the path. API Gateway adds the configured CORS headers
-		// (docs/api-gateway-behavior.md R-KIT-4).
-		if m, ok := rt.table.Match(http.MethodOptions, req.Path); !ok || m.Key.Method != http.MethodOptions {
-			if ok || len(rt.table.Allowed(req.Path)) > 0 {
-				return Empty(http.StatusNoContent)
-			}
-		}
+	d := rt.table.Decide(route.Request{Method: req.Method, Path: req.Path, RouteKey: req.RouteKey, Preflight: req.isPreflight()})
+	switch d.Outcome {
+	case route.Matched:
+	case route.Preflight:
+		return Empty(http.StatusNoContent)
+	default:
+		return routingResult(d, req.RequestID)
 	}
-	h, params, allowed := rt.dispatch(req)
-	if h == nil {
-		if len(allowed) > 0 {
-			resp = errorResponse(http.StatusMethodNotAllowed, "Method Not Allowed", req.RequestID)
-			return resp.SetHeader("Allow", allowHeader(allowed))
-		}
-		return errorResponse(http.StatusNotFound, "Not Found", req.RequestID)
+	if d.Params != nil {
+		req.PathParams = d.Params
 	}
-	if params != nil {
-		req.PathParams = params
-	}
-	resp, err := h(ctx, req)
+	resp, err := rt.handlers[d.Key](ctx, req)
 	if err != nil {
-		return rt.fail(ctx, req, err)
+		return errorResult(ctx, rt.log, req.RequestID, err)
 	}
 	if resp == nil {
-		return rt.fail(ctx, req, errors.New("handler returned neither a response nor an error"))
+		return errorResult(ctx, rt.log, req.RequestID, errors.New("handler returned neither a response nor an error"))
 	}
 	if resp.Status < 100 || resp.Status > 599 {
-		return rt.fail(ctx, req, fmt.Errorf("handler returned status %d", resp.Status))
+		return errorResult(ctx, rt.log, req.RequestID, fmt.Errorf("handler returned status %d", resp.Status))
 	}
 	return resp
-}
-
-// dispatch finds the handler: by the event's route key when API Gateway
-// matched a route of the table, else by path matching (the $default route
-// receives whatever matched no other route). It returns a nil handler for
-// an unknown path, and for a known path with another method; then allowed
-// lists the path's methods (empty for an unknown path). See
-// docs/api-gateway-behavior.md R-KIT-2 and R-KIT-3.
-func (rt *Router) dispatch(req *Request) (h HandlerFunc, params map[string]string, allowed []string) {
-	if req.RouteKey != "" && req.RouteKey != route.DefaultKey {
-		if method, path, ok := strings.Cut(req.RouteKey, " "); ok {
-			if h, ok := rt.handlers[route.Key{Method: method, Path: path}]; ok {
-				return h, nil, nil
-			}
-		}
-	}
-	m, ok := rt.table.Match(req.Method, req.Path)
-	if ok && !m.Key.IsDefault() {
-		return rt.handlers[m.Key], m.Params, nil
-	}
-	// Nothing but $default, or nothing at all: a 405 beats the catch-all.
-	if allowed = rt.table.Allowed(req.Path); len(allowed) > 0 || !ok {
-		return nil, nil, allowed
-	}
-	return rt.catchAll, nil, nil
-}
-
-// isPreflight reports whether req is a browser's CORS preflight request.
-func isPreflight(req *Request) bool {
-	return req.Method == http.MethodOptions && req.Header("origin") != "" && req.Header("access-control-request-method") != ""
-}
-
-// allowAny is the Allow header of a path that has an ANY route.
-var allowAny = strings.Join(route.HTTPMethods(), ", ")
-
-func allowHeader(methods []string) string {
-	if slices.Contains(methods, "ANY") {
-		return allowAny
-	}
-	return strings.Join(methods, ", ")
-}
-
-// asError finds an *Error in err's chain. It is errors.As for one type,
-// without the reflection errors.As links into every function binary.
-func asError(err error) *Error {
-	for err != nil {
-		if he, ok := err.(*Error); ok {
-			return he
-		}
-		err = errors.Unwrap(err)
-	}
-	return nil
-}
-
-// fail turns err into an error response and logs it.
-func (rt *Router) fail(ctx context.Context, req *Request, err error) *Response {
-	id := ""
-	if req != nil {
-		id = req.RequestID
-	}
-	if he := asError(err); he != nil && he.Status >= 400 && he.Status <= 599 {
-		if he.Status >= 500 {
-			rt.log.LogAttrs(ctx, slog.LevelError, "handler error", slog.String("requestId", id), slog.String("error", err.Error()))
-		}
-		return fieldErrorResponse(he.Status, he.Message, he.Field, id)
-	}
-	rt.log.LogAttrs(ctx, slog.LevelError, "handler error", slog.String("requestId", id), slog.String("error", err.Error()))
-	return errorResponse(http.StatusInternalServerError, "Internal Server Error", id)
 }
 
 func (rt *Router) logRequest(ctx context.Context, req *Request, status int, start time.Time) {
@@ -312,45 +209,4 @@ func (rt *Router) logRequest(ctx context.Context, req *Request, status int, star
 		slog.Int("status", status),
 		slog.Float64("latencyMs", float64(time.Since(start).Microseconds())/1000),
 	)
-}
-
-// encode renders resp in req's payload format, compressing and
-// base64-encoding the body as needed (docs/api-gateway-behavior.md R-KIT-6, R-KIT-8).
-func encode(req *Request, resp *Response, compressMin int) []byte {
-	body := resp.Body
-	headers := resp.Headers
-	contentType, _ := resp.header("Content-Type")
-	_, encoded := resp.header("Content-Encoding")
-	gz := !encoded && len(body) >= compressMin && req.headers != nil &&
-		compressible(contentType) && acceptsGzip(req.Header("accept-encoding"))
-	if gz {
-		body = gzipBody(body)
-		headers = make(map[string]string, len(resp.Headers)+2)
-		for k, v := range resp.Headers {
-			headers[k] = v
-		}
-		headers["Content-Encoding"] = "gzip"
-		headers["Vary"] = "Accept-Encoding"
-	}
-	// Text travels as a JSON string, which must be UTF-8: text in another
-	// charset goes base64-encoded like binary.
-	b64 := len(body) > 0 && (gz || !mediatype.ResponseIsText(contentType) || !utf8.Valid(body))
-	var s string
-	if b64 {
-		s = base64Std.EncodeToString(body)
-	} else {
-		s = string(body)
-	}
-	var out []byte
-	if req.Version == "1.0" {
-		r := events.APIGatewayProxyResponse{StatusCode: resp.Status, Headers: headers, Body: s, IsBase64Encoded: b64}
-		if len(resp.Cookies) > 0 {
-			r.MultiValueHeaders = map[string][]string{"Set-Cookie": resp.Cookies}
-		}
-		out, _ = json.Marshal(&r)
-	} else {
-		r := events.APIGatewayV2HTTPResponse{StatusCode: resp.Status, Headers: headers, Cookies: resp.Cookies, Body: s, IsBase64Encoded: b64}
-		out, _ = json.Marshal(&r)
-	}
-	return out
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"math"
 	"net/http"
 	"net/url"
@@ -121,12 +120,7 @@ func HandleJSON[In, Out any](m *ServeMux, pattern string, h func(r *http.Request
 			out, err = h(r, in)
 		}
 		if err != nil {
-			if he := asError(err); he != nil && he.Status >= 400 && he.Status <= 599 {
-				writeFieldError(w, ev, he.Status, he.Message, he.Field)
-				return
-			}
-			slog.ErrorContext(r.Context(), "handler error", slog.String("route", k.String()), slog.String("error", err.Error()))
-			writeFieldError(w, ev, http.StatusInternalServerError, "Internal Server Error", "")
+			writeResponse(w, errorResult(r.Context(), m.logger(ev), ev.id(), err))
 			return
 		}
 		if tr.cfg.status == http.StatusNoContent {
@@ -135,7 +129,7 @@ func HandleJSON[In, Out any](m *ServeMux, pattern string, h func(r *http.Request
 		}
 		b, err := json.Marshal(out)
 		if err != nil {
-			writeFieldError(w, ev, http.StatusInternalServerError, "response does not encode as JSON", "")
+			writeResponse(w, errorResult(r.Context(), m.logger(ev), ev.id(), fmt.Errorf("response does not encode as JSON: %w", err)))
 			return
 		}
 		w.Header().Set("Content-Type", "application/json")

@@ -25,6 +25,7 @@ import (
 // A Table is immutable after [NewTable] and safe for concurrent use.
 type Table struct {
 	keys       []Key
+	has        map[Key]bool // the keys, for Decide's route key lookup
 	routes     []compiled
 	hasDefault bool
 }
@@ -45,7 +46,7 @@ type segment struct {
 // key given twice, and keys API Gateway cannot tell apart because they
 // differ only in variable names ([Key.Ambiguous]).
 func NewTable(keys []Key) (*Table, error) {
-	t := &Table{keys: slices.Clone(keys)}
+	t := &Table{keys: slices.Clone(keys), has: make(map[Key]bool, len(keys))}
 	shapes := make(map[string]Key, len(keys))
 	for _, k := range keys {
 		if err := k.Validate(); err != nil {
@@ -59,6 +60,7 @@ func NewTable(keys []Key) (*Table, error) {
 			return nil, fmt.Errorf("route keys %q and %q differ only in variable names: API Gateway cannot tell them apart; name the variables alike", o.String(), k.String())
 		}
 		shapes[shape] = k
+		t.has[k] = true
 		if k.IsDefault() {
 			t.hasDefault = true
 			continue
