@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/httpapi-cdk/httpapi/route"
 )
 
 // check reports a configuration API Gateway rejects at deployment, which
@@ -84,8 +86,10 @@ func (s *Server) applyCors(q *request, h http.Header) {
 	}
 }
 
+// isPreflight reports whether r is a browser's CORS preflight request
+// ([route.IsPreflight]).
 func isPreflight(r *http.Request) bool {
-	return r.Method == http.MethodOptions && r.Header.Get("Origin") != "" && r.Header.Get("Access-Control-Request-Method") != ""
+	return r.Method == http.MethodOptions && route.IsPreflight(r.Method, r.Header.Get("Origin"), r.Header.Get("Access-Control-Request-Method"))
 }
 
 func setPreflightHeaders(c *Cors, h http.Header) {

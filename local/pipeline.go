@@ -13,6 +13,7 @@ import (
 
 	"github.com/httpapi-cdk/httpapi/proxyevent"
 	"github.com/httpapi-cdk/httpapi/quota"
+	"github.com/httpapi-cdk/httpapi/route"
 )
 
 // request is what the gateway knows of one client request: what its event
@@ -72,15 +73,15 @@ func (s *Server) serve(q *request) *response {
 	}
 	q.ev.Stage, q.ev.StageVariables, q.routePath = q.stage.Name, q.stage.Variables, routePath
 
-	m, ok := c.table.Match(r.Method, routePath)
-	if !ok {
-		if c.api.Cors != nil && isPreflight(r) {
-			return s.preflight(q)
-		}
+	switch d := c.table.Gateway(r.Method, routePath, c.api.Cors != nil && isPreflight(r)); d.Outcome {
+	case route.Preflight:
+		return s.preflight(q)
+	case route.Matched:
+		q.route = c.routes[d.Key]
+		q.ev.Route, q.ev.PathParameters = d.Key, d.Params
+	default:
 		return notFound() // R-RTE-8
 	}
-	q.route = c.routes[m.Key]
-	q.ev.Route, q.ev.PathParameters = m.Key, m.Params
 	if q.route.Unsupported != "" {
 		fmt.Fprintf(s.log, "local: %s: %s\n", q.route.Key, q.route.Unsupported)
 		resp := internalError()

@@ -158,12 +158,13 @@ func (g *Gateway) prepare(r *http.Request) (*prepared, error) {
 	a, _ := r.Context().Value(authorizerKey{}).(*Authorizer)
 	p.ev = &proxyevent.Request{HTTP: r, Body: body, ID: p.id, Time: time.Now(), APIID: APIID,
 		Stage: stage, StageVariables: g.StageVariables, SourceIP: sourceIP, Authorizer: a}
-	m, ok := table.Match(r.Method, p.ev.RoutePath())
-	if !ok {
+	// The API has no CORS configuration: API Gateway answers no preflight itself.
+	d := table.Gateway(r.Method, p.ev.RoutePath(), false)
+	if d.Outcome != route.Matched {
 		p.response = proxyevent.GatewayResponse(http.StatusNotFound)
 		return p, nil
 	}
-	p.ev.Route, p.ev.PathParameters = m.Key, m.Params
+	p.ev.Route, p.ev.PathParameters = d.Key, d.Params
 	if p.event, err = p.ev.Event(format); err != nil {
 		return nil, fmt.Errorf("lambdahttptest: %w", err)
 	}
