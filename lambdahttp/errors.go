@@ -45,12 +45,21 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// asError finds an *Error in err's chain. It is errors.As for one type,
-// without the reflection errors.As links into every function binary.
+// asError finds an *Error in err's tree, depth first, as errors.As does
+// (through Unwrap() error and Unwrap() []error), without the reflection
+// errors.As links into every function binary.
 func asError(err error) *Error {
 	for err != nil {
 		if he, ok := err.(*Error); ok {
 			return he
+		}
+		if joined, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range joined.Unwrap() {
+				if he := asError(e); he != nil {
+					return he
+				}
+			}
+			return nil
 		}
 		err = errors.Unwrap(err)
 	}

@@ -228,6 +228,27 @@ func TestGzip(t *testing.T) {
 		{"/big", "gzip;q=0", false},
 		{"/big", "deflate", false},
 		{"/big", "", false},
+		// RFC 9110 §12.5.3: the most specific entry decides, q=0 is "not
+		// acceptable", coding names and parameter names are case-insensitive,
+		// x-gzip is gzip, a coding not listed is not acceptable.
+		{"/big", "identity;q=0", false},
+		{"/big", "*;q=0", false},
+		{"/big", "*, gzip;q=0", false},
+		{"/big", "gzip;Q=0", false},
+		{"/big", "gzip; q=0.000", false},
+		{"/big", "GZIP", true},
+		{"/big", "x-gzip", true},
+		{"/big", "X-GZip;q=0.1", true},
+		{"/big", "*;q=0, gzip", true},
+		{"/big", "gzip;q=0.5, br", true},
+		{"/big", "gzip;q=0.001", true},
+		{"/big", "gzip;q=1.000", true},
+		{"/big", "gzip;q=abc", false},
+		{"/big", "gzip;q=1.5", false},
+		{"/big", "gzip;q=0.5000", false},
+		{"/big", "gzip;q=", false},
+		{"/big", "br, *;q=0.5", true},
+		{"/big", " , ;q=1, gzip", true},
 		{"/small", "gzip", false},
 		{"/jpeg", "gzip", false}, // already compressed formats are left alone
 	} {

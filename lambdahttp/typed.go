@@ -54,9 +54,10 @@ type typedRoute struct {
 //	max=N       the greatest, likewise
 //	oneof=a b c the allowed values of a string or integer
 //
-// A field that is not required and holds its zero value counts as absent:
-// its other rules are not checked (encoding/json cannot tell "" from a
-// missing member). Make it a pointer to check a zero that was sent.
+// A path or query parameter that was sent is checked, whatever its value.
+// A body field that is not required and holds its zero value counts as
+// absent: its other rules are not checked (encoding/json cannot tell ""
+// from a missing member). Make it a pointer to check a zero that was sent.
 //
 // For example:
 //
@@ -258,7 +259,7 @@ func (tr *typedRoute) finish(in reflect.Value, param func(string) string, query 
 		if err := setParam(fv, raw); err != nil {
 			return &Error{Status: http.StatusBadRequest, Message: fmt.Sprintf("%s parameter %q: %v", p.in, p.name, err), Field: p.name}
 		}
-		if m := p.rule.check(fv); m != "" {
+		if m := p.rule.check(fv, true); m != "" {
 			return &Error{Status: http.StatusUnprocessableEntity, Message: p.in + " parameter " + strconv.Quote(p.name) + " " + m, Field: p.name}
 		}
 	}

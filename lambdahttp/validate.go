@@ -311,7 +311,7 @@ func (s *shape) checkValue(v reflect.Value) (path, msg string) {
 		for i := range s.fields {
 			f := &s.fields[i]
 			fv := v.FieldByIndex(f.index)
-			if m := f.rule.check(fv); m != "" {
+			if m := f.rule.check(fv, false); m != "" {
 				return f.name, m
 			}
 			if p, m := f.shape.checkValue(fv); m != "" {
@@ -330,8 +330,11 @@ func dotted(p string) string {
 	return "." + p
 }
 
-// check returns what v breaks of r, or "".
-func (r *rule) check(v reflect.Value) string {
+// check returns what v breaks of r, or "". sent says that v was sent
+// (a parameter that was in the request): its zero value is checked. A
+// body field's zero value cannot be told from a missing member: unless
+// required, it counts as absent.
+func (r *rule) check(v reflect.Value, sent bool) string {
 	if r.required {
 		switch v.Kind() {
 		case reflect.String:
@@ -347,7 +350,7 @@ func (r *rule) check(v reflect.Value) string {
 	if r.min == nil && r.max == nil && r.oneof == nil {
 		return ""
 	}
-	if !r.required && v.IsZero() {
+	if !r.required && !sent && v.IsZero() {
 		// Not required and zero: as good as absent, which JSON Schema
 		// accepts. A pointer tells a present zero from an absent value.
 		return ""
