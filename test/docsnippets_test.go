@@ -13,7 +13,8 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// snippet is a README code block that copies declarations of a Go file:
+// snippet is a documentation code block that copies declarations of a Go
+// file:
 //
 //	<!-- snippet: path/to/file_test.go funcA funcB -->
 //	```go
@@ -21,27 +22,36 @@ import (
 //	```
 var snippet = regexp.MustCompile("(?m)^<!-- snippet: (\\S+) ([^>]+) -->\n```go\n((?s:.*?))```\n")
 
-// TestReadmeSnippets checks that the README's marked snippets are the
-// declarations they name, doc comments included, so that the code the
-// README shows is code the suite compiles and runs.
-func TestReadmeSnippets(t *testing.T) {
-	readme, err := os.ReadFile(filepath.Join("..", "README.md"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	found := snippet.FindAllSubmatch(readme, -1)
-	if len(found) < 3 {
-		t.Fatalf("the README marks %d snippets, want the three levels of its Testing section", len(found))
-	}
-	for _, m := range found {
-		file, names, got := string(m[1]), strings.Fields(string(m[2])), string(m[3])
-		want, err := declarations(filepath.Join("..", file), names)
+// minSnippets is how many snippets a page must mark at least: the README's
+// testing example, and the three levels of docs/testing.md.
+var minSnippets = map[string]int{
+	"README.md":       1,
+	"docs/testing.md": 3,
+}
+
+// TestDocSnippets checks that the marked snippets of README.md and
+// docs/*.md are the declarations they name, doc comments included, so that
+// the code the documentation shows is code the suite compiles and runs.
+func TestDocSnippets(t *testing.T) {
+	for _, page := range docPages(t) {
+		src, err := os.ReadFile(filepath.Join("..", filepath.FromSlash(page)))
 		if err != nil {
-			t.Errorf("snippet of %s: %v", file, err)
-			continue
+			t.Fatal(err)
 		}
-		if diff := cmp.Diff(want, got); diff != "" {
-			t.Errorf("the README's snippet of %s %v differs from the source (-source +README):\n%s", file, names, diff)
+		found := snippet.FindAllSubmatch(src, -1)
+		if len(found) < minSnippets[page] {
+			t.Errorf("%s marks %d snippets, want at least %d", page, len(found), minSnippets[page])
+		}
+		for _, m := range found {
+			file, names, got := string(m[1]), strings.Fields(string(m[2])), string(m[3])
+			want, err := declarations(filepath.Join("..", file), names)
+			if err != nil {
+				t.Errorf("%s: snippet of %s: %v", page, file, err)
+				continue
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("%s: the snippet of %s %v differs from the source (-source +%s):\n%s", page, file, names, page, diff)
+			}
 		}
 	}
 }
