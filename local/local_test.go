@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // The emulator fixture: the echo function behind a 2.0 API ("V2") and a
@@ -28,25 +30,8 @@ type fixture struct {
 	api       *API
 	srv       *Server
 	http      *httptest.Server
-	accessLog *syncBuffer
-	log       *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	accessLog *localtest.Buffer
+	log       *localtest.Buffer
 }
 
 var (
@@ -72,7 +57,7 @@ func serve(t *testing.T, template, api string) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{api: a, accessLog: &syncBuffer{}, log: &syncBuffer{}}
+	f := &fixture{api: a, accessLog: &localtest.Buffer{}, log: &localtest.Buffer{}}
 	f.srv, err = New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 4, Log: f.log, AccessLog: f.accessLog}))
 	if err != nil {
 		t.Fatal(err)
@@ -128,14 +113,9 @@ func TestMain(m *testing.M) {
 
 // waitLog returns the log once it holds substr, or after 5 s: the
 // emulator writes its logs from a goroutine of its own.
-func waitLog(log *syncBuffer, substr string) string {
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		s := log.String()
-		if strings.Contains(s, substr) || time.Now().After(deadline) {
-			return s
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+func waitLog(log *localtest.Buffer, substr string) string {
+	localtest.WaitFor(5*time.Second, func() bool { return strings.Contains(log.String(), substr) })
+	return log.String()
 }
 
 type reply struct {
@@ -588,7 +568,6 @@ func TestAccessLog(t *testing.T) {
 }
 
 func TestUnsupportedIsReported(t *testing.T) {
-	dir := t.TempDir()
 	tpl := `{"Resources":{
 		"Api":{"Type":"AWS::ApiGatewayV2::Api","Properties":{"Name":"x","ProtocolType":"HTTP"}},
 		"Stage":{"Type":"AWS::ApiGatewayV2::Stage","Properties":{"ApiId":{"Ref":"Api"},"StageName":"$default","AutoDeploy":true}},
@@ -598,14 +577,9 @@ func TestUnsupportedIsReported(t *testing.T) {
 		"R2":{"Type":"AWS::ApiGatewayV2::Route","Properties":{"ApiId":{"Ref":"Api"},"RouteKey":"GET /imported","Target":{"Fn::Join":["",["integrations/",{"Ref":"Ext"}]]}}},
 		"R3":{"Type":"AWS::ApiGatewayV2::Route","Properties":{"ApiId":{"Ref":"Api"},"RouteKey":"GET /iam","AuthorizationType":"AWS_IAM","Target":{"Fn::Join":["",["integrations/",{"Ref":"Ext"}]]}}}
 	}}`
-	path := dir + "/t.json"
-	os.WriteFile(path, []byte(tpl), 0o644)
-	apis, err := LoadTemplate(path, "S")
-	if err != nil {
-		t.Fatal(err)
-	}
+	api := loadAPI(t, tpl)
 	var problems []string
-	for _, p := range apis[0].Problems {
+	for _, p := range api.Problems {
 		problems = append(problems, p.String())
 	}
 	all := strings.Join(problems, "\n")
@@ -616,7 +590,7 @@ func TestUnsupportedIsReported(t *testing.T) {
 			t.Errorf("problems do not report %q:\n%s", want, all)
 		}
 	}
-	srv, err := New(context.Background(), apis[0], sharedBuild(apis[0], &Options{Log: io.Discard, AccessLog: io.Discard}))
+	srv, err := New(context.Background(), api, sharedBuild(api, &Options{Log: io.Discard, AccessLog: io.Discard}))
 	if err != nil {
 		t.Fatal(err)
 	}

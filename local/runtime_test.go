@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // intruderEnv makes the test binary another program of the machine: it
@@ -68,17 +70,12 @@ func TestRuntimeAPIRefusesOtherProcesses(t *testing.T) {
 	// whoever asks for the next invocation.
 	slow := make(chan reply, 1)
 	go func() { slow <- do(t, f, "GET", "/fault/slow", nil) }()
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	if !localtest.WaitFor(5*time.Second, func() bool {
 		pr.mu.Lock()
-		busy := pr.current != nil
-		pr.mu.Unlock()
-		if busy {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the function never took /fault/slow")
-		}
-		time.Sleep(5 * time.Millisecond)
+		defer pr.mu.Unlock()
+		return pr.current != nil
+	}) {
+		t.Fatal("the function never took /fault/slow")
 	}
 
 	intruder := exec.Command(os.Args[0])
