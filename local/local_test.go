@@ -49,15 +49,9 @@ func serve(t *testing.T, template, api string) *fixture {
 	if f, ok := fixtures[key]; ok {
 		return f
 	}
-	apis, err := LoadTemplate(template, "Fixture")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := Select(apis, "", api)
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := templateAPI(t, template, api)
 	f := &fixture{api: a, accessLog: &localtest.Buffer{}, log: &localtest.Buffer{}}
+	var err error
 	f.srv, err = New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 4, Log: f.log, AccessLog: f.accessLog}))
 	if err != nil {
 		t.Fatal(err)
@@ -65,6 +59,21 @@ func serve(t *testing.T, template, api string) *fixture {
 	f.http = httptest.NewServer(f.srv)
 	fixtures[key] = f
 	return f
+}
+
+// templateAPI loads the template at path as stack Fixture and returns its
+// API named api ("" for its only one).
+func templateAPI(t testing.TB, path, api string) *API {
+	t.Helper()
+	apis, err := LoadTemplate(path, "Fixture")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Select(apis, "", api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // buildRoot holds the build directories the servers of these tests
@@ -470,8 +479,7 @@ func TestRequestTooLarge(t *testing.T) {
 
 func TestIntegrationTimeoutIs503(t *testing.T) {
 	t.Parallel() // waits for an integration timeout; runs beside the other waiting tests
-	apis, _ := LoadTemplate(fixtureTemplate, "Fixture")
-	a, _ := Select(apis, "", "V2")
+	a := templateAPI(t, fixtureTemplate, "V2")
 	for i := range a.Routes {
 		a.Routes[i].Timeout = 300 * time.Millisecond // shorter than the function's own 3 s timeout
 	}
@@ -607,8 +615,7 @@ func TestUnsupportedIsReported(t *testing.T) {
 // by a new process, not left to the integration timeout.
 func TestQueuedRequestSurvivesProcessDeath(t *testing.T) {
 	t.Parallel() // waits for a function timeout; runs beside the other waiting tests
-	apis, _ := LoadTemplate(fixtureTemplate, "Fixture")
-	a, _ := Select(apis, "", "V2")
+	a := templateAPI(t, fixtureTemplate, "V2")
 	for _, fn := range a.Functions {
 		fn.Timeout = time.Second
 	}

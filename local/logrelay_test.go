@@ -94,14 +94,7 @@ func (w *stuckWriter) String() string {
 // returned.
 func TestUnreadLogStopsNothing(t *testing.T) {
 	t.Parallel() // waits for Close to give up on a stuck log; runs beside the other waiting tests
-	apis, err := LoadTemplate(fixtureTemplate, "Fixture")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := Select(apis, "", "V2")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := templateAPI(t, fixtureTemplate, "V2")
 	stuck := &stuckWriter{release: make(chan struct{})}
 	released := false
 	release := func() {

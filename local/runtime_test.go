@@ -36,14 +36,7 @@ func intrude(url string) {
 // get the request (with its Authorization header); the function serves it.
 func TestRuntimeAPIRefusesOtherProcesses(t *testing.T) {
 	t.Parallel() // waits for a slow function; runs beside the other waiting tests
-	apis, err := LoadTemplate(fixtureTemplate, "Fixture")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := Select(apis, "", "V2")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := templateAPI(t, fixtureTemplate, "V2")
 	srv, err := New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 1, Log: io.Discard, AccessLog: io.Discard}))
 	if err != nil {
 		t.Fatal(err)
