@@ -5,6 +5,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // An API built by hand, not read from a template, logs in its stage's
@@ -14,8 +16,8 @@ func TestAccessLogFormatOfAHandBuiltAPI(t *testing.T) {
 		{Name: "$default", AccessLogFormat: `$context.httpMethod $context.path $context.status "$context.routeKey"`},
 		{Name: "plain"},
 	}}
-	var access syncBuffer
-	srv, err := New(context.Background(), api, &Options{Log: &syncBuffer{}, AccessLog: &access})
+	var access localtest.Buffer
+	srv, err := New(context.Background(), api, &Options{Log: &localtest.Buffer{}, AccessLog: &access})
 	if err != nil {
 		t.Fatal(err)
 	}

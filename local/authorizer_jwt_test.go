@@ -14,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 	"github.com/httpapi-cdk/httpapi/proxyevent"
 	"github.com/httpapi-cdk/httpapi/route"
 )
@@ -38,7 +39,7 @@ func apiTemplate(jwtConfiguration string) string {
     "Route": {"Type": "AWS::ApiGatewayV2::Route", "Properties": {"ApiId": {"Ref": "Api"}, "RouteKey": "GET /x", "AuthorizationType": "JWT",
       "AuthorizerId": {"Ref": "Auth"}, "Target": {"Fn::Join": ["", ["integrations/", {"Ref": "Integration"}]]}}},
     "Echo": {"Type": "AWS::Lambda::Function", "Properties": {"Timeout": 10},
-      "Metadata": {"httpapi:GoPackage": "github.com/httpapi-cdk/httpapi/local/testdata/echofn"}}
+      "Metadata": {"httpapi:GoPackage": "` + localtest.EchoPackage + `"}}
   }
 }`
 }
@@ -138,7 +139,7 @@ func TestCognitoAuthorizerServed(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			api := loadAPI(t, apiTemplate(tc.config))
-			accessLog := &syncBuffer{}
+			accessLog := &localtest.Buffer{}
 			srv, err := New(context.Background(), api, sharedBuild(api, &Options{Log: testWriter{t}, AccessLog: accessLog}))
 			if err != nil {
 				t.Fatal(err)

@@ -6,10 +6,11 @@ import (
 	"encoding/json"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 const productionTemplate = "../test/testdata/HttpApiProduction.template.json"
@@ -98,14 +99,15 @@ func TestCrossStackAssembly(t *testing.T) {
 	manifest := `{"version":"1","artifacts":{
 		"HttpApiShared":{"type":"aws:cloudformation:stack","properties":{"templateFile":"HttpApiShared.template.json"}},
 		"HttpApiService":{"type":"aws:cloudformation:stack","properties":{"templateFile":"HttpApiService.template.json"}}}}`
-	os.WriteFile(filepath.Join(dir, "manifest.json"), []byte(manifest), 0o644)
+	files := map[string]string{"manifest.json": manifest}
 	for _, name := range []string{"HttpApiShared", "HttpApiService"} {
 		b, err := os.ReadFile("../test/testdata/" + name + ".template.json")
 		if err != nil {
 			t.Fatal(err)
 		}
-		os.WriteFile(filepath.Join(dir, name+".template.json"), b, 0o644)
+		files[name+".template.json"] = string(b)
 	}
+	localtest.WriteFiles(t, dir, files)
 	apis, err := LoadAssembly(dir)
 	if err != nil {
 		t.Fatal(err)

@@ -16,12 +16,11 @@ import (
 	"github.com/aws/aws-lambda-go/lambdacontext"
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 	"github.com/httpapi-cdk/httpapi/lambdahttp/lambdahttptest"
 	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
-
-const echoPackage = "github.com/httpapi-cdk/httpapi/local/testdata/echofn"
 
 // handlerFunc is a lambda.Handler over raw payloads.
 type handlerFunc func(ctx context.Context, event []byte) ([]byte, error)
@@ -57,7 +56,7 @@ func inProcessEcho(ctx context.Context, event []byte) ([]byte, error) {
 
 // inProcessFixture serves one API of the emulator fixture with the echo
 // handler in this process.
-func inProcessFixture(t *testing.T, api string) (*Server, *syncBuffer) {
+func inProcessFixture(t *testing.T, api string) (*Server, *localtest.Buffer) {
 	t.Helper()
 	b, err := os.ReadFile(fixtureTemplate)
 	if err != nil {
@@ -71,8 +70,8 @@ func inProcessFixture(t *testing.T, api string) (*Server, *syncBuffer) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := &syncBuffer{}
-	srv, err := New(context.Background(), a, &Options{Handlers: map[string]lambda.Handler{echoPackage: handlerFunc(inProcessEcho)}, Log: log, AccessLog: io.Discard})
+	log := &localtest.Buffer{}
+	srv, err := New(context.Background(), a, &Options{Handlers: map[string]lambda.Handler{localtest.EchoPackage: handlerFunc(inProcessEcho)}, Log: log, AccessLog: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -168,7 +167,7 @@ func TestInProcessHandlersMustMatchTheFunctions(t *testing.T) {
 		want     string
 	}{
 		{map[string]lambda.Handler{}, "Options.Handlers has no handler for function Echo"},
-		{map[string]lambda.Handler{echoPackage: echo, "example.com/other": echo}, `Options.Handlers: "example.com/other" is neither the logical id nor the Go package of a function of V2`},
+		{map[string]lambda.Handler{localtest.EchoPackage: echo, "example.com/other": echo}, `Options.Handlers: "example.com/other" is neither the logical id nor the Go package of a function of V2`},
 	} {
 		if _, err := New(context.Background(), api, &Options{Handlers: tc.handlers}); err == nil || !strings.Contains(err.Error(), tc.want) {
 			t.Errorf("%v: error %v, want one that says %q", tc.handlers, err, tc.want)

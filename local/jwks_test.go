@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // jwksDoc returns the JWKS document of public keys by kid.
@@ -115,7 +117,7 @@ func TestJWTSignatures(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f := &fixture{api: apis[0], accessLog: &syncBuffer{}, log: &syncBuffer{}}
+	f := &fixture{api: apis[0], accessLog: &localtest.Buffer{}, log: &localtest.Buffer{}}
 	f.srv, err = New(context.Background(), apis[0], sharedBuild(apis[0], &Options{Log: f.log, AccessLog: f.accessLog, JWTKeys: ks}))
 	if err != nil {
 		t.Fatal(err)

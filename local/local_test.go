@@ -18,6 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // The emulator fixture: the echo function behind a 2.0 API ("V2") and a
@@ -28,25 +30,8 @@ type fixture struct {
 	api       *API
 	srv       *Server
 	http      *httptest.Server
-	accessLog *syncBuffer
-	log       *syncBuffer
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+	accessLog *localtest.Buffer
+	log       *localtest.Buffer
 }
 
 var (
@@ -64,15 +49,9 @@ func serve(t *testing.T, template, api string) *fixture {
 	if f, ok := fixtures[key]; ok {
 		return f
 	}
-	apis, err := LoadTemplate(template, "Fixture")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := Select(apis, "", api)
-	if err != nil {
-		t.Fatal(err)
-	}
-	f := &fixture{api: a, accessLog: &syncBuffer{}, log: &syncBuffer{}}
+	a := templateAPI(t, template, api)
+	f := &fixture{api: a, accessLog: &localtest.Buffer{}, log: &localtest.Buffer{}}
+	var err error
 	f.srv, err = New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 4, Log: f.log, AccessLog: f.accessLog}))
 	if err != nil {
 		t.Fatal(err)
@@ -80,6 +59,21 @@ func serve(t *testing.T, template, api string) *fixture {
 	f.http = httptest.NewServer(f.srv)
 	fixtures[key] = f
 	return f
+}
+
+// templateAPI loads the template at path as stack Fixture and returns its
+// API named api ("" for its only one).
+func templateAPI(t testing.TB, path, api string) *API {
+	t.Helper()
+	apis, err := LoadTemplate(path, "Fixture")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := Select(apis, "", api)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }
 
 // buildRoot holds the build directories the servers of these tests
@@ -128,14 +122,9 @@ func TestMain(m *testing.M) {
 
 // waitLog returns the log once it holds substr, or after 5 s: the
 // emulator writes its logs from a goroutine of its own.
-func waitLog(log *syncBuffer, substr string) string {
-	for deadline := time.Now().Add(5 * time.Second); ; {
-		s := log.String()
-		if strings.Contains(s, substr) || time.Now().After(deadline) {
-			return s
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
+func waitLog(log *localtest.Buffer, substr string) string {
+	localtest.WaitFor(5*time.Second, func() bool { return strings.Contains(log.String(), substr) })
+	return log.String()
 }
 
 type reply struct {
@@ -490,8 +479,7 @@ func TestRequestTooLarge(t *testing.T) {
 
 func TestIntegrationTimeoutIs503(t *testing.T) {
 	t.Parallel() // waits for an integration timeout; runs beside the other waiting tests
-	apis, _ := LoadTemplate(fixtureTemplate, "Fixture")
-	a, _ := Select(apis, "", "V2")
+	a := templateAPI(t, fixtureTemplate, "V2")
 	for i := range a.Routes {
 		a.Routes[i].Timeout = 300 * time.Millisecond // shorter than the function's own 3 s timeout
 	}
@@ -588,7 +576,6 @@ func TestAccessLog(t *testing.T) {
 }
 
 func TestUnsupportedIsReported(t *testing.T) {
-	dir := t.TempDir()
 	tpl := `{"Resources":{
 		"Api":{"Type":"AWS::ApiGatewayV2::Api","Properties":{"Name":"x","ProtocolType":"HTTP"}},
 		"Stage":{"Type":"AWS::ApiGatewayV2::Stage","Properties":{"ApiId":{"Ref":"Api"},"StageName":"$default","AutoDeploy":true}},
@@ -598,14 +585,9 @@ func TestUnsupportedIsReported(t *testing.T) {
 		"R2":{"Type":"AWS::ApiGatewayV2::Route","Properties":{"ApiId":{"Ref":"Api"},"RouteKey":"GET /imported","Target":{"Fn::Join":["",["integrations/",{"Ref":"Ext"}]]}}},
 		"R3":{"Type":"AWS::ApiGatewayV2::Route","Properties":{"ApiId":{"Ref":"Api"},"RouteKey":"GET /iam","AuthorizationType":"AWS_IAM","Target":{"Fn::Join":["",["integrations/",{"Ref":"Ext"}]]}}}
 	}}`
-	path := dir + "/t.json"
-	os.WriteFile(path, []byte(tpl), 0o644)
-	apis, err := LoadTemplate(path, "S")
-	if err != nil {
-		t.Fatal(err)
-	}
+	api := loadAPI(t, tpl)
 	var problems []string
-	for _, p := range apis[0].Problems {
+	for _, p := range api.Problems {
 		problems = append(problems, p.String())
 	}
 	all := strings.Join(problems, "\n")
@@ -616,7 +598,7 @@ func TestUnsupportedIsReported(t *testing.T) {
 			t.Errorf("problems do not report %q:\n%s", want, all)
 		}
 	}
-	srv, err := New(context.Background(), apis[0], sharedBuild(apis[0], &Options{Log: io.Discard, AccessLog: io.Discard}))
+	srv, err := New(context.Background(), api, sharedBuild(api, &Options{Log: io.Discard, AccessLog: io.Discard}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -633,8 +615,7 @@ func TestUnsupportedIsReported(t *testing.T) {
 // by a new process, not left to the integration timeout.
 func TestQueuedRequestSurvivesProcessDeath(t *testing.T) {
 	t.Parallel() // waits for a function timeout; runs beside the other waiting tests
-	apis, _ := LoadTemplate(fixtureTemplate, "Fixture")
-	a, _ := Select(apis, "", "V2")
+	a := templateAPI(t, fixtureTemplate, "V2")
 	for _, fn := range a.Functions {
 		fn.Timeout = time.Second
 	}

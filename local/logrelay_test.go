@@ -9,6 +9,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // lineSummary keeps the length and the ends of every line written to it,
@@ -92,14 +94,7 @@ func (w *stuckWriter) String() string {
 // returned.
 func TestUnreadLogStopsNothing(t *testing.T) {
 	t.Parallel() // waits for Close to give up on a stuck log; runs beside the other waiting tests
-	apis, err := LoadTemplate(fixtureTemplate, "Fixture")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := Select(apis, "", "V2")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := templateAPI(t, fixtureTemplate, "V2")
 	stuck := &stuckWriter{release: make(chan struct{})}
 	released := false
 	release := func() {
@@ -133,11 +128,8 @@ func TestUnreadLogStopsNothing(t *testing.T) {
 	}
 	// Once the log moves again, it says what was dropped.
 	release()
-	for deadline := time.Now().Add(5 * time.Second); !strings.Contains(stuck.String(), "line(s) of output dropped"); {
-		if time.Now().After(deadline) {
-			t.Fatalf("no notice of the dropped lines in the log:\n%.2000s", stuck.String())
-		}
-		time.Sleep(5 * time.Millisecond)
+	if !localtest.WaitFor(5*time.Second, func() bool { return strings.Contains(stuck.String(), "line(s) of output dropped") }) {
+		t.Fatalf("no notice of the dropped lines in the log:\n%.2000s", stuck.String())
 	}
 	if !strings.Contains(stuck.String(), "chatter chatter") {
 		t.Errorf("the log kept none of the function's output:\n%.500s", stuck.String())

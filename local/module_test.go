@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // moduleAssembly writes an app directory with a cloud assembly whose
@@ -15,17 +17,14 @@ import (
 func moduleAssembly(t *testing.T, module string, moduleDir func(app string) string) string {
 	t.Helper()
 	app := t.TempDir()
-	metadata := `"httpapi:GoPackage": "github.com/httpapi-cdk/httpapi/local/testdata/echofn"`
-	if module != "" {
-		metadata += `, "httpapi:GoModule": "` + module + `"`
-	}
+	tp := localtest.EchoStack("x")
+	tp.GoModule = module
 	if moduleDir != nil {
-		metadata += `, "httpapi:GoModuleDir": "` + moduleDir(app) + `"`
+		tp.GoModuleDir = moduleDir(app)
 	}
-	tpl := strings.Replace(stageTemplate("x"), `"Metadata": {"httpapi:GoPackage": "github.com/httpapi-cdk/httpapi/local/testdata/echofn"}`, `"Metadata": {`+metadata+`}`, 1)
-	writeFiles(t, app, map[string]string{
-		"cdk.out/manifest.json":       `{"artifacts": {"Stack": {"type": "aws:cloudformation:stack", "properties": {"templateFile": "Stack.template.json"}}}}`,
-		"cdk.out/Stack.template.json": tpl,
+	localtest.WriteFiles(t, app, map[string]string{
+		"cdk.out/manifest.json":       localtest.StackManifest("Stack"),
+		"cdk.out/Stack.template.json": tp.JSON(),
 	})
 	return filepath.Join(app, "cdk.out")
 }
@@ -47,7 +46,7 @@ func nowhere(string) string { return "../nowhere" }
 
 // startFrom loads the API from the assembly, or from its template alone,
 // and starts it; it returns the server or the error.
-func startFrom(t *testing.T, assembly string, templateOnly bool, log *syncBuffer) (*Server, error) {
+func startFrom(t *testing.T, assembly string, templateOnly bool, log *localtest.Buffer) (*Server, error) {
 	t.Helper()
 	var apis []*API
 	var err error
@@ -69,7 +68,7 @@ func startFrom(t *testing.T, assembly string, templateOnly bool, log *syncBuffer
 func TestBuildFromAnotherDirectory(t *testing.T) {
 	const module = "github.com/httpapi-cdk/httpapi"
 	other := t.TempDir()
-	writeFiles(t, other, map[string]string{"go.mod": "module example.com/other\n\ngo 1.26\n"})
+	localtest.WriteFiles(t, other, map[string]string{"go.mod": "module example.com/other\n\ngo 1.26\n"})
 
 	root, err := filepath.Abs("..")
 	if err != nil {
@@ -94,7 +93,7 @@ func TestBuildFromAnotherDirectory(t *testing.T) {
 		{"nothing recorded", old, false, []string{"the template does not record the function's module (no httpapi:GoModule metadata", "run the emulator from the directory of the module that holds it"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			log := &syncBuffer{}
+			log := &localtest.Buffer{}
 			srv, err := startFrom(t, tc.assembly, tc.templateOnly, log)
 			if tc.err == nil {
 				if err != nil {
@@ -128,7 +127,7 @@ func TestBuildFromAnotherDirectory(t *testing.T) {
 // directory is in a module that has the package, the emulator builds that,
 // and says it may not be the code synthesis saw.
 func TestBuildFallbackToCurrentDirectoryIsReported(t *testing.T) {
-	log := &syncBuffer{}
+	log := &localtest.Buffer{}
 	srv, err := startFrom(t, moduleAssembly(t, "github.com/httpapi-cdk/httpapi", nowhere), false, log)
 	if err != nil {
 		t.Fatal(err)

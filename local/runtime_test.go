@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // intruderEnv makes the test binary another program of the machine: it
@@ -34,14 +36,7 @@ func intrude(url string) {
 // get the request (with its Authorization header); the function serves it.
 func TestRuntimeAPIRefusesOtherProcesses(t *testing.T) {
 	t.Parallel() // waits for a slow function; runs beside the other waiting tests
-	apis, err := LoadTemplate(fixtureTemplate, "Fixture")
-	if err != nil {
-		t.Fatal(err)
-	}
-	a, err := Select(apis, "", "V2")
-	if err != nil {
-		t.Fatal(err)
-	}
+	a := templateAPI(t, fixtureTemplate, "V2")
 	srv, err := New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 1, Log: io.Discard, AccessLog: io.Discard}))
 	if err != nil {
 		t.Fatal(err)
@@ -68,17 +63,12 @@ func TestRuntimeAPIRefusesOtherProcesses(t *testing.T) {
 	// whoever asks for the next invocation.
 	slow := make(chan reply, 1)
 	go func() { slow <- do(t, f, "GET", "/fault/slow", nil) }()
-	for deadline := time.Now().Add(5 * time.Second); ; {
+	if !localtest.WaitFor(5*time.Second, func() bool {
 		pr.mu.Lock()
-		busy := pr.current != nil
-		pr.mu.Unlock()
-		if busy {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the function never took /fault/slow")
-		}
-		time.Sleep(5 * time.Millisecond)
+		defer pr.mu.Unlock()
+		return pr.current != nil
+	}) {
+		t.Fatal("the function never took /fault/slow")
 	}
 
 	intruder := exec.Command(os.Args[0])

@@ -1,8 +1,6 @@
 package local
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -18,15 +16,7 @@ func TestTemplateGoPackageIsNotAScript(t *testing.T) {
 		"Int":{"Type":"AWS::ApiGatewayV2::Integration","Properties":{"ApiId":{"Ref":"Api"},"IntegrationType":"AWS_PROXY","IntegrationUri":{"Fn::GetAtt":["Fn","Arn"]},"PayloadFormatVersion":"2.0"}},
 		"R":{"Type":"AWS::ApiGatewayV2::Route","Properties":{"ApiId":{"Ref":"Api"},"RouteKey":"GET /x","Target":{"Fn::Join":["",["integrations/",{"Ref":"Int"}]]}}}
 	}}`
-	path := filepath.Join(t.TempDir(), "t.json")
-	if err := os.WriteFile(path, []byte(tpl), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	apis, err := LoadTemplate(path, "S")
-	if err != nil {
-		t.Fatal(err)
-	}
-	api := apis[0]
+	api := loadAPI(t, tpl)
 	if len(api.Functions) != 0 {
 		t.Errorf("functions to build: %v, want none", api.Functions)
 	}

@@ -2,7 +2,6 @@ package local
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -11,12 +10,13 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-lambda-go/lambda"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // watchStack is a stack whose API routes its routes to versionfn, built
@@ -28,60 +28,28 @@ type watchStack struct {
 	release    string   // the function's $RELEASE: see versionfn
 }
 
+// template returns the stack's template.
 func (ws watchStack) template() string {
-	ref := func(id string) map[string]any { return map[string]any{"Ref": id} }
-	res := map[string]any{
-		"Api": map[string]any{"Type": "AWS::ApiGatewayV2::Api", "Properties": map[string]any{"Name": "Api", "ProtocolType": "HTTP"}},
-		"Stage": map[string]any{"Type": "AWS::ApiGatewayV2::Stage", "Properties": map[string]any{"ApiId": ref("Api"), "StageName": "$default",
-			"AutoDeploy": true, "StageVariables": map[string]any{"env": ws.env}}},
-		"Integration": map[string]any{"Type": "AWS::ApiGatewayV2::Integration", "Properties": map[string]any{"ApiId": ref("Api"),
-			"IntegrationType": "AWS_PROXY", "IntegrationUri": map[string]any{"Fn::GetAtt": []any{"Fn", "Arn"}}, "PayloadFormatVersion": "2.0"}},
-		"Fn": map[string]any{"Type": "AWS::Lambda::Function", "Properties": map[string]any{"Timeout": 10}, "Metadata": map[string]any{
-			"httpapi:GoPackage": "example.com/versionfn", "httpapi:GoModule": "example.com/versionfn", "httpapi:GoModuleDir": "fn"}},
-		"Auth": map[string]any{"Type": "AWS::ApiGatewayV2::Authorizer", "Properties": map[string]any{"ApiId": ref("Api"), "AuthorizerType": "JWT",
-			"IdentitySource": []string{"$request.header.Authorization"}, "JwtConfiguration": map[string]any{"Issuer": "https://issuer.example", "Audience": []string{"app"}}}},
-	}
+	tp := localtest.VersionStack(ws.routes...)
+	tp.StageVariables = map[string]string{"env": ws.env}
+	tp.JWTRoute = ws.authorized
 	if ws.release != "" {
-		res["Fn"].(map[string]any)["Properties"].(map[string]any)["Environment"] = map[string]any{"Variables": map[string]any{"RELEASE": ws.release}}
+		tp.Environment = map[string]string{"RELEASE": ws.release}
 	}
-	for i, key := range ws.routes {
-		props := map[string]any{"ApiId": ref("Api"), "RouteKey": key, "Target": map[string]any{"Fn::Join": []any{"", []any{"integrations/", ref("Integration")}}}}
-		if key == ws.authorized {
-			props["AuthorizationType"], props["AuthorizerId"] = "JWT", ref("Auth")
-		}
-		res[fmt.Sprintf("Route%d", i)] = map[string]any{"Type": "AWS::ApiGatewayV2::Route", "Properties": props}
-	}
-	b, _ := json.MarshalIndent(map[string]any{"Resources": res}, "", " ")
-	return string(b)
-}
-
-// versionSource is versionfn's source, answering version.
-func versionSource(t *testing.T, version string) string {
-	t.Helper()
-	b, err := os.ReadFile("testdata/versionfn/main.go")
-	if err != nil {
-		t.Fatal(err)
-	}
-	return strings.Replace(string(b), `const version = "v1"`, `const version = "`+version+`"`, 1)
+	return tp.JSON()
 }
 
 // watchApp writes an app directory: versionfn in a module of its own in
 // fn, and cdk.out with stack Api. It returns the app's directory.
 func watchApp(t *testing.T, ws watchStack) string {
 	app := t.TempDir()
-	writeFiles(t, app, map[string]string{
-		"fn/go.mod":  "module example.com/versionfn\n\ngo 1.22\n",
-		"fn/main.go": versionSource(t, "v1"),
-		"cdk.out/manifest.json": `{"version": "48.0.0", "artifacts": {"Api": {"type": "aws:cloudformation:stack",
-  "environment": "aws://unknown-account/unknown-region", "properties": {"templateFile": "Api.template.json"}, "displayName": "Api"}}}`,
-		"cdk.out/Api.template.json": ws.template(),
-	})
+	localtest.WriteVersionApp(t, app, ws.template())
 	return app
 }
 
 // watching serves the app's API with Watch on, looking every 100 ms, and
 // returns the server, its address and its log.
-func watching(t *testing.T, app string, opts *Options) (*Server, *httptest.Server, *syncBuffer) {
+func watching(t *testing.T, app string, opts *Options) (*Server, *httptest.Server, *localtest.Buffer) {
 	t.Helper()
 	apis, err := LoadAssembly(filepath.Join(app, "cdk.out"))
 	if err != nil {
@@ -91,7 +59,7 @@ func watching(t *testing.T, app string, opts *Options) (*Server, *httptest.Serve
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := &syncBuffer{}
+	log := &localtest.Buffer{}
 	o := Options{Concurrency: 2, Log: log, AccessLog: io.Discard}
 	if opts != nil {
 		o.Handlers = opts.Handlers
@@ -120,99 +88,6 @@ func watching(t *testing.T, app string, opts *Options) (*Server, *httptest.Serve
 	return srv, ts, log
 }
 
-// requestLoop sends GET requests to url from two clients, one after
-// another, until stopped, and counts the answers by body and the failures.
-type requestLoop struct {
-	mu       sync.Mutex
-	seen     map[string]int
-	answers  []answer
-	failures []string
-	stop     chan struct{}
-	done     sync.WaitGroup
-}
-
-func startLoop(url string) *requestLoop {
-	l := &requestLoop{seen: map[string]int{}, stop: make(chan struct{})}
-	client := &http.Client{Timeout: 30 * time.Second}
-	for range 2 {
-		l.done.Add(1)
-		go func() {
-			defer l.done.Done()
-			for {
-				select {
-				case <-l.stop:
-					return
-				default:
-				}
-				sent := time.Now()
-				resp, err := client.Get(url)
-				var body []byte
-				if err == nil {
-					body, err = io.ReadAll(resp.Body)
-					resp.Body.Close()
-				}
-				l.mu.Lock()
-				switch {
-				case err != nil:
-					l.failures = append(l.failures, err.Error())
-				case resp.StatusCode != 200:
-					l.failures = append(l.failures, fmt.Sprintf("%d %s", resp.StatusCode, body))
-				default:
-					l.seen[string(body)]++
-					l.answers = append(l.answers, answer{sent, string(body)})
-				}
-				l.mu.Unlock()
-			}
-		}()
-	}
-	return l
-}
-
-// answer is a request's answer and when the request was sent.
-type answer struct {
-	sent time.Time
-	body string
-}
-
-// count returns how many answers had body.
-func (l *requestLoop) count(body string) int {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.seen[body]
-}
-
-// end stops the loop and fails the test if a request failed.
-func (l *requestLoop) end(t *testing.T) {
-	t.Helper()
-	close(l.stop)
-	l.done.Wait()
-	if len(l.failures) > 0 {
-		t.Errorf("%d request(s) failed, the first: %s", len(l.failures), l.failures[0])
-	}
-	t.Logf("answers: %v", l.seen)
-}
-
-// waitFor polls cond every 20 ms until it holds or timeout passes.
-func waitFor(timeout time.Duration, cond func() bool) bool {
-	for deadline := time.Now().Add(timeout); !cond(); time.Sleep(20 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			return false
-		}
-	}
-	return true
-}
-
-func getBody(t *testing.T, url string) (int, string) {
-	t.Helper()
-	resp, err := http.Get(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
-}
-
 // An edit of a function's source is served within seconds, and no request
 // fails while the new build is swapped in: a request the old processes run
 // finishes there (GET /hold, held until the new build serves), and those
@@ -222,7 +97,7 @@ func TestWatchRebuildsWithoutDroppingRequests(t *testing.T) {
 	release := filepath.Join(t.TempDir(), "release")
 	app := watchApp(t, watchStack{routes: []string{"GET /version", "GET /hold"}, env: "one", release: release})
 	srv, ts, log := watching(t, app, nil)
-	if status, body := getBody(t, ts.URL+"/version"); status != 200 || body != "v1" {
+	if status, body := localtest.Get(t, ts.URL+"/version"); status != 200 || body != "v1" {
 		t.Fatalf("GET /version: %d %s", status, body)
 	}
 	firstBinary := filepath.Join(srv.buildDir, "Fn")
@@ -237,21 +112,21 @@ func TestWatchRebuildsWithoutDroppingRequests(t *testing.T) {
 		resp.Body.Close()
 		held <- fmt.Sprintf("%d %s", resp.StatusCode, b)
 	}()
-	if !waitFor(10*time.Second, func() bool { _, err := os.Stat(release + ".held"); return err == nil }) {
+	if !localtest.WaitFor(10*time.Second, func() bool { _, err := os.Stat(release + ".held"); return err == nil }) {
 		t.Fatal("GET /hold did not reach the function")
 	}
-	loop := startLoop(ts.URL + "/version")
+	loop := localtest.StartLoop(ts.URL + "/version")
 	time.Sleep(200 * time.Millisecond)
 
 	edited := time.Now()
-	writeFiles(t, app, map[string]string{"fn/main.go": versionSource(t, "v2")})
+	localtest.WriteFiles(t, app, map[string]string{"fn/main.go": localtest.VersionSource(t, "v2")})
 	const seen = "local: main.go changed: rebuilding Fn\n"
-	if !waitFor(10*time.Second, func() bool { return strings.Contains(log.String(), seen) }) {
+	if !localtest.WaitFor(10*time.Second, func() bool { return strings.Contains(log.String(), seen) }) {
 		t.Fatalf("the edit was not seen:\n%s", log)
 	}
 	seenAt := time.Now()
-	if !waitFor(30*time.Second, func() bool { return loop.count("v2") > 0 }) {
-		loop.end(t)
+	if !localtest.WaitFor(30*time.Second, func() bool { return loop.Count("v2") > 0 }) {
+		loop.End(t)
 		t.Fatalf("the edit was not served within 30 s:\n%s", log)
 	}
 	t.Logf("the edit was served %.1fs after it was saved", time.Since(edited).Seconds())
@@ -260,13 +135,13 @@ func TestWatchRebuildsWithoutDroppingRequests(t *testing.T) {
 		t.Errorf("GET /hold, in flight on the old build during the swap: %s, want 200 v1", got)
 	}
 	time.Sleep(100 * time.Millisecond)
-	loop.end(t)
-	if loop.count("v1") == 0 || loop.count("v2") == 0 {
-		t.Errorf("answers %v: want both versions", loop.seen)
+	loop.End(t)
+	if loop.Count("v1") == 0 || loop.Count("v2") == 0 {
+		t.Errorf("answers %v: want both versions", loop.Seen())
 	}
-	for _, a := range loop.answers {
-		if a.sent.After(seenAt) && a.body != "v2" {
-			t.Errorf("a request sent %s after the change was seen got %q, want v2 (it waits for the rebuild)", a.sent.Sub(seenAt), a.body)
+	for _, a := range loop.Answers() {
+		if a.Sent.After(seenAt) && a.Body != "v2" {
+			t.Errorf("a request sent %s after the change was seen got %q, want v2 (it waits for the rebuild)", a.Sent.Sub(seenAt), a.Body)
 			break
 		}
 	}
@@ -274,14 +149,14 @@ func TestWatchRebuildsWithoutDroppingRequests(t *testing.T) {
 		t.Errorf("the log does not say %q:\n%s", want, log)
 	}
 	// Once its requests are done, the old build's processes stop.
-	if !waitFor(10*time.Second, func() bool {
+	if !localtest.WaitFor(10*time.Second, func() bool {
 		srv.mu.Lock()
 		defer srv.mu.Unlock()
 		return len(srv.pools) == 1
 	}) {
 		t.Errorf("%d pools, want the new build's only", len(srv.pools))
 	}
-	if !waitFor(5*time.Second, func() bool { _, err := os.Stat(firstBinary); return os.IsNotExist(err) }) {
+	if !localtest.WaitFor(5*time.Second, func() bool { _, err := os.Stat(firstBinary); return os.IsNotExist(err) }) {
 		t.Errorf("the old build's binary %s was not removed", firstBinary)
 	}
 }
@@ -291,38 +166,36 @@ func TestWatchRebuildsWithoutDroppingRequests(t *testing.T) {
 func TestWatchBuildErrorKeepsTheOldBuild(t *testing.T) {
 	app := watchApp(t, watchStack{routes: []string{"GET /version"}, env: "one"})
 	_, ts, log := watching(t, app, nil)
-	if status, body := getBody(t, ts.URL+"/version"); status != 200 || body != "v1" {
+	if status, body := localtest.Get(t, ts.URL+"/version"); status != 200 || body != "v1" {
 		t.Fatalf("GET /version: %d %s", status, body)
 	}
-	loop := startLoop(ts.URL + "/version")
-	writeFiles(t, app, map[string]string{"fn/main.go": versionSource(t, "v2") + "\nfunc broken() {\n"})
+	loop := localtest.StartLoop(ts.URL + "/version")
+	localtest.WriteFiles(t, app, map[string]string{"fn/main.go": localtest.VersionSource(t, "v2") + "\nfunc broken() {\n"})
 	const failed = "local: rebuilding Fn failed; the previous build keeps serving:\nbuilding Fn (example.com/versionfn): exit status 1\n"
-	got := waitLog(log, failed)
-	for deadline := time.Now().Add(30 * time.Second); !strings.Contains(got, failed) && time.Now().Before(deadline); {
-		got = waitLog(log, failed)
-	}
+	localtest.WaitFor(30*time.Second, func() bool { return strings.Contains(log.String(), failed) })
+	got := log.String()
 	if !strings.Contains(got, failed) || !strings.Contains(got, "main.go:") {
 		t.Fatalf("the log does not report the build error:\n%s", got)
 	}
 	time.Sleep(300 * time.Millisecond) // the old build serves after the failure too
-	loop.end(t)
-	if n := loop.count("v1"); n == 0 || len(loop.seen) != 1 {
-		t.Errorf("answers %v: want v1 only", loop.seen)
+	loop.End(t)
+	if n := loop.Count("v1"); n == 0 || len(loop.Seen()) != 1 {
+		t.Errorf("answers %v: want v1 only", loop.Seen())
 	}
-	writeFiles(t, app, map[string]string{"fn/main.go": versionSource(t, "v3")})
-	if !waitFor(30*time.Second, func() bool { _, body := getBody(t, ts.URL+"/version"); return body == "v3" }) {
+	localtest.WriteFiles(t, app, map[string]string{"fn/main.go": localtest.VersionSource(t, "v3")})
+	if !localtest.WaitFor(30*time.Second, func() bool { _, body := localtest.Get(t, ts.URL+"/version"); return body == "v3" }) {
 		t.Fatalf("the fixed source was not served:\n%s", log)
 	}
 
 	// A go.mod that go list cannot read: its fix is followed all the same.
-	writeFiles(t, app, map[string]string{"fn/go.mod": "module example.com/versionfn\n\ngo 1.22\nbroken\n"})
-	if !waitFor(30*time.Second, func() bool { return strings.Count(log.String(), failed) == 2 }) || !strings.Contains(log.String(), "unknown directive: broken") {
+	localtest.WriteFiles(t, app, map[string]string{"fn/go.mod": localtest.VersionGoMod + "broken\n"})
+	if !localtest.WaitFor(30*time.Second, func() bool { return strings.Count(log.String(), failed) == 2 }) || !strings.Contains(log.String(), "unknown directive: broken") {
 		t.Fatalf("the broken go.mod is not reported:\n%s", log)
 	}
-	writeFiles(t, app, map[string]string{"fn/main.go": versionSource(t, "v4")})
+	localtest.WriteFiles(t, app, map[string]string{"fn/main.go": localtest.VersionSource(t, "v4")})
 	time.Sleep(300 * time.Millisecond)
-	writeFiles(t, app, map[string]string{"fn/go.mod": "module example.com/versionfn\n\ngo 1.22\n"})
-	if !waitFor(30*time.Second, func() bool { _, body := getBody(t, ts.URL+"/version"); return body == "v4" }) {
+	localtest.WriteFiles(t, app, map[string]string{"fn/go.mod": localtest.VersionGoMod})
+	if !localtest.WaitFor(30*time.Second, func() bool { _, body := localtest.Get(t, ts.URL+"/version"); return body == "v4" }) {
 		t.Fatalf("the fixed go.mod was not followed:\n%s", log)
 	}
 }
@@ -334,27 +207,27 @@ func TestWatchBuildErrorKeepsTheOldBuild(t *testing.T) {
 func TestWatchReloadsTheAssembly(t *testing.T) {
 	app := watchApp(t, watchStack{routes: []string{"GET /version", "GET /old"}, env: "one"})
 	srv, ts, log := watching(t, app, nil)
-	if status, body := getBody(t, ts.URL+"/version"); status != 200 || body != "v1" {
+	if status, body := localtest.Get(t, ts.URL+"/version"); status != 200 || body != "v1" {
 		t.Fatalf("GET /version: %d %s", status, body)
 	}
 	pool := srv.config().functions["Fn"].(*slot).cur.pool
-	loop := startLoop(ts.URL + "/version")
+	loop := localtest.StartLoop(ts.URL + "/version")
 
 	template := filepath.Join(app, "cdk.out", "Api.template.json")
-	writeFiles(t, app, map[string]string{"cdk.out/Api.template.json": `{"Resources": `})
+	localtest.WriteFiles(t, app, map[string]string{"cdk.out/Api.template.json": `{"Resources": `})
 	if got := waitLog(log, "again failed"); !strings.Contains(got, "local: reading "+filepath.Join(app, "cdk.out")+" again failed; Api/Api is served as it was: "+template+": unexpected end of JSON input") {
 		t.Errorf("a broken template is not reported:\n%s", got)
 	}
 
 	next := watchStack{routes: []string{"GET /version", "GET /new", "GET /private"}, env: "two", authorized: "GET /private"}
-	writeFiles(t, app, map[string]string{"cdk.out/Api.template.json": next.template()})
+	localtest.WriteFiles(t, app, map[string]string{"cdk.out/Api.template.json": next.template()})
 	const want = "local: reloaded stack Api, API Api: 2 routes added (GET /new, GET /private), 1 removed (GET /old); 1 stage changed ($default); 1 authorizer added (Auth)\n"
 	if got := waitLog(log, "reloaded"); !strings.Contains(got, want) {
 		t.Fatalf("the log does not say %q:\n%s", want, got)
 	}
-	loop.end(t)
+	loop.End(t)
 	for path, status := range map[string]int{"/new": 200, "/old": 404, "/private": 401} {
-		if got, body := getBody(t, ts.URL+path); got != status {
+		if got, body := localtest.Get(t, ts.URL+path); got != status {
 			t.Errorf("GET %s: %d %s, want %d", path, got, body, status)
 		}
 	}
@@ -376,7 +249,7 @@ func TestReloadInProcess(t *testing.T) {
 		return []byte(`{"statusCode": 200, "body": "` + version.Load().(string) + `"}`), nil
 	})}
 	srv, ts, log := watching(t, app, &Options{Handlers: handlers})
-	if status, body := getBody(t, ts.URL+"/version"); status != 200 || body != "in-process" {
+	if status, body := localtest.Get(t, ts.URL+"/version"); status != 200 || body != "in-process" {
 		t.Fatalf("GET /version: %d %s", status, body)
 	}
 
@@ -388,7 +261,7 @@ func TestReloadInProcess(t *testing.T) {
 	if want := "local: reloaded stack Api, API Api: 1 route added (GET /more)\n"; !strings.Contains(waitLog(log, want), want) {
 		t.Errorf("the log does not say %q:\n%s", want, log)
 	}
-	if status, body := getBody(t, ts.URL+"/more"); status != 200 || body != "in-process" {
+	if status, body := localtest.Get(t, ts.URL+"/more"); status != 200 || body != "in-process" {
 		t.Errorf("GET /more: %d %s", status, body)
 	}
 
@@ -404,7 +277,7 @@ func TestReloadInProcess(t *testing.T) {
 	if want := "local: reloading Api/Api failed; it is served as it was: " + err.Error(); !strings.Contains(waitLog(log, want), want) {
 		t.Errorf("the log does not say %q:\n%s", want, log)
 	}
-	if status, body := getBody(t, ts.URL+"/more"); status != 200 || body != "in-process" {
+	if status, body := localtest.Get(t, ts.URL+"/more"); status != 200 || body != "in-process" {
 		t.Errorf("after a refused reload, GET /more: %d %s", status, body)
 	}
 }
@@ -413,12 +286,12 @@ func TestReloadInProcess(t *testing.T) {
 // run in process is reloaded when the file changes.
 func TestWatchTemplate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "Api.template.json")
-	writeFiles(t, filepath.Dir(path), map[string]string{"Api.template.json": watchStack{routes: []string{"GET /version"}, env: "one"}.template()})
+	localtest.WriteFiles(t, filepath.Dir(path), map[string]string{"Api.template.json": watchStack{routes: []string{"GET /version"}, env: "one"}.template()})
 	apis, err := LoadTemplate(path, "Api")
 	if err != nil {
 		t.Fatal(err)
 	}
-	log := &syncBuffer{}
+	log := &localtest.Buffer{}
 	handlers := map[string]lambda.Handler{"example.com/versionfn": handlerFunc(func(context.Context, []byte) ([]byte, error) {
 		return []byte(`{"statusCode": 200, "body": "in-process"}`), nil
 	})}
@@ -445,13 +318,13 @@ func TestWatchTemplate(t *testing.T) {
 	if got := waitLog(log, "local: watching"); !strings.Contains(got, "local: watching the sources of 0 function(s) (0 files) and the template "+path+" for changes") {
 		t.Fatalf("Watch did not start:\n%s", got)
 	}
-	writeFiles(t, filepath.Dir(path), map[string]string{"Api.template.json": watchStack{routes: []string{"GET /version", "GET /more"}, env: "one"}.template()})
+	localtest.WriteFiles(t, filepath.Dir(path), map[string]string{"Api.template.json": watchStack{routes: []string{"GET /version", "GET /more"}, env: "one"}.template()})
 	if want := "local: reloaded stack Api, API Api: 1 route added (GET /more)\n"; !strings.Contains(waitLog(log, want), want) {
 		t.Errorf("the log does not say %q:\n%s", want, log)
 	}
 	ts := httptest.NewServer(srv)
 	defer ts.Close()
-	if status, body := getBody(t, ts.URL+"/more"); status != 200 || body != "in-process" {
+	if status, body := localtest.Get(t, ts.URL+"/more"); status != 200 || body != "in-process" {
 		t.Errorf("GET /more: %d %s", status, body)
 	}
 	cancel()
@@ -477,7 +350,7 @@ func TestReloadKeepsFunctionsForOlderRequests(t *testing.T) {
 		}
 		return api
 	}
-	srv, err := New(context.Background(), read(), &Options{Concurrency: 1, Log: &syncBuffer{}, AccessLog: io.Discard})
+	srv, err := New(context.Background(), read(), &Options{Concurrency: 1, Log: &localtest.Buffer{}, AccessLog: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -494,7 +367,7 @@ func TestReloadKeepsFunctionsForOlderRequests(t *testing.T) {
 		{routes: []string{"GET /version"}, env: "two"},
 		{routes: []string{"GET /version"}, env: "two", release: filepath.Join(t.TempDir(), "release")},
 	} {
-		writeFiles(t, app, map[string]string{"cdk.out/Api.template.json": ws.template()})
+		localtest.WriteFiles(t, app, map[string]string{"cdk.out/Api.template.json": ws.template()})
 		if err := srv.Reload(context.Background(), read()); err != nil {
 			t.Fatal(err)
 		}
@@ -510,7 +383,7 @@ func TestReloadKeepsFunctionsForOlderRequests(t *testing.T) {
 			ok, res.outcome, res.detail, res.payload)
 	}
 	held.release()
-	if !waitFor(5*time.Second, func() bool {
+	if !localtest.WaitFor(5*time.Second, func() bool {
 		srv.mu.Lock()
 		defer srv.mu.Unlock()
 		return !srv.pools[oldPool]
@@ -522,7 +395,7 @@ func TestReloadKeepsFunctionsForOlderRequests(t *testing.T) {
 // embedSource is versionfn's source, answering the names of the files in
 // its embedded directory static instead of its version.
 func embedSource(t *testing.T) string {
-	src := strings.Replace(versionSource(t, "v1"), "import (", "import (\n\t\"embed\"\n\t\"io/fs\"", 1)
+	src := strings.Replace(localtest.VersionSource(t, "v1"), "import (", "import (\n\t\"embed\"\n\t\"io/fs\"", 1)
 	return strings.Replace(src, `const version = "v1"`, `//go:embed static
 var static embed.FS
 
@@ -542,17 +415,20 @@ var version = func() string {
 // nothing the function's build read, but what it embeds.
 func TestWatchFollowsEmbeddedDirectory(t *testing.T) {
 	app := watchApp(t, watchStack{routes: []string{"GET /version"}, env: "one"})
-	writeFiles(t, app, map[string]string{"fn/main.go": embedSource(t), "fn/static/a.css": "a {}\n"})
+	localtest.WriteFiles(t, app, map[string]string{"fn/main.go": embedSource(t), "fn/static/a.css": "a {}\n"})
 	_, ts, log := watching(t, app, nil)
-	if status, body := getBody(t, ts.URL+"/version"); status != 200 || body != "static/a.css" {
+	if status, body := localtest.Get(t, ts.URL+"/version"); status != 200 || body != "static/a.css" {
 		t.Fatalf("GET /version: %d %s", status, body)
 	}
-	writeFiles(t, app, map[string]string{"fn/static/new.css": "b {}\n"})
+	localtest.WriteFiles(t, app, map[string]string{"fn/static/new.css": "b {}\n"})
 	const seen = "local: static/new.css changed: rebuilding Fn\n"
-	if !waitFor(10*time.Second, func() bool { return strings.Contains(log.String(), seen) }) {
+	if !localtest.WaitFor(10*time.Second, func() bool { return strings.Contains(log.String(), seen) }) {
 		t.Fatalf("the new file was not seen:\n%s", log)
 	}
-	if !waitFor(30*time.Second, func() bool { _, body := getBody(t, ts.URL+"/version"); return body == "static/a.css,static/new.css" }) {
+	if !localtest.WaitFor(30*time.Second, func() bool {
+		_, body := localtest.Get(t, ts.URL+"/version")
+		return body == "static/a.css,static/new.css"
+	}) {
 		t.Fatalf("the new file was not served:\n%s", log)
 	}
 }
@@ -562,7 +438,7 @@ func TestWatchFollowsEmbeddedDirectory(t *testing.T) {
 // go.work.sum and vendor/modules.txt, present or not.
 func TestWatchSourcesFollowEmbedsAndWorkspace(t *testing.T) {
 	app := t.TempDir()
-	writeFiles(t, app, map[string]string{
+	localtest.WriteFiles(t, app, map[string]string{
 		"go.work":             "go 1.22\n\nuse ./fn\n",
 		"fn/go.mod":           "module example.com/embedfn\n\ngo 1.22\n",
 		"fn/main.go":          "package main\n\nimport \"embed\"\n\n//go:embed static tmpl/*.html\nvar files embed.FS\n\nfunc main() { files.Open(\"static/a.css\") }\n",
@@ -589,14 +465,14 @@ func TestWatchSourcesFollowEmbedsAndWorkspace(t *testing.T) {
 		{"go.work.sum", "go.work.sum"},
 		{"vendor/modules.txt", "vendor/modules.txt"},
 	} {
-		writeFiles(t, app, map[string]string{tc.add: "x"})
+		localtest.WriteFiles(t, app, map[string]string{tc.add: "x"})
 		after := src.snapshot()
 		if got, want := changed(after, before), filepath.Join(app, tc.want); got != want {
 			t.Errorf("after adding %s, the change seen is %q, want %q", tc.add, got, want)
 		}
 		before = after
 	}
-	writeFiles(t, app, map[string]string{"fn/static/.a.css.swp": "x", "fn/static/_tmp": "x"})
+	localtest.WriteFiles(t, app, map[string]string{"fn/static/.a.css.swp": "x", "fn/static/_tmp": "x"})
 	if got := changed(src.snapshot(), before); got != "" {
 		t.Errorf("an editor's swap file is seen as a change: %s", got)
 	}

@@ -7,12 +7,13 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // proc is a process, by pid and start time: a pid can be reused.
@@ -60,17 +61,15 @@ type emulator struct {
 	self   proc // the emulator, once it serves
 	addr   string
 	tmp    string
-	stderr *syncBuffer
+	stderr *localtest.Buffer
 	exited chan struct{}
 }
-
-var stageLine = regexp.MustCompile(`local: stage \$default at http://([0-9.:]+)/`)
 
 // start runs cmd/local on the fixture, the built binary or with go run,
 // and waits until it serves and a function process runs.
 func start(t *testing.T, goRun bool) *emulator {
 	t.Helper()
-	e := &emulator{tmp: t.TempDir(), stderr: &syncBuffer{}, exited: make(chan struct{})}
+	e := &emulator{tmp: t.TempDir(), stderr: &localtest.Buffer{}, exited: make(chan struct{})}
 	args := []string{"-template", fixture, "-api", "V2", "-port", "0"}
 	if goRun {
 		e.cmd = exec.Command("go", append([]string{"run", "."}, args...)...)
@@ -105,14 +104,7 @@ func start(t *testing.T, goRun bool) *emulator {
 		for lines := bufio.NewScanner(stdout); lines.Scan(); {
 		}
 	}()
-	for deadline := time.Now().Add(60 * time.Second); e.addr == ""; time.Sleep(20 * time.Millisecond) {
-		if m := stageLine.FindStringSubmatch(e.stderr.String()); m != nil {
-			e.addr = m[1]
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the emulator does not serve:\n%s", e.stderr)
-		}
-	}
+	e.addr = waitOutput(t, e.stderr, 60*time.Second, listening)[1]
 	if goRun { // the emulator is go run's only child once it serves
 		kids := children(e.cmd.Process.Pid)
 		if len(kids) != 1 {

@@ -1,15 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"fmt"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
-	"sync"
 	"testing"
+	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // fixture is the emulator tests' template: the echo function behind two APIs.
@@ -34,22 +36,19 @@ func TestMain(m *testing.M) {
 	os.Exit(code)
 }
 
-// syncBuffer collects a process's output while it runs.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
+// listening matches the line the emulator logs once it serves; its
+// submatch is the address it serves at.
+var listening = regexp.MustCompile(`local: stage \$default at http://(\S+)/`)
 
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
+// waitOutput returns re's submatches in out once out holds a match, and
+// fails the test if it does not within timeout.
+func waitOutput(t *testing.T, out *localtest.Buffer, timeout time.Duration, re *regexp.Regexp) []string {
+	t.Helper()
+	var m []string
+	if !localtest.WaitFor(timeout, func() bool { m = re.FindStringSubmatch(out.String()); return m != nil }) {
+		t.Fatalf("no %q in the output:\n%s", re, out)
+	}
+	return m
 }
 
 // What can be refused without building is refused before building: the
