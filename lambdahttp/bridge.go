@@ -1,3 +1,5 @@
+// Bridge: any net/http Handler served from API Gateway events, the http.Request built from the event and the response buffered.
+
 package lambdahttp
 
 import (

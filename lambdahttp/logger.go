@@ -1,3 +1,5 @@
+// Logging: the default logger of a front-end, at the level and in the format of the function's Lambda logging configuration.
+
 package lambdahttp
 
 import (

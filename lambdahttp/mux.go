@@ -1,3 +1,5 @@
+// ServeMux: net/http handlers on the route table the stack deploys, and the translation of http.ServeMux patterns to route keys.
+
 package lambdahttp
 
 import (

@@ -1,3 +1,5 @@
+// Request: one view over a 1.0 or 2.0 event, and the decoding of events into it.
+
 package lambdahttp
 
 import (

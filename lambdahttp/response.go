@@ -1,3 +1,5 @@
+// Response: what a handler returns, and its builders.
+
 package lambdahttp
 
 import (

@@ -217,3 +217,37 @@ func TestResponsePayloadLimit(t *testing.T) {
 		}
 	}
 }
+
+// TestPayloadFormatWithoutVersion checks R-KIT-1: an event without a
+// version is 2.0 when it has any field only 2.0 has, else 1.0; and the
+// method is upper-case whatever the event's case, for the Router and for
+// the Bridge's http.Request.
+func TestPayloadFormatWithoutVersion(t *testing.T) {
+	for _, tc := range []struct {
+		event, version, method string
+	}{
+		{`{"rawPath":"/a","requestContext":{"http":{"method":"GET"}}}`, "2.0", "GET"},
+		{`{"routeKey":"$default","rawQueryString":"x=1"}`, "2.0", ""},
+		{`{"rawQueryString":"x=1"}`, "2.0", ""},
+		{`{"cookies":["a=1"]}`, "2.0", ""},
+		{`{"requestContext":{"http":{"sourceIp":"192.0.2.1","path":"/a"}}}`, "2.0", ""},
+		{`{"requestContext":{"http":{"method":"get","path":"/a"}}}`, "2.0", "GET"},
+		{`{"httpMethod":"post","path":"/a","resource":"/a"}`, "1.0", "POST"},
+		{`{"path":"/a","requestContext":{"httpMethod":"delete"}}`, "1.0", "DELETE"},
+		{`{"version":"1.0","rawPath":"/a","httpMethod":"PUT","path":"/a"}`, "1.0", "PUT"},
+	} {
+		req, err := ParseEvent([]byte(tc.event))
+		if err != nil {
+			t.Errorf("%s: %v", tc.event, err)
+			continue
+		}
+		if req.Version != tc.version || req.Method != tc.method {
+			t.Errorf("%s: version %q method %q, want %q %q", tc.event, req.Version, req.Method, tc.version, tc.method)
+		}
+	}
+	var seen string
+	b := NewBridge(http.HandlerFunc(func(_ http.ResponseWriter, r *http.Request) { seen = r.Method }), nil)
+	if _, err := b.Invoke(context.Background(), []byte(`{"version":"2.0","rawPath":"/a","requestContext":{"http":{"method":"patch"}}}`)); err != nil || seen != "PATCH" {
+		t.Errorf("the Bridge's r.Method = %q (%v), want PATCH", seen, err)
+	}
+}

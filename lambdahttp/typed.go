@@ -1,3 +1,5 @@
+// Typed JSON routes: JSONRoute and HandleJSON, their parameters parsed and checked before the handler runs.
+
 package lambdahttp
 
 import (

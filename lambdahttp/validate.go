@@ -1,3 +1,5 @@
+// Validation: the analysis of a typed route's types, their validate rules, and the schemas that describe them.
+
 package lambdahttp
 
 import (

@@ -1,3 +1,5 @@
+// Cloud assemblies for the emulator tests: manifests and a stages assembly written to disk.
+
 package localtest
 
 import "testing"

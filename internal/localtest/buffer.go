@@ -1,3 +1,5 @@
+// Buffer: a buffer safe for concurrent writes, for logs the tests read.
+
 package localtest
 
 import (

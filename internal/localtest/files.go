@@ -1,3 +1,5 @@
+// Files: writing a file tree, and finding the module root.
+
 package localtest
 
 import (

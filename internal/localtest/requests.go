@@ -1,3 +1,5 @@
+// Requests: a GET helper and a loop of requests that counts what failed.
+
 package localtest
 
 import (

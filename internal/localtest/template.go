@@ -1,3 +1,5 @@
+// Templates: one HTTP API stack whose routes invoke one Go function, as JSON.
+
 package localtest
 
 import (

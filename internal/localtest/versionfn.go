@@ -1,3 +1,5 @@
+// The version function: a test module whose handler answers with its version, for watch and reload tests.
+
 package localtest
 
 import (

@@ -1,3 +1,5 @@
+// Waiting: polling a condition until a deadline.
+
 package localtest
 
 import "time"
