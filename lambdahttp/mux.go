@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -67,7 +68,7 @@ type ServeMux struct {
 // muxRoutes is one immutable version of a ServeMux's routes.
 type muxRoutes struct {
 	keys     []route.Key
-	handlers map[route.Key]http.Handler
+	handlers []http.Handler                   // in keys' order
 	ops      map[route.Key]*openapi.Operation // typed routes (HandleJSON)
 	table    *route.Table
 }
@@ -126,21 +127,19 @@ func (m *ServeMux) registerOp(k route.Key, h http.Handler, op *openapi.Operation
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	old := m.routes.Load()
-	next := &muxRoutes{handlers: make(map[route.Key]http.Handler), ops: make(map[route.Key]*openapi.Operation)}
+	next := &muxRoutes{ops: make(map[route.Key]*openapi.Operation)}
 	if old != nil {
 		next.keys = append(next.keys, old.keys...)
-		for key, h := range old.handlers {
-			next.handlers[key] = h
-		}
+		next.handlers = append(next.handlers, old.handlers...)
 		for key, op := range old.ops {
 			next.ops[key] = op
 		}
 	}
-	if _, dup := next.handlers[k]; dup {
+	if slices.Contains(next.keys, k) {
 		panic(fmt.Errorf("lambdahttp: route %q is registered twice", k.String()))
 	}
 	next.keys = append(next.keys, k)
-	next.handlers[k] = h
+	next.handlers = append(next.handlers, h)
 	if op != nil {
 		next.ops[k] = op
 	}
@@ -222,7 +221,7 @@ func (m *ServeMux) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if ev != nil && d.Params != nil {
 		ev.PathParams = d.Params
 	}
-	rs.handlers[d.Key].ServeHTTP(w, r)
+	rs.handlers[d.Index].ServeHTTP(w, r)
 }
 
 // logger returns the logger of a request: the configured logger of the

@@ -51,7 +51,7 @@ type Options struct {
 // Router dispatches API Gateway events to the handlers of a route table.
 // It is safe for concurrent use.
 type Router struct {
-	handlers    map[route.Key]HandlerFunc
+	handlers    []HandlerFunc // in the table's key order
 	ops         map[route.Key]*openapi.Operation
 	table       *route.Table
 	log         *slog.Logger
@@ -61,7 +61,7 @@ type Router struct {
 // NewRouter builds a router over routes. It fails on an invalid or
 // duplicate route key or a nil handler.
 func NewRouter(opts *Options, routes ...Route) (*Router, error) {
-	rt := &Router{handlers: make(map[route.Key]HandlerFunc, len(routes)), compressMin: 1024}
+	rt := &Router{handlers: make([]HandlerFunc, 0, len(routes)), compressMin: 1024}
 	if opts != nil {
 		rt.log = opts.Logger
 		if opts.CompressMinBytes > 0 {
@@ -76,7 +76,7 @@ func NewRouter(opts *Options, routes ...Route) (*Router, error) {
 		if r.Handler == nil {
 			return nil, fmt.Errorf("lambdahttp: route %q has a nil handler", r.Key.String())
 		}
-		rt.handlers[r.Key] = r.Handler
+		rt.handlers = append(rt.handlers, r.Handler)
 		if r.op != nil {
 			if rt.ops == nil {
 				rt.ops = map[route.Key]*openapi.Operation{}
@@ -162,7 +162,7 @@ func (rt *Router) Serve(ctx context.Context, req *Request) (resp *Response) {
 	if d.Params != nil {
 		req.PathParams = d.Params
 	}
-	resp, err := rt.handlers[d.Key](ctx, req)
+	resp, err := rt.handlers[d.Index](ctx, req)
 	if err != nil {
 		return errorResult(ctx, rt.log, req.RequestID, err)
 	}

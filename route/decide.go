@@ -32,6 +32,9 @@ type Decision struct {
 	Outcome Outcome
 	// Key is the route, when Outcome is Matched.
 	Key Key
+	// Index is Key's position in the table's keys ([Table.Keys]), when
+	// Outcome is Matched.
+	Index int
 	// Params holds the path variables' values when the route was matched
 	// by path; nil when it has none, or when the route key came from API
 	// Gateway, whose event carries the parameters.
@@ -71,7 +74,7 @@ func IsPreflight(method, origin, accessControlRequestMethod string) bool {
 // Gateway render this decision.
 func (t *Table) Gateway(method, path string, corsPreflight bool) Decision {
 	if m, ok := t.Match(method, path); ok {
-		return Decision{Outcome: Matched, Key: m.Key, Params: m.Params}
+		return Decision{Outcome: Matched, Key: m.Key, Params: m.Params, Index: m.Index}
 	}
 	if corsPreflight {
 		return Decision{Outcome: Preflight}
@@ -105,13 +108,14 @@ func (t *Table) Decide(r Request) Decision {
 	}
 	if r.RouteKey != "" && r.RouteKey != DefaultKey {
 		if method, path, ok := strings.Cut(r.RouteKey, " "); ok {
-			if k := (Key{Method: method, Path: path}); t.has[k] {
-				return Decision{Outcome: Matched, Key: k}
+			k := Key{Method: method, Path: path}
+			if i, ok := t.index[k]; ok {
+				return Decision{Outcome: Matched, Key: k, Index: i}
 			}
 		}
 	}
 	if m, ok := t.Match(r.Method, r.Path); ok {
-		return Decision{Outcome: Matched, Key: m.Key, Params: m.Params}
+		return Decision{Outcome: Matched, Key: m.Key, Params: m.Params, Index: m.Index}
 	}
 	if allowed := t.Allowed(r.Path); len(allowed) > 0 {
 		return Decision{Outcome: MethodNotAllowed, Allowed: allowed}

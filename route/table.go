@@ -25,13 +25,14 @@ import (
 // A Table is immutable after [NewTable] and safe for concurrent use.
 type Table struct {
 	keys       []Key
-	has        map[Key]bool // the keys, for Decide's route key lookup
+	index      map[Key]int // each key's position in keys, for Decide's route key lookup
 	routes     []compiled
-	hasDefault bool
+	defaultIdx int // the $default key's position in keys, or -1
 }
 
 type compiled struct {
 	key      Key
+	index    int // the key's position in Table.keys
 	segs     []segment
 	literals int
 	greedy   bool
@@ -46,9 +47,9 @@ type segment struct {
 // key given twice, and keys API Gateway cannot tell apart because they
 // differ only in variable names ([Key.Ambiguous]).
 func NewTable(keys []Key) (*Table, error) {
-	t := &Table{keys: slices.Clone(keys), has: make(map[Key]bool, len(keys))}
+	t := &Table{keys: slices.Clone(keys), index: make(map[Key]int, len(keys)), defaultIdx: -1}
 	shapes := make(map[string]Key, len(keys))
-	for _, k := range keys {
+	for i, k := range keys {
 		if err := k.Validate(); err != nil {
 			return nil, err
 		}
@@ -60,12 +61,12 @@ func NewTable(keys []Key) (*Table, error) {
 			return nil, fmt.Errorf("route keys %q and %q differ only in variable names: API Gateway cannot tell them apart; name the variables alike", o.String(), k.String())
 		}
 		shapes[shape] = k
-		t.has[k] = true
+		t.index[k] = i
 		if k.IsDefault() {
-			t.hasDefault = true
+			t.defaultIdx = i
 			continue
 		}
-		c := compiled{key: k}
+		c := compiled{key: k, index: i}
 		for _, s := range splitPath(k.Path) {
 			name, kind := parseSegment(s)
 			c.segs = append(c.segs, segment{text: name, kind: kind})
@@ -91,6 +92,9 @@ type Match struct {
 	// Params holds the path variables' values, nil when there are none.
 	// A greedy variable's value has no leading slash ("dog/1").
 	Params map[string]string
+	// Index is Key's position in the table's keys ([Table.Keys]), so that
+	// a router can keep its handlers in a slice.
+	Index int
 }
 
 // Match finds the route for a request's method and decoded path. It reports
@@ -111,13 +115,13 @@ func (t *Table) Match(method, path string) (Match, bool) {
 		}
 	}
 	if best < 0 {
-		if t.hasDefault {
-			return Match{Key: Default()}, true
+		if t.defaultIdx >= 0 {
+			return Match{Key: Default(), Index: t.defaultIdx}, true
 		}
 		return Match{}, false
 	}
 	r := &t.routes[best]
-	return Match{Key: r.key, Params: r.params(segs)}, true
+	return Match{Key: r.key, Params: r.params(segs), Index: r.index}, true
 }
 
 // Allowed returns the methods of the routes whose path matches the decoded
