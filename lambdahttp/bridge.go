@@ -26,9 +26,13 @@ import (
 //	func main() { lambda.Start(lambdahttp.NewBridge(handler, nil)) }
 //
 // The handler sees the request as a net/http server would show it: the
-// path without a named stage's prefix, the raw query with every repeated
-// key, every header (payload 1.0's multiValueHeaders value by value), the
-// cookies in a Cookie header, the Host, the body base64-decoded. The event
+// method upper-case, the path without a named stage's prefix, the raw
+// query with every repeated key, every header (payload 1.0's
+// multiValueHeaders value by value), the cookies in a Cookie header, the
+// Host, the body base64-decoded, and RemoteAddr as "host:port" with the
+// client's IP and port 0, since API Gateway does not pass the client's
+// port on ("203.0.113.9:0", "[2001:db8::1]:0"), so that
+// net.SplitHostPort(r.RemoteAddr) works as behind net/http. The event
 // itself is reachable from the request's context through
 // [RequestFromContext], and r.PathValue returns the route's path variables.
 //
@@ -38,7 +42,9 @@ import (
 // its Content-Type is text ([IsText]) and it is valid UTF-8. A missing
 // Content-Type is sniffed as net/http does. A response over
 // [MaxResponseBytes] once encoded, or a panic in the handler, becomes a 500
-// response carrying the request id. A Bridge never compresses: the body
+// response carrying the request id, logged as the [Router] logs it; the
+// Logger of [BridgeOptions] is also the one typed routes ([HandleJSON])
+// behind the Bridge log through. A Bridge never compresses: the body
 // goes out as the handler wrote it.
 //
 // A Bridge is safe for concurrent use.
