@@ -43,9 +43,11 @@ const settleMax = 3 * time.Second
 // the files every Interval (it polls: no file system notification, no
 // dependency).
 //
-// When a function's sources change (the Go files of the packages it is
-// built from that are not in the module cache, the files they embed or
-// could, their go.mod and go.sum, go.work and vendor/modules.txt), Watch
+// When a function's sources change (the files gofunction's asset hash
+// covers, as internal/gosource decides them: the files of the packages it
+// is built from that are not in the module cache, the files they embed or
+// could, their go.mod, go.sum, go.work and vendor/modules.txt, the PGO
+// profile; and new files in their directories), Watch
 // rebuilds it, starts the new build's processes, and sends
 // it every invocation from then on; the invocations the old processes run
 // finish there, then those stop. An invocation that arrives during the

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/httpapi-cdk/httpapi/internal/gopkg"
+	"github.com/httpapi-cdk/httpapi/internal/gosource"
 )
 
 // buildFlags are the go build flags every function is built with, besides
@@ -35,10 +36,10 @@ type plan struct {
 	tc     *toolchain
 	tags   string
 	flags  []string // GOFLAGS as sourceHash takes them
-	pkgs   []listedPackage
-	main   listedPackage
+	src    *gosource.Sources
+	main   gosource.Package
 	hash   string
-	fp     string // fingerprint of pkgs before hash
+	fp     string // fingerprint of src before hash
 }
 
 // resolve lists the main package pkg (an import path or a relative
@@ -62,12 +63,12 @@ func resolve(pkg, goarch string) (*plan, error) {
 		return nil, fmt.Errorf("gofunction: %w", err)
 	}
 	tags := gopkg.BuildTags(extraTags)
-	pkgs, fp, err := listDeps(pkg, tags, env, key, tc)
+	l, err := listDeps(pkg, tags, env, key, tc)
 	if err != nil {
 		return nil, err
 	}
-	var main listedPackage
-	for _, p := range pkgs {
+	var main gosource.Package
+	for _, p := range l.pkgs {
 		if !p.DepOnly {
 			main = p
 		}
@@ -78,11 +79,11 @@ func resolve(pkg, goarch string) (*plan, error) {
 	if main.Module == nil {
 		return nil, fmt.Errorf("gofunction: Package %q is not in a Go module", pkg)
 	}
-	hash, err := sourceHash(pkgs, tc, goarch, tags, goflags)
+	hash, err := sourceHash(l.src, tc, goarch, tags, goflags)
 	if err != nil {
 		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
 	}
-	return &plan{pkg: pkg, goarch: goarch, env: env, tc: tc, tags: tags, flags: goflags, pkgs: pkgs, main: main, hash: hash, fp: fp}, nil
+	return &plan{pkg: pkg, goarch: goarch, env: env, tc: tc, tags: tags, flags: goflags, src: l.src, main: main, hash: hash, fp: l.fingerprint}, nil
 }
 
 // build compiles the main package pkg for linux/goarch, or reuses an earlier
@@ -172,11 +173,11 @@ var beforeGoBuild func()
 // fingerprint, which sees a file added to or removed from a package
 // directory. It runs no go command.
 func (p *plan) unchanged() bool {
-	h, err := sourceHash(p.pkgs, p.tc, p.goarch, p.tags, p.flags)
+	h, err := sourceHash(p.src, p.tc, p.goarch, p.tags, p.flags)
 	if err != nil || h != p.hash {
 		return false
 	}
-	fp, err := fingerprint(p.pkgs, p.tc)
+	fp, err := fingerprint(p.src)
 	return err == nil && fp == p.fp
 }
 

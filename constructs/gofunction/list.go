@@ -3,9 +3,7 @@ package gofunction
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,48 +11,18 @@ import (
 	"sync"
 
 	"github.com/httpapi-cdk/httpapi/internal/gopkg"
+	"github.com/httpapi-cdk/httpapi/internal/gosource"
 )
 
 // toolchain is the part of `go env` a build depends on, in one environment.
 type toolchain struct {
+	gosource.Env
 	GOVERSION    string
-	GOFLAGS      string
 	GOEXPERIMENT string
 	GOARM64      string
 	GOAMD64      string
 	GOFIPS140    string
-	GOMODCACHE   string
-	GOWORK       string
 }
-
-// listedPackage is the part of `go list -json` output we use.
-type listedPackage struct {
-	ImportPath string
-	Name       string
-	Dir        string
-	Standard   bool
-	DepOnly    bool
-	// The files go build reads, relative to Dir. With CGO_ENABLED=0 the
-	// cgo lists are empty; they are kept so that a file is never missed.
-	GoFiles, CgoFiles, CFiles, CXXFiles, MFiles, HFiles, FFiles, SFiles []string
-	SwigFiles, SwigCXXFiles, SysoFiles, EmbedFiles                      []string
-	Module                                                              *listedModule
-	Error                                                               *struct{ Err string }
-}
-
-// listedModule is a module as go list describes it.
-type listedModule struct {
-	Path    string
-	Version string
-	Main    bool
-	Dir     string
-	GoMod   string
-	Replace *listedModule
-}
-
-// listFields are the fields of listedPackage, for go list -json=….
-const listFields = "ImportPath,Name,Dir,Standard,DepOnly,GoFiles,CgoFiles,CFiles,CXXFiles,MFiles,HFiles,FFiles,SFiles," +
-	"SwigFiles,SwigCXXFiles,SysoFiles,EmbedFiles,Module,Error"
 
 // The results of go env and go list, per process. A synthesis builds the
 // same package for several stacks, and go list costs about 100 ms, most of
@@ -64,12 +32,14 @@ const listFields = "ImportPath,Name,Dir,Standard,DepOnly,GoFiles,CgoFiles,CFiles
 var (
 	memoMu   sync.Mutex
 	envMemo  = map[string]*toolchain{}
-	listMemo = map[string]listed{}
+	listMemo = map[string]*listed{}
 )
 
-// listed is a memoized go list result and the fingerprint of its inputs.
+// listed is a go list result: the packages, the sources they decide
+// (see gosource.List) and the fingerprint of those sources.
 type listed struct {
-	pkgs        []listedPackage
+	pkgs        []gosource.Package
+	src         *gosource.Sources
 	fingerprint string
 }
 
@@ -129,7 +99,8 @@ func goEnv(env []string, key string) (*toolchain, error) {
 	if ok {
 		return tc, nil
 	}
-	cmd := exec.Command("go", "env", "-json", "GOVERSION", "GOFLAGS", "GOEXPERIMENT", "GOARM64", "GOAMD64", "GOFIPS140", "GOMODCACHE", "GOWORK")
+	vars := append([]string{"GOVERSION", "GOEXPERIMENT", "GOARM64", "GOAMD64", "GOFIPS140"}, gosource.EnvVars...)
+	cmd := exec.Command("go", append([]string{"env", "-json"}, vars...)...)
 	cmd.Env = env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -148,57 +119,57 @@ func goEnv(env []string, key string) (*toolchain, error) {
 }
 
 // listDeps runs go list -deps for pkg, or reuses the result of an earlier
-// run in the same context whose input files have not changed since. It
-// also returns the packages' fingerprint, which it computes or checks
-// either way.
-func listDeps(pkg, tags string, env []string, key string, tc *toolchain) ([]listedPackage, string, error) {
+// run in the same context whose sources' fingerprint has not changed
+// since. The result's fingerprint is computed or checked either way.
+func listDeps(pkg, tags string, env []string, key string, tc *toolchain) (*listed, error) {
 	memoKey := key + "\x00" + pkg + "\x00" + tags
 	memoMu.Lock()
 	m, ok := listMemo[memoKey]
 	memoMu.Unlock()
 	if ok {
-		if fp, err := fingerprint(m.pkgs, tc); err == nil && fp == m.fingerprint {
-			return m.pkgs, fp, nil
+		if fp, err := fingerprint(m.src); err == nil && fp == m.fingerprint {
+			return m, nil
 		}
 	}
-	// -e: report a package's error in its Error field, so that we can
-	// word it; "--": pkg is a package, never a flag.
-	cmd := exec.Command("go", "list", "-e", "-deps", "-tags", tags, "-json="+listFields, "--", pkg)
+	cmd := exec.Command("go", gosource.ListArgs(pkg, tags)...)
 	cmd.Env = env
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	stdout, err := cmd.Output()
 	if err != nil {
-		return nil, "", fmt.Errorf("gofunction: Package %q: go list failed: %v\n%s", pkg, err, stderr.Bytes())
+		return nil, fmt.Errorf("gofunction: Package %q: go list failed: %v\n%s", pkg, err, stderr.Bytes())
 	}
-	var pkgs []listedPackage
-	dec := json.NewDecoder(bytes.NewReader(stdout))
-	for {
-		var p listedPackage
-		if err := dec.Decode(&p); errors.Is(err, io.EOF) {
-			break
-		} else if err != nil {
-			return nil, "", fmt.Errorf("gofunction: Package %q: reading go list output: %w", pkg, err)
-		}
-		pkgs = append(pkgs, p)
+	pkgs, err := gosource.Decode(stdout)
+	if err != nil {
+		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
 	}
 	if err := checkListed(pkg, pkgs); err != nil {
-		return nil, "", err
+		return nil, err
 	}
-	fp, err := fingerprint(pkgs, tc)
+	// go build runs in the working directory: a -pgo file is relative to it.
+	wd, err := os.Getwd()
 	if err != nil {
-		return nil, "", fmt.Errorf("gofunction: Package %q: %w", pkg, err)
+		return nil, fmt.Errorf("gofunction: %w", err)
 	}
+	src, err := gosource.List(pkgs, tc.Env, wd)
+	if err != nil {
+		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
+	}
+	fp, err := fingerprint(src)
+	if err != nil {
+		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
+	}
+	m = &listed{pkgs: pkgs, src: src, fingerprint: fp}
 	memoMu.Lock()
-	listMemo[memoKey] = listed{pkgs: pkgs, fingerprint: fp}
+	listMemo[memoKey] = m
 	memoMu.Unlock()
-	return pkgs, fp, nil
+	return m, nil
 }
 
 // checkListed returns an error, worded for the Package prop, if go list
 // found no package, several, or a package with an error.
-func checkListed(pkg string, pkgs []listedPackage) error {
-	var roots []listedPackage
+func checkListed(pkg string, pkgs []gosource.Package) error {
+	var roots []gosource.Package
 	for _, p := range pkgs {
 		if !p.DepOnly {
 			roots = append(roots, p)
