@@ -69,13 +69,16 @@ test: tools modules
 # mostly wait (for a timeout, for processes of their own): -parallel 8
 # runs more of them at once than there are cores. -ldflags=-w links the
 # test binaries without DWARF (debuggers' data; stack traces keep their
-# files and lines), a third less work for the 130 MB CDK ones.
+# files and lines), a third less work for the 130 MB CDK ones. Every
+# benchmark runs once (-bench . -benchtime 1x), in the same test binaries,
+# so that none can rot: make bench and make bench-local take the figures.
 test-go: cfn-lint
-	CDK_VALIDATION=false go test -count=1 -parallel 8 -ldflags=-w ./test ./local ./...
+	CDK_VALIDATION=false go test -count=1 -parallel 8 -ldflags=-w -bench . -benchtime 1x ./test ./local ./...
 
-# The bench module: vet, and the check that every variant answers alike.
+# The bench module: vet, the check that every variant answers alike, and
+# every benchmark once.
 test-bench:
-	cd bench && go vet ./... && go test -count=1 -run TestSameAnswers .
+	cd bench && go vet ./... && go test -count=1 -run TestSameAnswers -bench . -benchtime 1x .
 
 lint:
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi

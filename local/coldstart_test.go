@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-lambda-go/events"
+
+	"github.com/httpapi-cdk/httpapi/internal/affinity"
 )
 
 // BenchmarkColdStart measures, per iteration, starting a function's process
@@ -23,12 +25,19 @@ func BenchmarkColdStart(b *testing.B) {
 	} {
 		b.Run(tc.name, func(b *testing.B) {
 			fn := &Function{LogicalID: tc.name, GoPackage: tc.pkg, MemorySize: 128, Timeout: 10 * time.Second, Environment: map[string]string{}}
-			bin, err := build(context.Background(), fn, b.TempDir(), io.Discard, nil)
+			// The pool starts its processes through a launcher, as the
+			// Server's pools do (a nil one panicked here).
+			launcher, err := affinity.NewLauncher(nil)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer launcher.Close()
+			bin, err := build(context.Background(), fn, b.TempDir(), io.Discard, launcher)
 			if err != nil {
 				b.Fatal(err)
 			}
 			for b.Loop() {
-				p := newPool(fn, bin, 1, io.Discard, nil)
+				p := newPool(fn, bin, 1, io.Discard, launcher)
 				res, ok := p.invoke(event, time.Now().Add(10*time.Second))
 				if !ok || res.outcome != outcomeOK {
 					b.Fatalf("first invocation: %v %v %s", ok, res.outcome, res.detail)
