@@ -4,14 +4,11 @@ package main
 
 import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
-	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/cdkapp"
 	"github.com/httpapi-cdk/httpapi/stacks"
 )
 
 func main() {
-	defer jsii.Close()
-	app := awscdk.NewApp(nil)
-	stacks.NewApp(app)
-	app.Synth(nil)
+	cdkapp.Main(func(app awscdk.App) { stacks.NewApp(app) })
 }

@@ -22,6 +22,10 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/ with the synthesized templates")
 
 func TestMain(m *testing.M) {
+	if os.Getenv(synthOnceEnv) != "" { // TestCleanSynthesisLog runs this binary as a CDK app
+		synthOnce()
+		return
+	}
 	// aws-cdk-lib's built-in CloudFormation validation plugin adds 1-2 s and
 	// 400 MB to every synthesis without changing the template; `make synth`
 	// runs it, the tests do not.
