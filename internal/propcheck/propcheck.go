@@ -17,6 +17,10 @@ import (
 // value is only known at deployment, so a prop check lets it pass.
 func IsToken(s string) bool { return *awscdk.Token_IsUnresolved(jsii.String(s)) }
 
+// IsNumberToken reports whether v is an unresolved CDK number token, as
+// IsToken does for strings. v must be finite (see Finite).
+func IsNumberToken(v float64) bool { return *awscdk.Token_IsUnresolved(jsii.Number(v)) }
+
 // Abbreviate shortens s for an error message: at most 40 characters, the
 // first 37 followed by "..." when s is longer.
 func Abbreviate(s string) string {
