@@ -8,12 +8,13 @@ import (
 )
 
 // Error is a prop-validation error: the prop it is about, as a path from
-// the props the validator was given, and what is wrong with it. As in
-// net/http, an inner error carries neither the package name nor the path
-// of the props that hold it: a validator of nested props returns paths
-// relative to them, each caller puts the field holding them in front
-// (In), and the construct's exported function adds the package name once
-// (Prefix).
+// the props the validator was given, and what is wrong with it. As with
+// the standard library's errors (a *url.Error puts the operation and URL in
+// front of the error it wraps), an inner error carries neither the package
+// name nor the path of the props that hold it: a validator of nested props
+// returns paths relative to them, each caller puts the field holding them
+// in front (In), and the construct's exported function adds the package
+// name once (Prefix).
 type Error struct {
 	// Path names the prop: "Name", "Throttle.RateLimit",
 	// `Stages[0].Variables["x"]`; "" for the props being validated.

@@ -1,7 +1,9 @@
 // Package propcheck holds what the constructs' prop validation shares:
 // whether a value is a CDK token, known only at deployment and so beyond
-// any check at synthesis, and how a long value is quoted in an error
-// message.
+// any check at synthesis; how a long value or a duration is written in an
+// error message; the checks of every kind of prop (Length, Finite); and the
+// errors themselves, which name a prop by its path and the package once
+// (Error).
 package propcheck
 
 import (
