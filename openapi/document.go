@@ -1,3 +1,5 @@
+// The OpenAPI 3.0.3 document: its types, JSON form, and the operations of a route table added to it.
+
 package openapi
 
 import (

@@ -1,3 +1,5 @@
+// Operations: what a handler's route table declares about each route, and the Source interface that yields them.
+
 package openapi
 
 import "github.com/httpapi-cdk/httpapi/route"

@@ -1,3 +1,5 @@
+// The response API Gateway makes of a Lambda proxy integration's result, payload 2.0 or 1.0, and its own error responses.
+
 package proxyevent
 
 import (

@@ -1,3 +1,5 @@
+// The execute-api resource names of a route: the source ARN Lambda sees, and the resource IAM evaluates.
+
 package route
 
 // A route has two execute-api resource names, the part of an

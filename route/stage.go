@@ -1,3 +1,5 @@
+// Named stages in request paths: the path a route is matched against.
+
 package route
 
 import "strings"

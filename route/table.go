@@ -1,3 +1,5 @@
+// Route tables: a set of keys that API Gateway can tell apart, matched against requests as API Gateway matches them.
+
 package route
 
 import (

@@ -2,7 +2,6 @@ package test
 
 import (
 	"fmt"
-	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -13,7 +12,6 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsiam"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awss3"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
@@ -352,157 +350,6 @@ func TestAlarms(t *testing.T) {
 	}
 }
 
-func TestMoreInvalidConfigurations(t *testing.T) {
-	jwt := func(issuer string, aud ...string) httpapi.Authorizer {
-		return &httpapi.JWTAuthorizer{Issuer: issuer, Audiences: aud}
-	}
-	for _, tc := range []struct {
-		name string
-		run  func(stack awscdk.Stack)
-		want string
-	}{
-		{"JWT without issuer", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: jwt("", "a")})
-		}, "httpapi: JWTAuthorizer.Issuer is required: the https URL of the token issuer"},
-		{"JWT issuer not https", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: jwt("http://auth.example.com", "a")})
-		}, `httpapi: JWTAuthorizer.Issuer "http://auth.example.com" is not allowed: use an https URL like "https://auth.example.com"`},
-		{"JWT without audience", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: jwt("https://auth.example.com")})
-		}, "httpapi: JWTAuthorizer.Audiences is required: list at least one audience (client id) the tokens must name"},
-		{"bad identity source", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.JWTAuthorizer{Issuer: "https://a.example", Audiences: []string{"a"}, IdentitySource: "Authorization"}})
-		}, `httpapi: JWTAuthorizer.IdentitySource "Authorization" is not an identity source: use $request.header.NAME, $request.querystring.NAME, $context.NAME or $stageVariables.NAME`},
-		{"JWT identity source from the context", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.JWTAuthorizer{Issuer: "https://a.example", Audiences: []string{"a"}, IdentitySource: "$context.identity.sourceIp"}})
-		}, `httpapi: JWTAuthorizer.IdentitySource "$context.identity.sourceIp" is not allowed for a JWT authorizer: use $request.header.NAME or $request.querystring.NAME`},
-		{"Lambda authorizer without function", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{}})
-		}, "httpapi: LambdaAuthorizer.Function is required"},
-		{"Lambda authorizer cache too long", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{Function: inlineFunction(s, "Auth", time.Second), CacheTTL: 2 * time.Hour}})
-		}, "httpapi: LambdaAuthorizer.CacheTTL 2h0m0s is out of range: use whole seconds from 0 to 1h"},
-		{"Cognito without clients", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.CognitoAuthorizer{}})
-		}, "httpapi: CognitoAuthorizer.UserPool is required"},
-		{"scopes without JWT", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.IAMAuthorizer{}, Scopes: []string{"read"}})
-		}, `httpapi: Scopes ["read"] need a JWT or Cognito authorizer, got authorization type AWS_IAM`},
-		{"authorized OPTIONS route with CORS", func(s awscdk.Stack) {
-			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("OPTIONS /x"),
-				RouteOptions: httpapi.RouteOptions{Authorizer: &httpapi.IAMAuthorizer{}}, Cors: &httpapi.Cors{AllowOrigins: []string{"*"}}})
-		}, `httpapi: Routes: route "OPTIONS /x" has a AWS_IAM authorizer, but with Cors set browser preflight requests carry no credentials: give OPTIONS routes &httpapi.NoAuthorizer{}`},
-		{"override of an unknown route", func(s awscdk.Stack) {
-			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /a"),
-				RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /b"): {}}})
-		}, `httpapi: RouteOverrides: route "GET /b" is not one of Routes: each override must name a route of the table`},
-		{"per-route throttle with rate only", func(s awscdk.Stack) {
-			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /a"),
-				RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /a"): {Throttle: httpapi.Throttle{RateLimit: 5}}}})
-		}, `httpapi: RouteOverrides["GET /a"]: httpapi: RouteOptions.Throttle needs both RateLimit and BurstLimit above zero, got RateLimit 5 and BurstLimit 0`},
-		{"per-route throttle on another stack's API", func(s awscdk.Stack) {
-			imported := awsapigatewayv2.HttpApi_FromHttpApiAttributes(s, jsii.String("Imported"), &awsapigatewayv2.HttpApiAttributes{HttpApiId: jsii.String("abc123")})
-			httpapi.NewRoutes(s, "Routes", &httpapi.RoutesProps{API: imported, Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /a"),
-				RouteOptions: httpapi.RouteOptions{DetailedMetrics: true}})
-		}, "httpapi: RouteOptions.Throttle and DetailedMetrics need the API's stages: set them on the httpapi.API that owns the stages"},
-		{"routes without API", func(s awscdk.Stack) {
-			httpapi.NewRoutes(s, "Routes", &httpapi.RoutesProps{Routes: keys("GET /a")})
-		}, "httpapi: RoutesProps.API is required: the HTTP API to add routes to"},
-		{"domain without certificate or zone", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com"})
-		}, `httpapi: DomainOptions for "api.example.com" needs a Certificate, or a HostedZone to create and validate one in`},
-		{"domain name", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "https://api.example.com"})
-		}, `httpapi: DomainOptions.Name "https://api.example.com" is not a domain name: use lower-case labels like "api.example.com"`},
-		{"domain mapping to an unknown stage", func(s awscdk.Stack) {
-			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
-			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert, Mappings: []httpapi.DomainMapping{{Stage: "prod"}}})
-		}, `httpapi: DomainOptions.Mappings: stage "prod" is not a stage of this API`},
-		{"domain mapping key", func(s awscdk.Stack) {
-			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
-			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert, Mappings: []httpapi.DomainMapping{{Stage: "$default", Key: "/v1/"}}})
-		}, `httpapi: DomainOptions.Mappings: key "/v1/" is not allowed: use path segments of letters, digits and ._~- without leading or trailing '/'`},
-		{"mutual TLS without truststore", func(s awscdk.Stack) {
-			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
-			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert, MutualTLS: &httpapi.MutualTLS{}})
-		}, "httpapi: DomainOptions.MutualTLS needs a Bucket and the Key of the truststore"},
-		{"alarm rate above 1", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{}).AddAlarms("A", &httpapi.AlarmOptions{ServerErrorRate: 5})
-		}, "httpapi: AlarmOptions.ServerErrorRate 5 is out of range: use a share above 0 and at most 1"},
-		{"alarm period", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{}).AddAlarms("A", &httpapi.AlarmOptions{Period: 90 * time.Second})
-		}, "httpapi: AlarmOptions.Period 1m30s is not allowed: use whole minutes from 1m to 24h"},
-		// Limits AWS would only enforce at deployment.
-		{"more than 50 JWT audiences", func(s awscdk.Stack) {
-			var aud []string
-			for i := range 51 {
-				aud = append(aud, fmt.Sprintf("client%d", i))
-			}
-			newAPI(s, httpapi.RouteOptions{Authorizer: jwt("https://auth.example.com", aud...)})
-		}, "httpapi: JWTAuthorizer.Audiences: 51 audiences exceed the HTTP API quota of 50 audiences per authorizer"},
-		{"empty JWT audience", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: jwt("https://auth.example.com", "api", "")})
-		}, `httpapi: JWTAuthorizer.Audiences ["api" ""] has an empty audience: no token names one`},
-		{"JWT issuer too long", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: jwt("https://auth.example.com/"+strings.Repeat("i", 2030), "a")})
-		}, `httpapi: JWTAuthorizer.Issuer "https://auth.example.com/iiiiiiiiiiii..." is 2055 characters long: use 1 to 2048`},
-		{"JWT authorizer name too long", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.JWTAuthorizer{Name: strings.Repeat("n", 129), Issuer: "https://a.example", Audiences: []string{"a"}}})
-		}, `httpapi: JWTAuthorizer.Name "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn..." is 129 characters long: use 1 to 128`},
-		{"Lambda authorizer name too long", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.LambdaAuthorizer{Name: strings.Repeat("n", 129), Function: inlineFunction(s, "Auth", time.Second)}})
-		}, `httpapi: LambdaAuthorizer.Name "nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn..." is 129 characters long: use 1 to 128`},
-		{"more than 50 Cognito app clients", func(s awscdk.Stack) {
-			pool := awscognito.UserPool_FromUserPoolId(s, jsii.String("Pool"), jsii.String("eu-west-1_abc"))
-			var clients []awscognito.IUserPoolClient
-			for i := range 51 {
-				clients = append(clients, awscognito.UserPoolClient_FromUserPoolClientId(s, jsii.String(fmt.Sprintf("C%d", i)), jsii.String(fmt.Sprintf("client%d", i))))
-			}
-			newAPI(s, httpapi.RouteOptions{Authorizer: &httpapi.CognitoAuthorizer{UserPool: pool, Clients: clients}})
-		}, "httpapi: CognitoAuthorizer.Clients: 51 app clients exceed the HTTP API quota of 50 audiences per authorizer"},
-		{"more than 10 authorizers", func(s awscdk.Stack) {
-			api := newAPI(s, httpapi.RouteOptions{})
-			fn := api.Functions()[0]
-			for i := range 11 {
-				// One Authorizer value per route: one authorizer each.
-				api.AddRoutes(fn, []route.Key{{Method: "GET", Path: fmt.Sprintf("/r%d", i)}}, &httpapi.RouteOptions{Authorizer: jwt("https://auth.example.com", "a")})
-			}
-		}, "httpapi: Authorizer: 11 authorizers exceed the HTTP API quota of 10 authorizers per API: each Authorizer value is one authorizer, so share one value among the routes it protects"},
-		{"the same domain twice", func(s awscdk.Stack) {
-			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
-			api := newAPI(s, httpapi.RouteOptions{})
-			api.AddDomain("D1", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert})
-			api.AddDomain("D2", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert})
-		}, `httpapi: DomainOptions.Name "api.example.com" is already a domain of this API (AddDomain "D1"): a custom domain name exists once per account and region; add Mappings to that one`},
-		{"more than 200 multi-level mappings", func(s awscdk.Stack) {
-			cert := awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
-			var mappings []httpapi.DomainMapping
-			for i := range 201 {
-				mappings = append(mappings, httpapi.DomainMapping{Stage: "$default", Key: fmt.Sprintf("v1/m%d", i)})
-			}
-			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert, Mappings: mappings})
-		}, "httpapi: DomainOptions.Mappings: 201 multi-level mappings (keys with '/') exceed the HTTP API quota of 200 per domain"},
-		{"NaN alarm rate", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{}).AddAlarms("A", &httpapi.AlarmOptions{ClientErrorRate: math.NaN()})
-		}, "httpapi: AlarmOptions.ClientErrorRate NaN is out of range: use a share above 0 and at most 1"},
-		{"infinite duration ratio", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{}).AddAlarms("A", &httpapi.AlarmOptions{DurationRatio: math.Inf(1)})
-		}, "httpapi: AlarmOptions.DurationRatio +Inf is out of range: use a share above 0 and at most 1"},
-		{"grant on an unknown route", func(s awscdk.Stack) {
-			role := awsiam.NewRole(s, jsii.String("R"), &awsiam.RoleProps{AssumedBy: awsiam.NewAccountRootPrincipal()})
-			newAPI(s, httpapi.RouteOptions{}).GrantInvoke(role, route.MustParse("GET /nope"))
-		}, `httpapi: GrantInvoke: route "GET /nope" is not a route of this API`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			stack := newStack()
-			got := panicMessage(func() { tc.run(stack) })
-			if got != tc.want {
-				t.Errorf("panicked with\n  %q\nwant\n  %q", got, tc.want)
-			}
-		})
-	}
-}
-
 // TestPreflightRoutesBeyondTheQuota: found at synthesis (in the aspect),
 // the error is an annotation that fails synthesis, not a panic.
 func TestPreflightRoutesBeyondTheQuota(t *testing.T) {
@@ -519,11 +366,6 @@ func TestPreflightRoutesBeyondTheQuota(t *testing.T) {
 		assertions.Annotations_FromStack(s).HasError(jsii.String("/Test/Api"), assertions.Match_StringLikeRegexp(jsii.String(
 			".*600 routes, with 300 OPTIONS routes added for CORS preflights, exceed the HTTP API quota of 300 routes per API.*")))
 	})
-}
-
-// newAPI creates an API with one route and the given default options.
-func newAPI(s awscdk.Stack, o httpapi.RouteOptions) httpapi.API {
-	return httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /a"), RouteOptions: o})
 }
 
 // TestWarnings: configurations that deploy but cannot work as meant are

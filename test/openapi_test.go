@@ -494,7 +494,7 @@ func TestOpenAPIOtherAuthorizersAndRoutes(t *testing.T) {
 	}
 	if msg := panicMessage(func() {
 		httpapi.New(newStack(), "Api", &httpapi.Props{Handler: fn, Routes: keys("GET /a"), Source: app.NotesMux()})
-	}); !strings.Contains(msg, "Props.Routes and Source are both set") {
+	}); !strings.HasPrefix(msg, "httpapi: Routes and Source are both set") {
 		t.Errorf("Routes with Source: %q", msg)
 	}
 }

@@ -1,3 +1,5 @@
+// Building a function's Go package for Lambda: resolving it, then compiling it once per asset hash into a shared cache.
+
 package gofunction
 
 import (
@@ -47,12 +49,12 @@ type plan struct {
 // hash. It runs go env and go list, but compiles nothing.
 func resolve(pkg, goarch string) (*plan, error) {
 	if err := gopkg.Check(pkg); err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q is not allowed: %w", pkg, err)
+		return nil, fmt.Errorf("Package %q is not allowed: %w", pkg, err)
 	}
 	env := append(os.Environ(), "GOOS=linux", "GOARCH="+goarch, "CGO_ENABLED=0")
 	key, err := contextKey(env)
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: %w", err)
+		return nil, err
 	}
 	tc, err := goEnv(env, key)
 	if err != nil {
@@ -60,7 +62,7 @@ func resolve(pkg, goarch string) (*plan, error) {
 	}
 	goflags, extraTags, err := splitGOFLAGS(tc.GOFLAGS)
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: %w", err)
+		return nil, err
 	}
 	tags := gopkg.BuildTags(extraTags)
 	l, err := listDeps(pkg, tags, env, key, tc)
@@ -74,14 +76,14 @@ func resolve(pkg, goarch string) (*plan, error) {
 		}
 	}
 	if main.Name != "main" {
-		return nil, fmt.Errorf("gofunction: Package %q is package %s, not a main package", pkg, main.Name)
+		return nil, fmt.Errorf("Package %q is package %s, not a main package", pkg, main.Name)
 	}
 	if main.Module == nil {
-		return nil, fmt.Errorf("gofunction: Package %q is not in a Go module", pkg)
+		return nil, fmt.Errorf("Package %q is not in a Go module", pkg)
 	}
 	hash, err := sourceHash(l.src, tc, goarch, tags, goflags)
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
+		return nil, fmt.Errorf("Package %q: %w", pkg, err)
 	}
 	return &plan{pkg: pkg, goarch: goarch, env: env, tc: tc, tags: tags, flags: goflags, src: l.src, main: main, hash: hash, fp: l.fingerprint}, nil
 }
@@ -101,7 +103,7 @@ func build(pkg, goarch string) (*built, error) {
 			return b, err
 		}
 	}
-	return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, errSourcesChanged)
+	return nil, fmt.Errorf("Package %q: %w", pkg, errSourcesChanged)
 }
 
 // errSourcesChanged reports a build whose binary may not be of the sources
@@ -129,12 +131,12 @@ func (p *plan) build() (*built, error) {
 		return b, nil
 	}
 	if err := os.MkdirAll(root, 0o755); err != nil {
-		return nil, fmt.Errorf("gofunction: %w", err)
+		return nil, err
 	}
 	removeAbandoned(root)
 	tmp, err := os.MkdirTemp(root, tmpPrefix)
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: %w", err)
+		return nil, err
 	}
 	defer os.RemoveAll(tmp) // after a rename, nothing is left to remove
 	args := append([]string{"build"}, buildFlags...)
@@ -145,13 +147,13 @@ func (p *plan) build() (*built, error) {
 	cmd := exec.Command("go", args...)
 	cmd.Env = p.env
 	if output, err := cmd.CombinedOutput(); err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q (%s) does not build: %v\n%s", p.pkg, p.main.ImportPath, err, output)
+		return nil, fmt.Errorf("Package %q (%s) does not build: %v\n%s", p.pkg, p.main.ImportPath, err, output)
 	}
 	if !p.unchanged() {
 		return nil, errSourcesChanged
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, fmt.Errorf("gofunction: %w", err)
+		return nil, err
 	}
 	if err := os.Rename(tmp, out); err != nil {
 		// Another build of the same sources got there first: its
@@ -159,7 +161,7 @@ func (p *plan) build() (*built, error) {
 		if complete(out) {
 			return b, nil
 		}
-		return nil, fmt.Errorf("gofunction: %w", err)
+		return nil, err
 	}
 	return b, nil
 }

@@ -20,7 +20,6 @@ package gofunction
 
 import (
 	"encoding/json"
-	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -164,12 +163,14 @@ func (f *function) ImportPath() string         { return f.importPath }
 // output.
 func New(scope constructs.Construct, id string, props *Props) Function {
 	p := props.withDefaults()
-	if err := p.validate(); err != nil {
-		panic(err)
+	err := p.validate()
+	var b *built
+	if err == nil {
+		b, err = build(p.Package, string(p.Architecture))
 	}
-	b, err := build(p.Package, string(p.Architecture))
 	if err != nil {
-		panic(err)
+		// Every error of the package is worded without its name: it is added here, once.
+		panic(propcheck.Prefix("gofunction", err))
 	}
 
 	f := &function{importPath: b.importPath}
@@ -270,24 +271,25 @@ func (p *Props) withDefaults() Props {
 	return out
 }
 
+// validate checks p, with its defaults; its errors name fields of Props.
 func (p *Props) validate() error {
 	if p.Package == "" {
-		return fmt.Errorf("gofunction: Package is required: the directory of a Go main package, like \"./function\"")
+		return propcheck.Errorf("Package", " is required: the directory of a Go main package, like \"./function\"")
 	}
 	if p.Architecture != Arm64 && p.Architecture != AMD64 {
-		return fmt.Errorf("gofunction: Architecture %q is not supported: use gofunction.Arm64 or gofunction.AMD64", p.Architecture)
+		return propcheck.Errorf("Architecture", " %q is not supported: use gofunction.Arm64 or gofunction.AMD64", p.Architecture)
 	}
 	if p.MemorySize < quota.MinMemoryMB || p.MemorySize > quota.MaxMemoryMB {
-		return fmt.Errorf("gofunction: MemorySize %d is out of range: use %d to %d (MiB)", p.MemorySize, quota.MinMemoryMB, quota.MaxMemoryMB)
+		return propcheck.Errorf("MemorySize", " %d is out of range: use %d to %d (MiB)", p.MemorySize, quota.MinMemoryMB, quota.MaxMemoryMB)
 	}
 	if p.Timeout < quota.MinFunctionTimeout || p.Timeout > quota.MaxFunctionTimeout || p.Timeout%time.Second != 0 {
-		return fmt.Errorf("gofunction: Timeout %s is not allowed: use whole seconds from %s to %dm", p.Timeout, quota.MinFunctionTimeout, int(quota.MaxFunctionTimeout.Minutes()))
+		return propcheck.Errorf("Timeout", " %s is not allowed: use whole seconds from %s to %dm", p.Timeout, quota.MinFunctionTimeout, int(quota.MaxFunctionTimeout.Minutes()))
 	}
 	if p.LogRetention == awslogs.RetentionDays_INFINITE {
-		return fmt.Errorf("gofunction: LogRetention %q keeps logs forever: choose a finite awslogs.RetentionDays", p.LogRetention)
+		return propcheck.Errorf("LogRetention", " %q keeps logs forever: choose a finite awslogs.RetentionDays", p.LogRetention)
 	}
 	if n := utf8.RuneCountInString(p.Description); n > quota.FunctionDescriptionChars && !propcheck.IsToken(p.Description) {
-		return fmt.Errorf("gofunction: Description %q is %d characters long: Lambda allows at most %d", propcheck.Abbreviate(p.Description), n, quota.FunctionDescriptionChars)
+		return propcheck.Errorf("Description", " %q is %d characters long: Lambda allows at most %d", propcheck.Abbreviate(p.Description), n, quota.FunctionDescriptionChars)
 	}
 	if err := validateLogging(p.ApplicationLogLevel, p.SystemLogLevel, p.Environment); err != nil {
 		return err
@@ -310,10 +312,10 @@ func validateEnvironment(env map[string]string) error {
 	known := map[string]string{}
 	for _, k := range keys {
 		if !environmentKeyPattern.MatchString(k) {
-			return fmt.Errorf("gofunction: Environment key %q is not allowed: Lambda accepts names of a letter then at least one letter, digit or '_' (%s)", k, quota.EnvironmentKeyPattern)
+			return propcheck.Errorf("Environment", " key %q is not allowed: Lambda accepts names of a letter then at least one letter, digit or '_' (%s)", k, quota.EnvironmentKeyPattern)
 		}
 		if quota.ReservedEnvironmentKey(k) {
-			return fmt.Errorf("gofunction: Environment key %q is reserved: Lambda sets it and refuses it in a function's configuration", k)
+			return propcheck.Errorf("Environment", " key %q is reserved: Lambda sets it and refuses it in a function's configuration", k)
 		}
 		if !propcheck.IsToken(env[k]) {
 			known[k] = env[k]
@@ -324,10 +326,10 @@ func validateEnvironment(env map[string]string) error {
 	// (keys, values, quotes and separators), the stricter reading.
 	b, err := json.Marshal(known)
 	if err != nil {
-		return fmt.Errorf("gofunction: Environment: %w", err)
+		return propcheck.In("Environment", err)
 	}
 	if len(b) > quota.EnvironmentBytes {
-		return fmt.Errorf("gofunction: Environment is %d bytes (%d variables, measured as JSON): Lambda allows at most %d bytes in all; move large values to SSM Parameter Store or Secrets Manager",
+		return propcheck.Errorf("Environment", " is %d bytes (%d variables, measured as JSON): Lambda allows at most %d bytes in all; move large values to SSM Parameter Store or Secrets Manager",
 			len(b), len(env), quota.EnvironmentBytes)
 	}
 	return nil

@@ -1,3 +1,5 @@
+// The asset hash: the inputs of a build (sources, modules, toolchain, flags) hashed, and their fingerprint.
+
 package gofunction
 
 import (

@@ -1,3 +1,5 @@
+// The go commands synthesis runs, go env and go list -deps, memoized, and the Package prop's errors worded from their output.
+
 package gofunction
 
 import (
@@ -106,11 +108,11 @@ func goEnv(env []string, key string) (*toolchain, error) {
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: cannot run the go command: %v\n%s", err, stderr.Bytes())
+		return nil, fmt.Errorf("cannot run the go command: %v\n%s", err, stderr.Bytes())
 	}
 	tc = new(toolchain)
 	if err := json.Unmarshal(out, tc); err != nil {
-		return nil, fmt.Errorf("gofunction: reading go env output: %w", err)
+		return nil, fmt.Errorf("reading go env output: %w", err)
 	}
 	memoMu.Lock()
 	envMemo[key] = tc
@@ -137,11 +139,11 @@ func listDeps(pkg, tags string, env []string, key string, tc *toolchain) (*liste
 	cmd.Stderr = &stderr
 	stdout, err := cmd.Output()
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q: go list failed: %v\n%s", pkg, err, stderr.Bytes())
+		return nil, fmt.Errorf("Package %q: go list failed: %v\n%s", pkg, err, stderr.Bytes())
 	}
 	pkgs, err := gosource.Decode(stdout)
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
+		return nil, fmt.Errorf("Package %q: %w", pkg, err)
 	}
 	if err := checkListed(pkg, pkgs); err != nil {
 		return nil, err
@@ -149,15 +151,15 @@ func listDeps(pkg, tags string, env []string, key string, tc *toolchain) (*liste
 	// go build runs in the working directory: a -pgo file is relative to it.
 	wd, err := os.Getwd()
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: %w", err)
+		return nil, fmt.Errorf("Package %q: %w", pkg, err)
 	}
 	src, err := gosource.List(pkgs, tc.Env, wd)
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
+		return nil, fmt.Errorf("Package %q: %w", pkg, err)
 	}
 	fp, err := fingerprint(src)
 	if err != nil {
-		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
+		return nil, fmt.Errorf("Package %q: %w", pkg, err)
 	}
 	m = &listed{pkgs: pkgs, src: src, fingerprint: fp}
 	memoMu.Lock()
@@ -176,7 +178,7 @@ func checkListed(pkg string, pkgs []gosource.Package) error {
 		}
 	}
 	if len(roots) != 1 {
-		return fmt.Errorf("gofunction: Package %q names %d packages: name exactly one main package", pkg, len(roots))
+		return fmt.Errorf("Package %q names %d packages: name exactly one main package", pkg, len(roots))
 	}
 	root := roots[0]
 	if root.Error != nil {
@@ -184,11 +186,11 @@ func checkListed(pkg string, pkgs []gosource.Package) error {
 	}
 	for _, p := range pkgs {
 		if p.Error != nil {
-			return fmt.Errorf("gofunction: Package %q: dependency %s: %s", pkg, p.ImportPath, withoutGoGet(p.Error.Err))
+			return fmt.Errorf("Package %q: dependency %s: %s", pkg, p.ImportPath, withoutGoGet(p.Error.Err))
 		}
 	}
 	if root.ImportPath == "command-line-arguments" {
-		return fmt.Errorf("gofunction: Package %q names Go files: name the directory of a main package, like \"./function\"", pkg)
+		return fmt.Errorf("Package %q names Go files: name the directory of a main package, like \"./function\"", pkg)
 	}
 	return nil
 }
@@ -202,17 +204,17 @@ func packageError(pkg, goErr string) error {
 	switch {
 	case strings.Contains(goErr, "is not in std") && !gopkg.IsRelative(pkg) && !strings.Contains(first, "."):
 		if st, err := os.Stat(pkg); err == nil && st.IsDir() {
-			return fmt.Errorf("gofunction: Package %q is not an import path of the build: did you mean \"./%s\"? (a directory must start with \"./\" or \"../\")", pkg, pkg)
+			return fmt.Errorf("Package %q is not an import path of the build: did you mean \"./%s\"? (a directory must start with \"./\" or \"../\")", pkg, pkg)
 		}
-		return fmt.Errorf("gofunction: Package %q is not found: it is neither a package of the main module nor of the standard library (a directory must start with \"./\" or \"../\")", pkg)
+		return fmt.Errorf("Package %q is not found: it is neither a package of the main module nor of the standard library (a directory must start with \"./\" or \"../\")", pkg)
 	case gopkg.IsRelative(pkg):
 		if _, err := os.Stat(pkg); err != nil {
-			return fmt.Errorf("gofunction: Package %q is not found: there is no such directory relative to the one synthesis runs in", pkg)
+			return fmt.Errorf("Package %q is not found: there is no such directory relative to the one synthesis runs in", pkg)
 		}
 	case strings.HasPrefix(goErr, "no required module provides package"):
-		return fmt.Errorf("gofunction: Package %q is not found: no package of the main module or of a module go.mod requires has this import path; check its spelling", pkg)
+		return fmt.Errorf("Package %q is not found: no package of the main module or of a module go.mod requires has this import path; check its spelling", pkg)
 	}
-	return fmt.Errorf("gofunction: Package %q: %s", pkg, withoutGoGet(goErr))
+	return fmt.Errorf("Package %q: %s", pkg, withoutGoGet(goErr))
 }
 
 // withoutGoGet removes the go command's advice to run go get from an error.

@@ -1,9 +1,12 @@
+// Lambda's log levels (ApplicationLogLevel, SystemLogLevel) and their check against the function's Environment.
+
 package gofunction
 
 import (
-	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 )
 
 // ApplicationLogLevel is the most detailed level of the function's own log
@@ -53,16 +56,16 @@ const (
 // from the logging configuration.
 func validateLogging(app ApplicationLogLevel, sys SystemLogLevel, env map[string]string) error {
 	if app != "" && !slices.Contains(applicationLogLevels, app) {
-		return fmt.Errorf("gofunction: ApplicationLogLevel %q is not a Lambda log level: use %s", app, levelList(applicationLogLevels))
+		return propcheck.Errorf("ApplicationLogLevel", " %q is not a Lambda log level: use %s", app, levelList(applicationLogLevels))
 	}
 	if sys != "" && !slices.Contains(systemLogLevels, sys) {
-		return fmt.Errorf("gofunction: SystemLogLevel %q is not a Lambda system log level: use %s", sys, levelList(systemLogLevels))
+		return propcheck.Errorf("SystemLogLevel", " %q is not a Lambda system log level: use %s", sys, levelList(systemLogLevels))
 	}
 	if v, ok := env[envLogLevel]; ok {
-		return fmt.Errorf("gofunction: Environment key %q (%q) would contradict the logging configuration, from which Lambda sets it: use ApplicationLogLevel", envLogLevel, v)
+		return propcheck.Errorf("Environment", " key %q (%q) would contradict the logging configuration, from which Lambda sets it: use ApplicationLogLevel", envLogLevel, v)
 	}
 	if v, ok := env[envLogFormat]; ok {
-		return fmt.Errorf("gofunction: Environment key %q (%q) would contradict the logging configuration, from which Lambda sets it: the function always logs in JSON", envLogFormat, v)
+		return propcheck.Errorf("Environment", " key %q (%q) would contradict the logging configuration, from which Lambda sets it: the function always logs in JSON", envLogFormat, v)
 	}
 	return nil
 }

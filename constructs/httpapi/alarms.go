@@ -1,3 +1,5 @@
+// CloudWatch alarms and a dashboard on an API and its functions (AddAlarms).
+
 package httpapi
 
 import (
@@ -100,14 +102,14 @@ func (o *AlarmOptions) validate() error {
 		v    float64
 	}{{"ServerErrorRate", o.ServerErrorRate}, {"ClientErrorRate", o.ClientErrorRate}, {"DurationRatio", o.DurationRatio}} {
 		if !(f.v > 0 && f.v <= 1) { // also refuses NaN
-			return fmt.Errorf("httpapi: AlarmOptions.%s %v is out of range: use a share above 0 and at most 1", f.name, f.v)
+			return propcheck.Errorf(f.name, " %v is out of range: use a share above 0 and at most 1", f.v)
 		}
 	}
 	if o.LatencyP99 <= 0 || o.LatencyP99 > quota.MaxIntegrationTimeout {
-		return fmt.Errorf("httpapi: AlarmOptions.LatencyP99 %s is out of range: use up to %s", o.LatencyP99, propcheck.Duration(quota.MaxIntegrationTimeout))
+		return propcheck.Errorf("LatencyP99", " %s is out of range: use up to %s", o.LatencyP99, propcheck.Duration(quota.MaxIntegrationTimeout))
 	}
 	if o.Period < time.Minute || o.Period > 24*time.Hour || o.Period%time.Minute != 0 {
-		return fmt.Errorf("httpapi: AlarmOptions.Period %s is not allowed: use whole minutes from 1m to 24h", o.Period)
+		return propcheck.Errorf("Period", " %s is not allowed: use whole minutes from 1m to 24h", o.Period)
 	}
 	return nil
 }
@@ -120,9 +122,7 @@ func (o *AlarmOptions) validate() error {
 // (httpapi:AlarmsWithoutAction).
 func (a *api) AddAlarms(id string, opts *AlarmOptions) Alarms {
 	o := opts.withDefaults()
-	if err := o.validate(); err != nil {
-		panic(err)
-	}
+	panicInvalid(propcheck.In("AlarmOptions", o.validate()))
 	period := awscdk.Duration_Seconds(jsii.Number(o.Period.Seconds()))
 	al := &alarms{
 		opts:   o,

@@ -1,7 +1,8 @@
+// Authorizers: JWT, Cognito, Lambda, IAM and none, their checks and their L2 authorizers.
+
 package httpapi
 
 import (
-	"fmt"
 	"net/url"
 	"regexp"
 	"strings"
@@ -26,6 +27,7 @@ type Authorizer interface {
 	// authorizationType is the route's AuthorizationType: JWT, CUSTOM,
 	// AWS_IAM or NONE.
 	authorizationType() string
+	// validate checks the authorizer; its errors name its fields.
 	validate() error
 	// routeAuthorizer returns the L2 authorizer; id is unique per API.
 	routeAuthorizer(id string) awsapigatewayv2.IHttpRouteAuthorizer
@@ -93,21 +95,22 @@ type NoAuthorizer struct{}
 
 var identitySourcePattern = regexp.MustCompile(`^\$(request\.header\.[A-Za-z0-9!#$%&'*+.^_` + "`" + `|~-]+|request\.querystring\.[A-Za-z0-9._~-]+|context\.[A-Za-z0-9.]+|stageVariables\.[A-Za-z0-9_]+)$`)
 
-func validateIdentitySource(field, s string) error {
+// validateIdentitySource checks s, the identity source at path.
+func validateIdentitySource(path, s string) error {
 	if !identitySourcePattern.MatchString(s) {
-		return fmt.Errorf("httpapi: %s %q is not an identity source: use $request.header.NAME, $request.querystring.NAME, $context.NAME or $stageVariables.NAME", field, s)
+		return propcheck.Errorf(path, " %q is not an identity source: use $request.header.NAME, $request.querystring.NAME, $context.NAME or $stageVariables.NAME", s)
 	}
 	return nil
 }
 
 // validateJWTSource accepts what JWT authorizers take: a header or a query
 // string parameter.
-func validateJWTSource(field, s string) error {
-	if err := validateIdentitySource(field, s); err != nil {
+func validateJWTSource(path, s string) error {
+	if err := validateIdentitySource(path, s); err != nil {
 		return err
 	}
 	if !strings.HasPrefix(s, "$request.header.") && !strings.HasPrefix(s, "$request.querystring.") {
-		return fmt.Errorf("httpapi: %s %q is not allowed for a JWT authorizer: use $request.header.NAME or $request.querystring.NAME", field, s)
+		return propcheck.Errorf(path, " %q is not allowed for a JWT authorizer: use $request.header.NAME or $request.querystring.NAME", s)
 	}
 	return nil
 }
@@ -116,42 +119,42 @@ func (a *JWTAuthorizer) authorizationType() string { return "JWT" }
 
 func (a *JWTAuthorizer) validate() error {
 	if a.Issuer == "" {
-		return fmt.Errorf("httpapi: JWTAuthorizer.Issuer is required: the https URL of the token issuer")
+		return propcheck.Errorf("Issuer", " is required: the https URL of the token issuer")
 	}
 	if !propcheck.IsToken(a.Issuer) {
 		if u, err := url.Parse(a.Issuer); err != nil || u.Scheme != "https" || u.Host == "" {
-			return fmt.Errorf("httpapi: JWTAuthorizer.Issuer %q is not allowed: use an https URL like \"https://auth.example.com\"", a.Issuer)
+			return propcheck.Errorf("Issuer", ` %q is not allowed: use an https URL like "https://auth.example.com"`, a.Issuer)
 		}
 	}
-	if err := checkLength("JWTAuthorizer.Issuer", a.Issuer, 1, quota.IssuerChars); err != nil {
+	if err := propcheck.Length("Issuer", a.Issuer, 1, quota.IssuerChars); err != nil {
 		return err
 	}
 	if len(a.Audiences) == 0 {
-		return fmt.Errorf("httpapi: JWTAuthorizer.Audiences is required: list at least one audience (client id) the tokens must name")
+		return propcheck.Errorf("Audiences", " is required: list at least one audience (client id) the tokens must name")
 	}
 	if len(a.Audiences) > quota.AudiencesPerAuthorizer {
-		return fmt.Errorf("httpapi: JWTAuthorizer.Audiences: %d audiences exceed the HTTP API quota of %d audiences per authorizer", len(a.Audiences), quota.AudiencesPerAuthorizer)
+		return propcheck.Errorf("Audiences", ": %d audiences exceed the HTTP API quota of %d audiences per authorizer", len(a.Audiences), quota.AudiencesPerAuthorizer)
 	}
 	for _, aud := range a.Audiences {
 		if aud == "" {
-			return fmt.Errorf("httpapi: JWTAuthorizer.Audiences %q has an empty audience: no token names one", a.Audiences)
+			return propcheck.Errorf("Audiences", " %q has an empty audience: no token names one", a.Audiences)
 		}
 	}
-	if err := validateAuthorizerName("JWTAuthorizer.Name", a.Name); err != nil {
+	if err := validateAuthorizerName(a.Name); err != nil {
 		return err
 	}
 	if a.IdentitySource != "" {
-		return validateJWTSource("JWTAuthorizer.IdentitySource", a.IdentitySource)
+		return validateJWTSource("IdentitySource", a.IdentitySource)
 	}
 	return nil
 }
 
-// validateAuthorizerName checks an authorizer's optional name.
-func validateAuthorizerName(field, name string) error {
+// validateAuthorizerName checks an authorizer's optional Name.
+func validateAuthorizerName(name string) error {
 	if name == "" {
 		return nil
 	}
-	return checkLength(field, name, 1, quota.AuthorizerNameChars)
+	return propcheck.Length("Name", name, 1, quota.AuthorizerNameChars)
 }
 
 func (a *JWTAuthorizer) routeAuthorizer(id string) awsapigatewayv2.IHttpRouteAuthorizer {
@@ -169,19 +172,19 @@ func (a *CognitoAuthorizer) authorizationType() string { return "JWT" }
 
 func (a *CognitoAuthorizer) validate() error {
 	if a.UserPool == nil {
-		return fmt.Errorf("httpapi: CognitoAuthorizer.UserPool is required")
+		return propcheck.Errorf("UserPool", " is required")
 	}
 	if len(a.Clients) == 0 {
-		return fmt.Errorf("httpapi: CognitoAuthorizer.Clients is required: list the app clients whose tokens are accepted")
+		return propcheck.Errorf("Clients", " is required: list the app clients whose tokens are accepted")
 	}
 	if len(a.Clients) > quota.AudiencesPerAuthorizer {
-		return fmt.Errorf("httpapi: CognitoAuthorizer.Clients: %d app clients exceed the HTTP API quota of %d audiences per authorizer", len(a.Clients), quota.AudiencesPerAuthorizer)
+		return propcheck.Errorf("Clients", ": %d app clients exceed the HTTP API quota of %d audiences per authorizer", len(a.Clients), quota.AudiencesPerAuthorizer)
 	}
-	if err := validateAuthorizerName("CognitoAuthorizer.Name", a.Name); err != nil {
+	if err := validateAuthorizerName(a.Name); err != nil {
 		return err
 	}
 	if a.IdentitySource != "" {
-		return validateJWTSource("CognitoAuthorizer.IdentitySource", a.IdentitySource)
+		return validateJWTSource("IdentitySource", a.IdentitySource)
 	}
 	return nil
 }
@@ -202,16 +205,16 @@ func (a *LambdaAuthorizer) authorizationType() string { return "CUSTOM" }
 
 func (a *LambdaAuthorizer) validate() error {
 	if a.Function == nil {
-		return fmt.Errorf("httpapi: LambdaAuthorizer.Function is required")
+		return propcheck.Errorf("Function", " is required")
 	}
 	if a.CacheTTL < 0 || a.CacheTTL > quota.MaxAuthorizerCacheTTL || a.CacheTTL%time.Second != 0 {
-		return fmt.Errorf("httpapi: LambdaAuthorizer.CacheTTL %s is out of range: use whole seconds from 0 to %s", a.CacheTTL, propcheck.Duration(quota.MaxAuthorizerCacheTTL))
+		return propcheck.Errorf("CacheTTL", " %s is out of range: use whole seconds from 0 to %s", a.CacheTTL, propcheck.Duration(quota.MaxAuthorizerCacheTTL))
 	}
-	if err := validateAuthorizerName("LambdaAuthorizer.Name", a.Name); err != nil {
+	if err := validateAuthorizerName(a.Name); err != nil {
 		return err
 	}
-	for _, s := range a.IdentitySources {
-		if err := validateIdentitySource("LambdaAuthorizer.IdentitySources", s); err != nil {
+	for i, s := range a.IdentitySources {
+		if err := validateIdentitySource("IdentitySources"+propcheck.Index(i), s); err != nil {
 			return err
 		}
 	}

@@ -1,7 +1,8 @@
+// CORS: the API's Cors configuration, its checks and the L2's preflight options.
+
 package httpapi
 
 import (
-	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -57,35 +58,40 @@ func (c *Cors) validate() error {
 		return nil
 	}
 	if len(c.AllowOrigins) == 0 {
-		return fmt.Errorf("httpapi: Cors.AllowOrigins is required: list origins like \"https://example.com\", or \"*\"")
+		return propcheck.Errorf("AllowOrigins", ` is required: list origins like "https://example.com", or "*"`)
 	}
 	for _, o := range c.AllowOrigins {
 		if o == "*" {
 			if len(c.AllowOrigins) > 1 {
-				return fmt.Errorf("httpapi: Cors.AllowOrigins mixes \"*\" with other origins %q: use \"*\" alone or list origins", c.AllowOrigins)
+				return propcheck.Errorf("AllowOrigins", ` mixes "*" with other origins %q: use "*" alone or list origins`, c.AllowOrigins)
 			}
 			if c.AllowCredentials {
-				return fmt.Errorf("httpapi: Cors.AllowCredentials needs explicit AllowOrigins, got \"*\": API Gateway rejects credentials with a wildcard origin")
+				return propcheck.Errorf("AllowCredentials", ` needs explicit AllowOrigins, got "*": API Gateway rejects credentials with a wildcard origin`)
 			}
 			continue
 		}
 		u, err := url.Parse(o)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.Path != "" || u.RawQuery != "" || u.Fragment != "" || u.User != nil {
-			return fmt.Errorf("httpapi: Cors.AllowOrigins: origin %q is not allowed: use \"scheme://host[:port]\" with no path or trailing slash, or \"*\"", o)
+			return propcheck.Errorf("AllowOrigins", `: origin %q is not allowed: use "scheme://host[:port]" with no path or trailing slash, or "*"`, o)
 		}
 	}
 	for _, m := range c.AllowMethods {
 		if !slices.Contains(corsMethods, m) {
-			return fmt.Errorf("httpapi: Cors.AllowMethods: method %q is not one of %s", m, strings.Join(corsMethods, ", "))
+			return propcheck.Errorf("AllowMethods", ": method %q is not one of %s", m, strings.Join(corsMethods, ", "))
 		}
 	}
-	for _, h := range append(slices.Clone(c.AllowHeaders), c.ExposeHeaders...) {
-		if h == "" || strings.ContainsAny(h, " ,:\t\"") {
-			return fmt.Errorf("httpapi: Cors headers: %q is not a header name (one name per entry, no spaces, commas or colons)", h)
+	for _, f := range []struct {
+		name    string
+		headers []string
+	}{{"AllowHeaders", c.AllowHeaders}, {"ExposeHeaders", c.ExposeHeaders}} {
+		for _, h := range f.headers {
+			if h == "" || strings.ContainsAny(h, " ,:\t\"") {
+				return propcheck.Errorf(f.name, ": %q is not a header name (one name per entry, no spaces, commas or colons)", h)
+			}
 		}
 	}
 	if c.MaxAge < 0 || c.MaxAge > quota.MaxCorsMaxAge || c.MaxAge%time.Second != 0 {
-		return fmt.Errorf("httpapi: Cors.MaxAge %s is out of range: use whole seconds from 0 to %s", c.MaxAge, propcheck.Duration(quota.MaxCorsMaxAge))
+		return propcheck.Errorf("MaxAge", " %s is out of range: use whole seconds from 0 to %s", c.MaxAge, propcheck.Duration(quota.MaxCorsMaxAge))
 	}
 	return nil
 }

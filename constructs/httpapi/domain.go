@@ -1,3 +1,5 @@
+// Custom domains (AddDomain): the domain name, its certificate, stage mappings and alias records.
+
 package httpapi
 
 import (
@@ -14,6 +16,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 	"github.com/httpapi-cdk/httpapi/quota"
 )
 
@@ -112,9 +115,7 @@ func (a *api) AddDomain(id string, opts *DomainOptions) Domain {
 	if o.IPAddressType == "" {
 		o.IPAddressType = a.ipAddressType
 	}
-	if err := a.validateDomain(&o); err != nil {
-		panic(err)
-	}
+	panicInvalid(propcheck.In("DomainOptions", a.validateDomain(&o)))
 	d := &domain{url: jsii.String("https://" + o.Name + "/")}
 	constructs.NewConstruct_Override(d, a, &id)
 	d.certificate = o.Certificate
@@ -163,12 +164,14 @@ func (a *api) AddDomain(id string, opts *DomainOptions) Domain {
 	return d
 }
 
+// validateDomain checks o, a domain of a; its errors name fields of
+// DomainOptions.
 func (a *api) validateDomain(o *DomainOptions) error {
 	if !domainNamePattern.MatchString(o.Name) || len(o.Name) > quota.DomainNameChars {
-		return fmt.Errorf("httpapi: DomainOptions.Name %q is not a domain name: use lower-case labels like \"api.example.com\"", o.Name)
+		return propcheck.Errorf("Name", ` %q is not a domain name: use lower-case labels like "api.example.com"`, o.Name)
 	}
 	if other, ok := a.domains[o.Name]; ok {
-		return fmt.Errorf("httpapi: DomainOptions.Name %q is already a domain of this API (AddDomain %q): a custom domain name exists once per account and region; add Mappings to that one", o.Name, other)
+		return propcheck.Errorf("Name", " %q is already a domain of this API (AddDomain %q): a custom domain name exists once per account and region; add Mappings to that one", o.Name, other)
 	}
 	multiLevel := 0
 	for _, m := range o.Mappings {
@@ -177,32 +180,33 @@ func (a *api) validateDomain(o *DomainOptions) error {
 		}
 	}
 	if multiLevel > quota.MappingsPerDomain {
-		return fmt.Errorf("httpapi: DomainOptions.Mappings: %d multi-level mappings (keys with '/') exceed the HTTP API quota of %d per domain", multiLevel, quota.MappingsPerDomain)
+		return propcheck.Errorf("Mappings", ": %d multi-level mappings (keys with '/') exceed the HTTP API quota of %d per domain", multiLevel, quota.MappingsPerDomain)
 	}
-	if err := o.IPAddressType.validate("DomainOptions.IPAddressType"); err != nil {
-		return err
+	if err := o.IPAddressType.validate(); err != nil {
+		return propcheck.In("IPAddressType", err)
 	}
 	if o.Certificate == nil && o.HostedZone == nil {
-		return fmt.Errorf("httpapi: DomainOptions for %q needs a Certificate, or a HostedZone to create and validate one in", o.Name)
+		return propcheck.Errorf("", " for %q needs a Certificate, or a HostedZone to create and validate one in", o.Name)
 	}
-	seenKeys := map[string]bool{}
-	for _, m := range o.Mappings {
+	keys := map[string]int{} // mapping keys to their index
+	for i, m := range o.Mappings {
+		field := propcheck.Join("Mappings", propcheck.Index(i))
 		if a.Stage(m.Stage) == nil {
 			if m.Stage == defaultStageName {
-				return fmt.Errorf("httpapi: DomainOptions.Mappings: stage %q is not a stage of this API: it has Props.NoDefaultStage; map one of its named stages", m.Stage)
+				return propcheck.Errorf(propcheck.Join(field, "Stage"), " %q is not a stage of this API: it has Props.NoDefaultStage; map one of its named stages", m.Stage)
 			}
-			return fmt.Errorf("httpapi: DomainOptions.Mappings: stage %q is not a stage of this API", m.Stage)
+			return propcheck.Errorf(propcheck.Join(field, "Stage"), " %q is not a stage of this API", m.Stage)
 		}
 		if m.Key != "" && !mappingKeyPattern.MatchString(m.Key) {
-			return fmt.Errorf("httpapi: DomainOptions.Mappings: key %q is not allowed: use path segments of letters, digits and ._~- without leading or trailing '/'", m.Key)
+			return propcheck.Errorf(propcheck.Join(field, "Key"), " %q is not allowed: use path segments of letters, digits and ._~- without leading or trailing '/'", m.Key)
 		}
-		if seenKeys[m.Key] {
-			return fmt.Errorf("httpapi: DomainOptions.Mappings: key %q is mapped twice", m.Key)
+		if j, ok := keys[m.Key]; ok {
+			return propcheck.Errorf(propcheck.Join(field, "Key"), " %q is the key of Mappings[%d] too: map each key once", m.Key, j)
 		}
-		seenKeys[m.Key] = true
+		keys[m.Key] = i
 	}
 	if m := o.MutualTLS; m != nil && (m.Bucket == nil || m.Key == "") {
-		return fmt.Errorf("httpapi: DomainOptions.MutualTLS needs a Bucket and the Key of the truststore")
+		return propcheck.Errorf("MutualTLS", " needs a Bucket and the Key of the truststore")
 	}
 	return nil
 }

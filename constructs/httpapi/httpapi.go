@@ -13,8 +13,11 @@
 package httpapi
 
 import (
+	"errors"
 	"fmt"
+	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -25,6 +28,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 	"github.com/httpapi-cdk/httpapi/openapi"
 	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
@@ -205,13 +209,11 @@ func New(scope constructs.Construct, id string, props *Props) API {
 	var ops map[route.Key]openapi.Operation
 	if p.Source != nil {
 		if len(p.Routes) > 0 {
-			panic(fmt.Errorf("httpapi: Props.Routes and Source are both set (%d routes): set Source alone, its keys are the routes", len(p.Routes)))
+			panicInvalid(propcheck.Errorf("Routes", " and Source are both set (%d routes): set Source alone, its keys are the routes", len(p.Routes)))
 		}
 		p.Routes, ops = sourceKeys(p.Source)
 	}
-	if err := p.validate(); err != nil {
-		panic(err)
-	}
+	panicInvalid(p.validate())
 
 	a := &api{domains: map[string]string{}, ipAddressType: p.IPAddressType}
 	constructs.NewConstruct_Override(a, scope, &id)
@@ -287,17 +289,30 @@ func New(scope constructs.Construct, id string, props *Props) API {
 		var plain []route.Key
 		for _, k := range p.Routes {
 			if o, ok := p.RouteOverrides[k]; ok {
-				a.table.add(p.Handler, []route.Key{k}, &o)
+				a.table.add(p.Handler, []route.Key{k}, &o, overrideField(k))
 			} else {
 				plain = append(plain, k)
 			}
 		}
 		// Keep declaration order in the template: add the rest in one call.
 		if len(plain) > 0 {
-			a.table.add(p.Handler, plain, nil)
+			a.table.add(p.Handler, plain, nil, "RouteOptions")
 		}
 	}
 	return a
+}
+
+// panicInvalid panics with err, if any, with the package's name in front:
+// the one place the package's prop errors, worded without it, get it.
+func panicInvalid(err error) {
+	if err != nil {
+		panic(propcheck.Prefix("httpapi", err))
+	}
+}
+
+// overrideField is the path of the RouteOverrides entry of k.
+func overrideField(k route.Key) string {
+	return propcheck.Join("RouteOverrides", propcheck.Key(k.String()))
 }
 
 // defaultStageName is the name of the stage served at the root of the API's URL.
@@ -330,26 +345,26 @@ func (a *api) Stage(name string) awsapigatewayv2.HttpStage {
 
 func (a *api) AddSource(fn awslambda.IFunction, src openapi.Source, opts *RouteOptions) []Route {
 	if src == nil {
-		panic(fmt.Errorf("httpapi: AddSource needs a route table, got nil"))
+		panicInvalid(errors.New("AddSource needs a route table, got nil"))
 	}
 	keys, ops := sourceKeys(src)
 	a.table.describe(ops)
-	return a.table.add(fn, keys, opts)
+	return a.table.add(fn, keys, opts, "RouteOptions")
 }
 
 func (a *api) AddRoutes(fn awslambda.IFunction, keys []route.Key, opts *RouteOptions) []Route {
-	return a.table.add(fn, keys, opts)
+	return a.table.add(fn, keys, opts, "RouteOptions")
 }
 
 func (a *api) GrantInvoke(grantee awsiam.IGrantable, keys ...route.Key) awsiam.Grant {
 	if grantee == nil || len(keys) == 0 {
-		panic(fmt.Errorf("httpapi: GrantInvoke needs a grantee and the routes to grant, got %d routes", len(keys)))
+		panicInvalid(fmt.Errorf("GrantInvoke needs a grantee and the routes to grant, got %d routes", len(keys)))
 	}
 	stack := awscdk.Stack_Of(a)
 	var arns []*string
 	for _, k := range keys {
 		if !a.table.routed[k] {
-			panic(fmt.Errorf("httpapi: GrantInvoke: route %q is not a route of this API", k.String()))
+			panicInvalid(fmt.Errorf("GrantInvoke: route %q is not a route of this API", k.String()))
 		}
 		if kind := a.table.authorizationType(k); kind != "AWS_IAM" {
 			awscdk.Annotations_Of(a).AddWarningV2(jsii.String("httpapi:GrantInvokeNotIAM"), jsii.String(fmt.Sprintf(
@@ -396,71 +411,58 @@ func (p *Props) withDefaults() Props {
 	return out
 }
 
+// validate checks p, with its defaults; its errors name fields of Props.
 func (p *Props) validate() error {
 	if len(p.Routes) > 0 && p.Handler == nil {
-		return fmt.Errorf("httpapi: Handler is required when Routes is set (got %d routes and no Handler)", len(p.Routes))
+		return propcheck.Errorf("Handler", " is required when Routes is set (got %d routes and no Handler)", len(p.Routes))
 	}
-	if err := checkLength("Name", p.Name, 1, quota.APINameChars); err != nil {
+	if err := propcheck.Length("Name", p.Name, 1, quota.APINameChars); err != nil {
 		return err
 	}
-	if err := checkLength("Description", p.Description, 0, quota.DescriptionChars); err != nil {
+	if err := propcheck.Length("Description", p.Description, 0, quota.DescriptionChars); err != nil {
 		return err
 	}
 	if p.NoDefaultStage && len(p.Stages) == 0 {
-		return fmt.Errorf("httpapi: NoDefaultStage needs at least one of Stages, got none: an API without stages serves nothing; name a stage in Stages, or leave NoDefaultStage unset")
+		return propcheck.Errorf("NoDefaultStage", " needs at least one of Stages, got none: an API without stages serves nothing; name a stage in Stages, or leave NoDefaultStage unset")
 	}
 	if p.NoDefaultStage && p.DefaultStage != nil {
-		return fmt.Errorf("httpapi: DefaultStage configures the $default stage, which NoDefaultStage leaves out: set one or the other")
+		return propcheck.Errorf("DefaultStage", " configures the $default stage, which NoDefaultStage leaves out: set one or the other")
 	}
-	if p.NoDefaultStage {
-		if n := len(p.Stages); n > quota.StagesPerAPI {
-			return fmt.Errorf("httpapi: Stages: %d stages exceed the HTTP API quota of %d stages per API", n, quota.StagesPerAPI)
-		}
-	} else if n := len(p.Stages) + 1; n > quota.StagesPerAPI {
-		return fmt.Errorf("httpapi: Stages: %d stages with $default exceed the HTTP API quota of %d stages per API", n, quota.StagesPerAPI)
+	if err := validateStages(p.Stages, !p.NoDefaultStage); err != nil {
+		return propcheck.In("Stages", err)
 	}
-	if err := p.IPAddressType.validate("IPAddressType"); err != nil {
-		return err
+	if err := p.IPAddressType.validate(); err != nil {
+		return propcheck.In("IPAddressType", err)
 	}
 	if d := p.DefaultStage; d != nil {
-		if d.Name != "" && d.Name != defaultStageName {
-			return fmt.Errorf("httpapi: DefaultStage.Name %q is not allowed: leave it empty or set %q; add a named stage to Stages", d.Name, defaultStageName)
-		}
-		if err := d.validateSettings("DefaultStage"); err != nil {
-			return err
+		if err := d.validate(false); err != nil {
+			return propcheck.In("DefaultStage", err)
 		}
 	}
 	o := p.RouteOptions.withDefaults()
 	if err := o.validate(); err != nil {
-		return err
+		return propcheck.In("RouteOptions", err)
 	}
-	for k, ov := range p.RouteOverrides {
+	// In a stable order, so that the same props give the same message.
+	overridden := slices.SortedFunc(maps.Keys(p.RouteOverrides), func(a, b route.Key) int { return strings.Compare(a.String(), b.String()) })
+	for _, k := range overridden {
 		if !slices.Contains(p.Routes, k) {
-			return fmt.Errorf("httpapi: RouteOverrides: route %q is not one of Routes: each override must name a route of the table", k.String())
+			return propcheck.Errorf("RouteOverrides", ": route %q is not one of Routes: each override must name a route of the table", k.String())
 		}
-		if m := ov.merge(p.RouteOptions).withDefaults(); m.validate() != nil {
-			return fmt.Errorf("httpapi: RouteOverrides[%q]: %w", k.String(), m.validate())
+		ov := p.RouteOverrides[k]
+		m := ov.merge(p.RouteOptions).withDefaults()
+		if err := m.validate(); err != nil {
+			return propcheck.In(overrideField(k), err)
 		}
 	}
 	if err := p.Cors.validate(); err != nil {
-		return err
+		return propcheck.In("Cors", err)
 	}
 	if err := p.AccessLogs.validate(); err != nil {
-		return err
+		return propcheck.In("AccessLogs", err)
 	}
-	if err := p.Throttle.validate("Throttle"); err != nil {
-		return err
-	}
-	seen := map[string]bool{}
-	for i := range p.Stages {
-		s := &p.Stages[i]
-		if err := s.validate(); err != nil {
-			return err
-		}
-		if seen[s.Name] {
-			return fmt.Errorf("httpapi: Stages: stage name %q is used twice", s.Name)
-		}
-		seen[s.Name] = true
+	if err := p.Throttle.validate(); err != nil {
+		return propcheck.In("Throttle", err)
 	}
 	return nil
 }

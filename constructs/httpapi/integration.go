@@ -1,3 +1,5 @@
+// Lambda proxy integrations: one per function and integration options, shared by its routes.
+
 package httpapi
 
 import (

@@ -1,9 +1,11 @@
+// IP address types: IPv4 or dual-stack, for an API and for a custom domain.
+
 package httpapi
 
 import (
-	"fmt"
-
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
+
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 )
 
 // IPAddressType is the kind of IP address clients may call an API or a
@@ -19,13 +21,13 @@ const (
 	DualStack IPAddressType = "dualstack"
 )
 
-// validate refuses anything but "", IPv4 and DualStack; field names the prop.
-func (t IPAddressType) validate(field string) error {
+// validate refuses anything but "", IPv4 and DualStack.
+func (t IPAddressType) validate() error {
 	switch t {
 	case "", IPv4, DualStack:
 		return nil
 	}
-	return fmt.Errorf("httpapi: %s %q is not an IP address type: use httpapi.IPv4 (%q) or httpapi.DualStack (%q)", field, string(t), IPv4, DualStack)
+	return propcheck.Errorf("", " %q is not an IP address type: use httpapi.IPv4 (%q) or httpapi.DualStack (%q)", string(t), IPv4, DualStack)
 }
 
 // cdk returns the L2's value for t, nil for "" (API Gateway's default, IPv4).

@@ -1,3 +1,5 @@
+// The OpenAPI document of an API or Routes construct: its operations and servers, written beside the templates.
+
 package httpapi
 
 import (

@@ -1,3 +1,5 @@
+// Invoke permissions: lambda:InvokeFunction statements per function, planned per route, per path or for the whole API to fit Lambda's resource-policy limit.
+
 package httpapi
 
 import (

@@ -1,3 +1,5 @@
+// Routes: RouteOptions, the route table of an API or a Routes construct, its checks and what it adds at synthesis.
+
 package httpapi
 
 import (
@@ -12,6 +14,7 @@ import (
 	"github.com/aws/jsii-runtime-go"
 
 	"github.com/httpapi-cdk/httpapi/internal/nagmeta"
+	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 	"github.com/httpapi-cdk/httpapi/openapi"
 	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
@@ -99,35 +102,35 @@ func (o RouteOptions) withDefaults() RouteOptions {
 	return out
 }
 
+// validate checks o, with its defaults; its errors name fields of
+// RouteOptions.
 func (o *RouteOptions) validate() error {
 	if o.PayloadFormat != PayloadFormatV2 && o.PayloadFormat != PayloadFormatV1 {
-		return fmt.Errorf("httpapi: PayloadFormat %q is not supported: use httpapi.PayloadFormatV2 (\"2.0\") or httpapi.PayloadFormatV1 (\"1.0\")", o.PayloadFormat)
+		return propcheck.Errorf("PayloadFormat", ` %q is not supported: use httpapi.PayloadFormatV2 ("2.0") or httpapi.PayloadFormatV1 ("1.0")`, o.PayloadFormat)
 	}
 	if o.IntegrationTimeout < quota.MinIntegrationTimeout || o.IntegrationTimeout > quota.MaxIntegrationTimeout || o.IntegrationTimeout%time.Millisecond != 0 ||
 		o.IntegrationTimeout > cdkMaxIntegrationTimeout && o.IntegrationTimeout < quota.MaxIntegrationTimeout {
 		// The CDK L2 refuses more than 29 s; 30 s is HTTP APIs' default,
 		// which the construct expresses by leaving the timeout unset.
-		return fmt.Errorf("httpapi: IntegrationTimeout %s is out of range: use whole milliseconds from %s to %s, or %s",
+		return propcheck.Errorf("IntegrationTimeout", " %s is out of range: use whole milliseconds from %s to %s, or %s",
 			o.IntegrationTimeout, quota.MinIntegrationTimeout, cdkMaxIntegrationTimeout, quota.MaxIntegrationTimeout)
 	}
 	if err := o.Authorizer.validate(); err != nil {
-		return err
+		return propcheck.In("Authorizer", err)
 	}
 	if len(o.Scopes) > 0 && o.Authorizer.authorizationType() != "JWT" {
-		return fmt.Errorf("httpapi: Scopes %q need a JWT or Cognito authorizer, got authorization type %s", o.Scopes, o.Authorizer.authorizationType())
+		return propcheck.Errorf("Scopes", " %q need a JWT or Cognito authorizer, got authorization type %s", o.Scopes, o.Authorizer.authorizationType())
 	}
 	if len(o.Scopes) > quota.ScopesPerRoute {
-		return fmt.Errorf("httpapi: Scopes: %d scopes exceed the HTTP API quota of %d scopes per route", len(o.Scopes), quota.ScopesPerRoute)
+		return propcheck.Errorf("Scopes", ": %d scopes exceed the HTTP API quota of %d scopes per route", len(o.Scopes), quota.ScopesPerRoute)
 	}
-	for _, sc := range o.Scopes {
-		if err := checkLength("Scopes: scope", sc, 1, quota.ScopeChars); err != nil {
+	for i, sc := range o.Scopes {
+		if err := propcheck.Length("Scopes"+propcheck.Index(i), sc, 1, quota.ScopeChars); err != nil {
 			return err
 		}
 	}
 	if o.Throttle != (Throttle{}) {
-		if err := o.Throttle.validate("RouteOptions.Throttle"); err != nil {
-			return err
-		}
+		return propcheck.In("Throttle", o.Throttle.validate())
 	}
 	return nil
 }
@@ -184,12 +187,12 @@ func newRouteTable(owner, routeScope constructs.Construct, httpApi awsapigateway
 	return t
 }
 
-// add routes each key to fn with opts merged over the table's defaults.
-func (t *routeTable) add(fn awslambda.IFunction, keys []route.Key, opts *RouteOptions) []Route {
+// add routes each key to fn with opts merged over the table's defaults;
+// field names opts in messages: "RouteOptions", or the RouteOverrides
+// entry they come from.
+func (t *routeTable) add(fn awslambda.IFunction, keys []route.Key, opts *RouteOptions, field string) []Route {
 	o := opts.merge(t.defaults).withDefaults()
-	if err := t.validate(fn, keys, &o); err != nil {
-		panic(err)
-	}
+	panicInvalid(t.validate(fn, keys, &o, field))
 	integration := t.integration(fn, &o)
 	added := make([]Route, 0, len(keys))
 	for _, k := range keys {
@@ -277,34 +280,40 @@ func hasResource(a Authorizer) bool {
 	return false
 }
 
-func (t *routeTable) validate(fn awslambda.IFunction, keys []route.Key, o *RouteOptions) error {
+// validate checks that fn can serve keys with o, the options field
+// names, on the table's API.
+func (t *routeTable) validate(fn awslambda.IFunction, keys []route.Key, o *RouteOptions, field string) error {
 	if fn == nil {
-		return fmt.Errorf("httpapi: Handler is required to serve %d route(s), got nil", len(keys))
+		return propcheck.Errorf("Handler", " is required to serve %d route(s), got nil", len(keys))
 	}
 	if err := o.validate(); err != nil {
-		return err
+		return propcheck.In(field, err)
 	}
 	if n := len(t.routes) + len(keys); n > quota.RoutesPerAPI {
-		return fmt.Errorf("httpapi: Routes: %d routes exceed the HTTP API quota of %d routes per API", n, quota.RoutesPerAPI)
+		return propcheck.Errorf("Routes", ": %d routes exceed the HTTP API quota of %d routes per API", n, quota.RoutesPerAPI)
 	}
 	if n := t.authorizerResources(o.Authorizer); n > quota.AuthorizersPerAPI {
-		return fmt.Errorf("httpapi: Authorizer: %d authorizers exceed the HTTP API quota of %d authorizers per API: "+
+		return propcheck.Errorf(propcheck.Join(field, "Authorizer"), ": %d authorizers exceed the HTTP API quota of %d authorizers per API: "+
 			"each Authorizer value is one authorizer, so share one value among the routes it protects", n, quota.AuthorizersPerAPI)
 	}
 	if o.stageSettings() && t.stages == nil {
-		return fmt.Errorf("httpapi: RouteOptions.Throttle and DetailedMetrics need the API's stages: set them on the httpapi.API that owns the stages")
+		setting := "DetailedMetrics"
+		if o.Throttle != (Throttle{}) {
+			setting = "Throttle"
+		}
+		return propcheck.Errorf(propcheck.Join(field, setting), " needs the API's stages, which NewRoutes cannot reach: set Throttle and DetailedMetrics on the httpapi.API that owns the stages")
 	}
 	seen := map[route.Key]bool{}
 	for _, k := range keys {
 		if err := k.Validate(); err != nil {
-			return fmt.Errorf("httpapi: Routes: %w", err)
+			return propcheck.In("Routes", err)
 		}
 		if t.routed[k] || seen[k] {
-			return fmt.Errorf("httpapi: Routes: route %q is added twice: each route key may appear once per API", k.String())
+			return propcheck.Errorf("Routes", ": route %q is added twice: each route key may appear once per API", k.String())
 		}
 		seen[k] = true
 		if t.cors != nil && k.Method == "OPTIONS" && o.Authorizer.authorizationType() != "NONE" {
-			return fmt.Errorf("httpapi: Routes: route %q has a %s authorizer, but with Cors set browser preflight requests carry no credentials: give OPTIONS routes &httpapi.NoAuthorizer{}", k.String(), o.Authorizer.authorizationType())
+			return propcheck.Errorf("Routes", ": route %q has a %s authorizer, but with Cors set browser preflight requests carry no credentials: give OPTIONS routes &httpapi.NoAuthorizer{}", k.String(), o.Authorizer.authorizationType())
 		}
 	}
 	// Keys API Gateway cannot tell apart, in this table or in another that
@@ -314,13 +323,13 @@ func (t *routeTable) validate(fn awslambda.IFunction, keys []route.Key, o *Route
 		all = append(all, r.Key)
 	}
 	if _, err := route.NewTable(append(all, keys...)); err != nil {
-		return fmt.Errorf("httpapi: Routes: %w", err)
+		return propcheck.In("Routes", err)
 	}
 	if err := t.checkShared(keys); err != nil {
 		return err
 	}
 	if t := functionTimeout(fn); t > 0 && t >= o.IntegrationTimeout {
-		return fmt.Errorf("httpapi: function %s has a timeout of %s, not shorter than IntegrationTimeout %s: "+
+		return propcheck.Errorf("", "function %s has a timeout of %s, not shorter than IntegrationTimeout %s: "+
 			"API Gateway would answer 503 while the function keeps running; use a function timeout of at most %s",
 			*fn.Node().Path(), t, o.IntegrationTimeout, o.IntegrationTimeout-time.Second)
 	}
@@ -495,7 +504,7 @@ type routes struct {
 // from one only in variable names.
 func NewRoutes(scope constructs.Construct, id string, props *RoutesProps) Routes {
 	if props == nil || props.API == nil {
-		panic(fmt.Errorf("httpapi: RoutesProps.API is required: the HTTP API to add routes to"))
+		panicInvalid(propcheck.Errorf("API", " is required: the HTTP API to add routes to"))
 	}
 	r := &routes{}
 	constructs.NewConstruct_Override(r, scope, &id)
@@ -508,7 +517,7 @@ func NewRoutes(scope constructs.Construct, id string, props *RoutesProps) Routes
 	keys := props.Routes
 	if props.Source != nil {
 		if len(keys) > 0 {
-			panic(fmt.Errorf("httpapi: RoutesProps.Routes and Source are both set (%d routes): set Source alone, its keys are the routes", len(keys)))
+			panicInvalid(propcheck.Errorf("Routes", " and Source are both set (%d routes): set Source alone, its keys are the routes", len(keys)))
 		}
 		var ops map[route.Key]openapi.Operation
 		keys, ops = sourceKeys(props.Source)
@@ -516,12 +525,12 @@ func NewRoutes(scope constructs.Construct, id string, props *RoutesProps) Routes
 	}
 	r.table.doc = &documentInfo{title: id, executeAPI: true}
 	registerDocument(r)
-	r.table.add(props.Handler, keys, &props.RouteOptions)
+	r.table.add(props.Handler, keys, &props.RouteOptions, "RouteOptions")
 	return r
 }
 
 func (r *routes) Routes() []Route { return slices.Clone(r.table.routes) }
 
 func (r *routes) AddRoutes(fn awslambda.IFunction, keys []route.Key, opts *RouteOptions) []Route {
-	return r.table.add(fn, keys, opts)
+	return r.table.add(fn, keys, opts, "RouteOptions")
 }

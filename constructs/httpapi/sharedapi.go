@@ -1,7 +1,8 @@
+// The route tables of one app that add routes to the same HTTP API, so that a key added twice fails synthesis.
+
 package httpapi
 
 import (
-	"fmt"
 	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
@@ -93,10 +94,10 @@ func (t *routeTable) checkShared(keys []route.Key) error {
 			for _, k := range keys {
 				switch {
 				case k == r.Key:
-					return fmt.Errorf("httpapi: Routes: route %q is added to one HTTP API twice, by %s and by %s: each route key may appear once per API",
+					return propcheck.Errorf("Routes", ": route %q is added to one HTTP API twice, by %s and by %s: each route key may appear once per API",
 						k.String(), *o.owner.Node().Path(), *t.owner.Node().Path())
 				case k.Ambiguous(r.Key):
-					return fmt.Errorf("httpapi: Routes: route %q of %s and route %q of %s, on one HTTP API, differ only in variable names: API Gateway cannot tell them apart; name the variables alike",
+					return propcheck.Errorf("Routes", ": route %q of %s and route %q of %s, on one HTTP API, differ only in variable names: API Gateway cannot tell them apart; name the variables alike",
 						r.Key.String(), *o.owner.Node().Path(), k.String(), *t.owner.Node().Path())
 				}
 			}

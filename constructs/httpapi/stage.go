@@ -1,8 +1,12 @@
+// Stages ($default and named), their variables and throttles, and the access logs they write.
+
 package httpapi
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"unicode/utf8"
@@ -51,19 +55,39 @@ var (
 	stageVarValuePattern = regexp.MustCompile(`^[A-Za-z0-9\-._~:/?#&=,]*$`)
 )
 
-// validate checks a named stage of Props.Stages.
-func (s *StageOptions) validate() error {
-	if !stageNamePattern.MatchString(s.Name) {
-		return fmt.Errorf("httpapi: Stages: stage name %q is not allowed: use 1 to %d letters, digits, '-' or '_'", s.Name, quota.StageNameChars)
+// validateStages checks Props.Stages, named stages next to the $default
+// stage if withDefault; its errors name elements of stages.
+func validateStages(stages []StageOptions, withDefault bool) error {
+	if n := len(stages); !withDefault && n > quota.StagesPerAPI {
+		return propcheck.Errorf("", ": %d stages exceed the HTTP API quota of %d stages per API", n, quota.StagesPerAPI)
+	} else if withDefault && n+1 > quota.StagesPerAPI {
+		return propcheck.Errorf("", ": %d stages with $default exceed the HTTP API quota of %d stages per API", n+1, quota.StagesPerAPI)
 	}
-	return s.validateSettings("Stages[" + s.Name + "]")
+	named := map[string]int{} // stage names to their index
+	for i := range stages {
+		s := &stages[i]
+		if err := s.validate(true); err != nil {
+			return propcheck.In(propcheck.Index(i), err)
+		}
+		if j, ok := named[s.Name]; ok {
+			return propcheck.Errorf(propcheck.Index(i)+".Name", " %q is the name of Stages[%d] too: give each stage its own name", s.Name, j)
+		}
+		named[s.Name] = i
+	}
+	return nil
 }
 
-// validateSettings checks everything but the name; field names the stage
-// in messages ("Stages[dev]", "DefaultStage").
-func (s *StageOptions) validateSettings(field string) error {
+// validate checks a named stage of Props.Stages (named), or
+// Props.DefaultStage; its errors name fields of StageOptions.
+func (s *StageOptions) validate(named bool) error {
+	if named && !stageNamePattern.MatchString(s.Name) {
+		return propcheck.Errorf("Name", " %q is not allowed: use 1 to %d letters, digits, '-' or '_'", s.Name, quota.StageNameChars)
+	}
+	if !named && s.Name != "" && s.Name != defaultStageName {
+		return propcheck.Errorf("Name", " %q is not allowed: leave it empty or set %q; add a named stage to Stages", s.Name, defaultStageName)
+	}
 	if len(s.Variables) > quota.StageVariablesPerStage {
-		return fmt.Errorf("httpapi: %s.Variables: %d variables exceed the limit of %d per stage", field, len(s.Variables), quota.StageVariablesPerStage)
+		return propcheck.Errorf("Variables", ": %d variables exceed the limit of %d per stage", len(s.Variables), quota.StageVariablesPerStage)
 	}
 	names := make([]string, 0, len(s.Variables))
 	for k := range s.Variables {
@@ -73,25 +97,24 @@ func (s *StageOptions) validateSettings(field string) error {
 	for _, k := range names {
 		v := s.Variables[k]
 		if !stageVarNamePattern.MatchString(k) {
-			return fmt.Errorf("httpapi: %s.Variables: name %q is not allowed: use 1 to %d letters, digits or '_'", field, k, quota.StageVariableKeyChars)
+			return propcheck.Errorf("Variables", ": name %q is not allowed: use 1 to %d letters, digits or '_'", k, quota.StageVariableKeyChars)
 		}
 		if propcheck.IsToken(v) {
 			continue
 		}
+		field := propcheck.Join("Variables", propcheck.Key(k))
 		if n := utf8.RuneCountInString(v); n > quota.StageVariableValueChars {
-			return fmt.Errorf("httpapi: %s.Variables[%s]: value %q is %d characters long: use at most %d", field, k, propcheck.Abbreviate(v), n, quota.StageVariableValueChars)
+			return propcheck.Errorf(field, " %q is %d characters long: use at most %d", propcheck.Abbreviate(v), n, quota.StageVariableValueChars)
 		}
 		if !stageVarValuePattern.MatchString(v) {
-			return fmt.Errorf("httpapi: %s.Variables[%s]: value %q is not allowed: use letters, digits and -._~:/?#&=,", field, k, v)
+			return propcheck.Errorf(field, " %q is not allowed: use letters, digits and -._~:/?#&=,", v)
 		}
 	}
-	if err := checkLength(field+".Description", s.Description, 0, quota.DescriptionChars); err != nil {
+	if err := propcheck.Length("Description", s.Description, 0, quota.DescriptionChars); err != nil {
 		return err
 	}
 	if s.Throttle != (Throttle{}) {
-		if err := s.Throttle.validate(field + ".Throttle"); err != nil {
-			return err
-		}
+		return propcheck.In("Throttle", s.Throttle.validate())
 	}
 	return nil
 }
@@ -113,17 +136,18 @@ func (t Throttle) withDefaults() Throttle {
 	return t
 }
 
-func (t Throttle) validate(field string) error {
-	if err := checkFinite(field+".RateLimit", t.RateLimit); err != nil {
+// validate checks t; its errors name fields of Throttle, or t itself.
+func (t Throttle) validate() error {
+	if err := propcheck.Finite("RateLimit", t.RateLimit); err != nil {
 		return err
 	}
-	rateKnown := !isNumberToken(t.RateLimit) // a token is checked at deployment
+	rateKnown := !propcheck.IsNumberToken(t.RateLimit) // a token is checked at deployment
 	if rateKnown && t.RateLimit <= 0 || t.BurstLimit <= 0 {
-		return fmt.Errorf("httpapi: %s needs both RateLimit and BurstLimit above zero, got RateLimit %v and BurstLimit %d", field, t.RateLimit, t.BurstLimit)
+		return propcheck.Errorf("", " needs both RateLimit and BurstLimit above zero, got RateLimit %v and BurstLimit %d", t.RateLimit, t.BurstLimit)
 	}
 	if t.BurstLimit > quota.AccountThrottleBurst || rateKnown && t.RateLimit > quota.AccountThrottleRate {
-		return fmt.Errorf("httpapi: %s (RateLimit %v, BurstLimit %d) exceeds the account defaults of %d requests/s and a burst of %d",
-			field, t.RateLimit, t.BurstLimit, quota.AccountThrottleRate, quota.AccountThrottleBurst)
+		return propcheck.Errorf("", " (RateLimit %v, BurstLimit %d) exceeds the account defaults of %d requests/s and a burst of %d",
+			t.RateLimit, t.BurstLimit, quota.AccountThrottleRate, quota.AccountThrottleBurst)
 	}
 	return nil
 }
@@ -175,25 +199,27 @@ func (l AccessLogs) withDefaults() AccessLogs {
 	return l
 }
 
+// validate checks l; its errors name fields of AccessLogs.
 func (l AccessLogs) validate() error {
 	if l.Disabled {
 		return nil
 	}
 	if l.Retention == awslogs.RetentionDays_INFINITE {
-		return fmt.Errorf("httpapi: AccessLogs.Retention %q keeps logs forever: choose a finite awslogs.RetentionDays", l.Retention)
+		return propcheck.Errorf("Retention", " %q keeps logs forever: choose a finite awslogs.RetentionDays", l.Retention)
 	}
 	hasID := false
-	for k, v := range l.Fields {
+	for _, k := range slices.Sorted(maps.Keys(l.Fields)) {
+		v := l.Fields[k]
 		if k == "" || strings.ContainsAny(k, `"\`) || strings.ContainsAny(v, `"\`) {
-			return fmt.Errorf("httpapi: AccessLogs.Fields: field %q: %q must not be empty nor contain quotes or backslashes", k, v)
+			return propcheck.Errorf("Fields", ": field %q: %q must not be empty nor contain quotes or backslashes", k, v)
 		}
 		hasID = hasID || v == "$context.requestId"
 	}
 	if !hasID {
-		return fmt.Errorf("httpapi: AccessLogs.Fields must include \"$context.requestId\" so that log lines can be correlated with function logs")
+		return propcheck.Errorf("Fields", ` must include "$context.requestId" so that log lines can be correlated with function logs`)
 	}
 	if n := len(l.format()); n > quota.AccessLogFormatBytes {
-		return fmt.Errorf("httpapi: AccessLogs.Fields make a %d-byte access log format (%d fields): API Gateway allows at most %d bytes", n, len(l.Fields), quota.AccessLogFormatBytes)
+		return propcheck.Errorf("Fields", " make a %d-byte access log format (%d fields): API Gateway allows at most %d bytes", n, len(l.Fields), quota.AccessLogFormatBytes)
 	}
 	return nil
 }

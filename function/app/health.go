@@ -1,3 +1,5 @@
+// The health-check routes of the reference function, served by a second function.
+
 package app
 
 import (

@@ -1,3 +1,5 @@
+// The notes routes, served by the reference net/http function through lambdahttp's ServeMux.
+
 package app
 
 import (

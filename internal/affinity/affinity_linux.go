@@ -1,3 +1,5 @@
+// CPU affinity on Linux: the allowed CPUs, and confining a process or a thread to a set of them.
+
 package affinity
 
 import (

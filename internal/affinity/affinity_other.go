@@ -1,5 +1,7 @@
 //go:build !linux
 
+// CPU affinity where it is not supported: every call reports ErrUnsupported.
+
 package affinity
 
 // Allowed returns the CPUs the calling thread may run on.

@@ -1,3 +1,5 @@
+// The Launcher: processes started from one confined thread, so that they inherit its CPU affinity.
+
 package affinity
 
 import (

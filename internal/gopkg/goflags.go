@@ -1,3 +1,5 @@
+// GOFLAGS and build tags: the fields of GOFLAGS, the tags they set, and the tags every build uses.
+
 package gopkg
 
 import (

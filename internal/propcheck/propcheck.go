@@ -1,7 +1,9 @@
 // Package propcheck holds what the constructs' prop validation shares:
 // whether a value is a CDK token, known only at deployment and so beyond
-// any check at synthesis, and how a long value is quoted in an error
-// message.
+// any check at synthesis; how a long value or a duration is written in an
+// error message; the checks of every kind of prop (Length, Finite); and the
+// errors themselves, which name a prop by its path and the package once
+// (Error).
 package propcheck
 
 import (
@@ -16,6 +18,10 @@ import (
 // a parameter, an attribute of another resource or a pseudo parameter): its
 // value is only known at deployment, so a prop check lets it pass.
 func IsToken(s string) bool { return *awscdk.Token_IsUnresolved(jsii.String(s)) }
+
+// IsNumberToken reports whether v is an unresolved CDK number token, as
+// IsToken does for strings. v must be finite (see Finite).
+func IsNumberToken(v float64) bool { return *awscdk.Token_IsUnresolved(jsii.Number(v)) }
 
 // Abbreviate shortens s for an error message: at most 40 characters, the
 // first 37 followed by "..." when s is longer.

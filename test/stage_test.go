@@ -1,3 +1,5 @@
+// Stages (named and $default), their throttles and access logs: templates, and the invalid props of constructs/httpapi/stage.go.
+
 package test
 
 import (
@@ -5,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"testing"
@@ -13,7 +16,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
-	"github.com/aws/aws-cdk-go/awscdk/v2/awscertificatemanager"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslambda"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awsroute53"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awssns"
 	"github.com/aws/jsii-runtime-go"
@@ -277,30 +281,118 @@ func TestDualStackAPIAndDomain(t *testing.T) {
 	}
 }
 
-// TestInvalidStageAndDomainOptions: domain options that cannot work with
-// the API's stage shape or IP address types.
-func TestInvalidStageAndDomainOptions(t *testing.T) {
-	cert := func(s awscdk.Stack) awscertificatemanager.ICertificate {
-		return awscertificatemanager.Certificate_FromCertificateArn(s, jsii.String("C"), jsii.String("arn:aws:acm:us-east-1:1:certificate/x"))
-	}
-	for _, tc := range []struct {
-		name string
-		run  func(s awscdk.Stack)
-		want string
-	}{
-		{"$default mapping without $default", func(s awscdk.Stack) {
-			api := httpapi.New(s, "Api", &httpapi.Props{NoDefaultStage: true, Stages: []httpapi.StageOptions{{Name: "v1"}}})
-			api.AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert(s), Mappings: []httpapi.DomainMapping{{Stage: "$default"}}})
-		}, `httpapi: DomainOptions.Mappings: stage "$default" is not a stage of this API: it has Props.NoDefaultStage; map one of its named stages`},
-		{"domain IP address type", func(s awscdk.Stack) {
-			newAPI(s, httpapi.RouteOptions{}).AddDomain("D", &httpapi.DomainOptions{Name: "api.example.com", Certificate: cert(s), IPAddressType: "ipv6"})
-		}, `httpapi: DomainOptions.IPAddressType "ipv6" is not an IP address type: use httpapi.IPv4 ("ipv4") or httpapi.DualStack ("dualstack")`},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			got := panicMessage(func() { tc.run(newStack()) })
-			if got != tc.want {
-				t.Errorf("panicked with\n  %q\nwant\n  %q", got, tc.want)
+// TestInvalidStageOptions: stages (Stages, DefaultStage), throttles and access logs that New refuses.
+func TestInvalidStageOptions(t *testing.T) {
+	testRefusals(t, []refusal{
+		{"stage name", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "my stage"}}}
+		}), `httpapi: Stages[0].Name "my stage" is not allowed: use 1 to 128 letters, digits, '-' or '_'`},
+		{"stage name collision", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev"}, {Name: "dev"}}}
+		}), `httpapi: Stages[1].Name "dev" is the name of Stages[0] too: give each stage its own name`},
+		{"default stage with a name", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{DefaultStage: &httpapi.StageOptions{Name: "prod"}}
+		}), `httpapi: DefaultStage.Name "prod" is not allowed: leave it empty or set "$default"; add a named stage to Stages`},
+		{"default stage variable", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{DefaultStage: &httpapi.StageOptions{Variables: map[string]string{"greeting": "hello world"}}}
+		}), `httpapi: DefaultStage.Variables["greeting"] "hello world" is not allowed: use letters, digits and -._~:/?#&=,`},
+		{"default stage throttle", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{DefaultStage: &httpapi.StageOptions{Throttle: httpapi.Throttle{RateLimit: 10}}}
+		}), "httpapi: DefaultStage.Throttle needs both RateLimit and BurstLimit above zero, got RateLimit 10 and BurstLimit 0"},
+		{"11 named stages without $default", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			var stages []httpapi.StageOptions
+			for i := range quota.StagesPerAPI + 1 {
+				stages = append(stages, httpapi.StageOptions{Name: fmt.Sprintf("s%d", i)})
 			}
+			return &httpapi.Props{NoDefaultStage: true, Stages: stages}
+		}), "httpapi: Stages: 11 stages exceed the HTTP API quota of 10 stages per API"},
+		{"stage variable name", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Variables: map[string]string{"a-b": "x"}}}}
+		}), `httpapi: Stages[0].Variables: name "a-b" is not allowed: use 1 to 64 letters, digits or '_'`},
+		{"throttle rate without burst", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Throttle: httpapi.Throttle{RateLimit: 100}}
+		}), "httpapi: Throttle needs both RateLimit and BurstLimit above zero, got RateLimit 100 and BurstLimit 0"},
+		{"access logs kept forever", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{AccessLogs: httpapi.AccessLogs{Retention: awslogs.RetentionDays_INFINITE}}
+		}), `httpapi: AccessLogs.Retention "INFINITE" keeps logs forever: choose a finite awslogs.RetentionDays`},
+		{"access logs without request id", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{AccessLogs: httpapi.AccessLogs{Fields: map[string]string{"status": "$context.status"}}}
+		}), `httpapi: AccessLogs.Fields must include "$context.requestId" so that log lines can be correlated with function logs`},
+		{"too many stages", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			var stages []httpapi.StageOptions
+			for i := range 10 {
+				stages = append(stages, httpapi.StageOptions{Name: fmt.Sprintf("s%d", i)})
+			}
+			return &httpapi.Props{Stages: stages}
+		}), "httpapi: Stages: 11 stages with $default exceed the HTTP API quota of 10 stages per API"},
+		{"stage description too long", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Description: strings.Repeat("d", 1025)}}}
+		}), `httpapi: Stages[0].Description "ddddddddddddddddddddddddddddddddddddd..." is 1025 characters long: use 0 to 1024`},
+		{"too many stage variables", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			vars := map[string]string{}
+			for i := range 101 {
+				vars[fmt.Sprintf("v%d", i)] = "x"
+			}
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Variables: vars}}}
+		}), "httpapi: Stages[0].Variables: 101 variables exceed the limit of 100 per stage"},
+		{"stage variable name too long", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Variables: map[string]string{strings.Repeat("k", 65): "x"}}}}
+		}), `httpapi: Stages[0].Variables: name "` + strings.Repeat("k", 65) + `" is not allowed: use 1 to 64 letters, digits or '_'`},
+		{"stage variable value too long", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Variables: map[string]string{"url": strings.Repeat("v", 513)}}}}
+		}), `httpapi: Stages[0].Variables["url"] "vvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvvv..." is 513 characters long: use at most 512`},
+		{"stage variable value with a space", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Variables: map[string]string{"greeting": "hello world"}}}}
+		}), `httpapi: Stages[0].Variables["greeting"] "hello world" is not allowed: use letters, digits and -._~:/?#&=,`},
+		{"NaN throttle", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Throttle: httpapi.Throttle{RateLimit: math.NaN(), BurstLimit: 10}}
+		}), "httpapi: Throttle.RateLimit NaN is not a number: use a finite value"},
+		{"infinite stage throttle", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Stages: []httpapi.StageOptions{{Name: "dev", Throttle: httpapi.Throttle{RateLimit: math.Inf(1), BurstLimit: 10}}}}
+		}), "httpapi: Stages[0].Throttle.RateLimit +Inf is not a number: use a finite value"},
+		{"NaN route throttle", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Handler: fn, Routes: keys("GET /a"),
+				RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /a"): {Throttle: httpapi.Throttle{RateLimit: math.NaN(), BurstLimit: 1}}}}
+		}), `httpapi: RouteOverrides["GET /a"].Throttle.RateLimit NaN is not a number: use a finite value`},
+		{"burst above the account's", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			return &httpapi.Props{Throttle: httpapi.Throttle{RateLimit: 100, BurstLimit: 6000}}
+		}), "httpapi: Throttle (RateLimit 100, BurstLimit 6000) exceeds the account defaults of 10000 requests/s and a burst of 5000"},
+		{"access log format over 3 KB", apiProps(func(fn awslambda.IFunction) *httpapi.Props {
+			fields := map[string]string{"requestId": "$context.requestId"}
+			for i := range 100 {
+				fields[fmt.Sprintf("header%02d", i)] = "$context.identity.userAgent"
+			}
+			return &httpapi.Props{AccessLogs: httpapi.AccessLogs{Fields: fields}}
+		}), "httpapi: AccessLogs.Fields make a 4134-byte access log format (101 fields): API Gateway allows at most 3072 bytes"},
+		{"per-route throttle with rate only", func(s awscdk.Stack) {
+			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", time.Second), Routes: keys("GET /a"),
+				RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /a"): {Throttle: httpapi.Throttle{RateLimit: 5}}}})
+		}, `httpapi: RouteOverrides["GET /a"].Throttle needs both RateLimit and BurstLimit above zero, got RateLimit 5 and BurstLimit 0`},
+	})
+}
+
+// TestLimitsSkipTokens: values known only at deployment (CDK tokens) are
+// not held against the limits, whatever their placeholder looks like.
+func TestLimitsSkipTokens(t *testing.T) {
+	stack := newStack()
+	imported := func(name string) string { return *awscdk.Fn_ImportValue(jsii.String(name)) }
+	rate := *awscdk.Token_AsNumber(awscdk.Fn_ImportValue(jsii.String("Rate")))
+	msg := panicMessage(func() {
+		httpapi.New(stack, "Api", &httpapi.Props{
+			Handler: inlineFunction(stack, "Fn", 10*time.Second), Routes: keys("GET /a"),
+			Description: imported("Description"),
+			Stages: []httpapi.StageOptions{{Name: "dev", Variables: map[string]string{"table": imported("Table")},
+				Throttle: httpapi.Throttle{RateLimit: rate, BurstLimit: 10}}},
 		})
+	})
+	if msg != "" {
+		t.Fatalf("tokens refused: %s", msg)
 	}
+	assert(t, func() {
+		assertions.Template_FromStack(stack, nil).HasResourceProperties(jsii.String("AWS::ApiGatewayV2::Stage"), map[string]any{
+			"StageName":            "dev",
+			"StageVariables":       map[string]any{"table": map[string]any{"Fn::ImportValue": "Table"}},
+			"DefaultRouteSettings": assertions.Match_ObjectLike(&map[string]any{"ThrottlingRateLimit": map[string]any{"Fn::ImportValue": "Rate"}}),
+		})
+	})
 }
