@@ -1,3 +1,5 @@
+// The emulator stops when the process that started it exits (Linux: PR_SET_PDEATHSIG).
+
 package main
 
 import (
