@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"runtime"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -70,21 +69,12 @@ func TestLogRelayBoundsALine(t *testing.T) {
 // closed, then records.
 type stuckWriter struct {
 	release chan struct{}
-	mu      sync.Mutex
-	b       bytes.Buffer
+	localtest.Buffer
 }
 
 func (w *stuckWriter) Write(p []byte) (int, error) {
 	<-w.release
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.Write(p)
-}
-
-func (w *stuckWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.b.String()
+	return w.Buffer.Write(p)
 }
 
 // An emulator whose log and access log nobody reads (a full pipe, a
