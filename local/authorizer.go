@@ -32,9 +32,7 @@ func (q *request) identity(source string) string {
 // is a 401 without calling the authorizer (docs/api-gateway-behavior.md R-AUTH-1).
 func (s *Server) authorize(q *request, a *Authorizer) *response {
 	if a.Refuse != "" {
-		resp := unauthorized()
-		resp.authErr = a.Refuse
-		return resp
+		return jwtUnauthorized(jwtRefusal{description: descRefused, detail: a.Refuse})
 	}
 	sources := a.IdentitySource
 	if len(sources) == 0 && a.Type == "JWT" {
@@ -46,6 +44,10 @@ func (s *Server) authorize(q *request, a *Authorizer) *response {
 		if v == "" {
 			resp := unauthorized()
 			resp.authErr = "missing identity source " + src
+			if a.Type == "JWT" {
+				// No credentials: RFC 6750 §3.1 gives no error code (R-AUTH-11).
+				resp.header.Set("Www-Authenticate", `Bearer scope=""`)
+			}
 			return resp
 		}
 		identity = append(identity, v)

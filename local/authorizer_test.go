@@ -73,6 +73,10 @@ func TestAuthorizersEndToEnd(t *testing.T) {
 			}
 		})
 	}
+	// A refused token's 401 carries the challenge AWS documents (R-AUTH-11).
+	if r := do(t, f, "POST", "/echo", echo, "Authorization", jwt(with("aud", "someone-else")), "Content-Type", "application/json"); r.header.Get("Www-Authenticate") != `Bearer scope="" error="invalid_token" error_description="the token does not have a valid audience"` {
+		t.Errorf("wrong audience: %d www-authenticate %q", r.status, r.header.Get("Www-Authenticate"))
+	}
 	// The net/http function reads the JWT's subject from the event.
 	if r := do(t, f, "POST", "/notes", []byte(`{"text":"hi"}`), "Authorization", jwt(good), "Content-Type", "application/json"); r.status != 201 || !strings.Contains(string(r.body), `"owner":"u1"`) {
 		t.Errorf("POST /notes: %d %s", r.status, r.body)

@@ -45,9 +45,18 @@ func newConfig(api *API, o *Options) (*config, error) {
 	if c.region == "" {
 		c.region = DefaultRegion
 	}
+	local, err := localJWTAuthorizers(api, o.JWTAuthorizers)
+	if err != nil {
+		return nil, err
+	}
 	keys := make([]route.Key, 0, len(api.Routes))
 	for i := range api.Routes {
 		r := &api.Routes[i]
+		if a := r.Authorizer; a != nil && local[a.LogicalID] != nil {
+			withLocal := *r
+			withLocal.Authorizer = local[a.LogicalID]
+			r = &withLocal
+		}
 		c.routes[r.Key] = r
 		keys = append(keys, r.Key)
 	}

@@ -52,6 +52,13 @@ type Options struct {
 	// valid signature. Default: signatures are not verified (the issuer's
 	// keys are not fetched); claims and scopes are checked either way.
 	JWTKeys *KeySet
+	// JWTAuthorizers gives JWT authorizers, by logical id or Name, the
+	// issuer, audience or keys to use locally in place of the template's:
+	// a Cognito user pool authorizer, whose issuer exists only once
+	// deployed, then admits tokens minted locally. Default: none; an
+	// authorizer whose issuer or audience cannot be known before
+	// deployment refuses every request.
+	JWTAuthorizers map[string]JWTAuthorizer
 	// Handlers, when set, runs the API's functions in this process instead
 	// of building them and starting processes: each function is served by
 	// the handler keyed by its logical id or, more conveniently, by its Go

@@ -76,30 +76,34 @@ var jwtAlgorithms = map[string]struct {
 
 // verify checks the signature of a compact JWS, token split at its dots:
 // an RSA algorithm, a kid that names a key of the set, and a signature
-// that key made over the header and payload.
-func (ks *KeySet) verify(parts []string) error {
+// that key made over the header and payload. It returns why it refuses
+// the token, or nil.
+func (ks *KeySet) verify(parts []string) *jwtRefusal {
+	refuse := func(description, detail string) *jwtRefusal {
+		return &jwtRefusal{description: description, detail: detail}
+	}
 	raw, err := base64.RawURLEncoding.DecodeString(parts[0])
 	if err != nil {
-		return errors.New("the token's header is not base64url")
+		return refuse(descMalformed, "the token's header is not base64url")
 	}
 	var header struct {
 		Alg string `json:"alg"`
 		Kid string `json:"kid"`
 	}
 	if err := json.Unmarshal(raw, &header); err != nil {
-		return errors.New("the token's header is not JSON")
+		return refuse(descMalformed, "the token's header is not JSON")
 	}
 	alg, ok := jwtAlgorithms[header.Alg]
 	if !ok {
-		return fmt.Errorf("algorithm %q is not an RSA algorithm (RS256, RS384, RS512, PS256, PS384, PS512)", header.Alg)
+		return refuse(descAlgorithm, fmt.Sprintf("algorithm %q is not an RSA algorithm (RS256, RS384, RS512, PS256, PS384, PS512)", header.Alg))
 	}
 	key := ks.keys[header.Kid]
 	if key == nil {
-		return fmt.Errorf("kid %q names no key of the key set", header.Kid)
+		return refuse(descKid, fmt.Sprintf("kid %q names no key of the key set", header.Kid))
 	}
 	sig, err := base64.RawURLEncoding.DecodeString(parts[2])
 	if err != nil {
-		return errors.New("the token's signature is not base64url")
+		return refuse(descMalformed, "the token's signature is not base64url")
 	}
 	h := alg.hash.New()
 	h.Write([]byte(strings.Join(parts[:2], ".")))
@@ -110,7 +114,7 @@ func (ks *KeySet) verify(parts []string) error {
 		err = rsa.VerifyPKCS1v15(key, alg.hash, digest, sig)
 	}
 	if err != nil {
-		return errors.New("the token's signature does not verify")
+		return refuse(descSignature, "the token's signature does not verify")
 	}
 	return nil
 }

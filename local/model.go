@@ -58,18 +58,29 @@ type Route struct {
 
 // Authorizer is a JWT or Lambda authorizer of the template.
 type Authorizer struct {
-	LogicalID      string
+	LogicalID string
+	// Name is the authorizer's Name property.
+	Name           string
 	Type           string // "JWT" or "REQUEST"
 	IdentitySource []string
 	// JWT authorizers: the issuer and audiences, resolved from the
-	// template (literals, pseudo parameters, Fn::Join and Fn::Sub of them).
+	// template (literals, pseudo parameters, Fn::Join and Fn::Sub of them),
+	// or given for local use ([Options].JWTAuthorizers). Empty when
+	// unknown.
 	Issuer   string
 	Audience []string
 	// Refuse, when not empty, says why every request this authorizer
 	// guards is answered 401: a value the emulator cannot know before
-	// deployment (a user pool's id, a client id). The authorizer fails
-	// closed, never open.
+	// deployment (a user pool's id, a client id) and that was not given
+	// for local use. The authorizer fails closed, never open.
 	Refuse string
+	// Why the issuer and the audience are unknown, when they are: what
+	// Refuse says, kept apart so that a value given locally clears its
+	// own reason only.
+	issuerUnknown, audienceUnknown string
+	// keys verifies the signatures of this authorizer's tokens in place of
+	// Options.JWTKeys ([JWTAuthorizer].Keys).
+	keys *KeySet
 	// Lambda authorizers:
 	Function       string
 	PayloadFormat  string

@@ -551,34 +551,44 @@ func (t *template) function(id string, problem func(string, string, ...any)) (*F
 
 // jwtConfiguration sets a JWT authorizer's issuer and audience, resolved
 // as far as the template allows; what cannot be resolved makes the
-// authorizer refuse every request (it fails closed, never open).
+// authorizer refuse every request (it fails closed, never open), unless
+// it is given for local use (Options.JWTAuthorizers).
 func (t *template) jwtConfiguration(a *Authorizer, c *struct {
 	Audience []any `json:"Audience"`
 	Issuer   any   `json:"Issuer"`
 }) {
 	if c == nil || c.Issuer == nil || len(c.Audience) == 0 {
-		a.Refuse = "the JWT authorizer has no JwtConfiguration with an Issuer and an Audience (CloudFormation requires both)"
-		return
-	}
-	iss, err := t.resolve(c.Issuer)
-	if err != nil {
-		a.Refuse = "its issuer cannot be known before deployment: " + err.Error()
-		return
-	}
-	if iss == "" {
-		a.Refuse = "its issuer is empty"
-		return
-	}
-	a.Issuer = iss
-	for _, v := range c.Audience {
-		aud, err := t.resolve(v)
-		if err != nil {
-			a.Issuer, a.Audience = "", nil
-			a.Refuse = "its audience cannot be known before deployment: " + err.Error()
-			return
+		const missing = "the JWT authorizer has no JwtConfiguration with an Issuer and an Audience (CloudFormation requires both)"
+		if c == nil || c.Issuer == nil {
+			a.issuerUnknown = missing
 		}
-		a.Audience = append(a.Audience, aud)
+		if c == nil || len(c.Audience) == 0 {
+			a.audienceUnknown = missing
+		}
 	}
+	if c != nil && c.Issuer != nil {
+		iss, err := t.resolve(c.Issuer)
+		switch {
+		case err != nil:
+			a.issuerUnknown = "its issuer cannot be known before deployment: " + err.Error()
+		case iss == "":
+			a.issuerUnknown = "its issuer is empty"
+		default:
+			a.Issuer = iss
+		}
+	}
+	if c != nil {
+		for _, v := range c.Audience {
+			aud, err := t.resolve(v)
+			if err != nil {
+				a.Audience = nil
+				a.audienceUnknown = "its audience cannot be known before deployment: " + err.Error()
+				break
+			}
+			a.Audience = append(a.Audience, aud)
+		}
+	}
+	a.Refuse = a.refusal()
 }
 
 // authorizer resolves a route's authorizer.
@@ -588,6 +598,7 @@ func (t *template) authorizer(id string, rt *Route, api *API, problem func(strin
 		return
 	}
 	var ap struct {
+		Name                           string   `json:"Name"`
 		AuthorizerType                 string   `json:"AuthorizerType"`
 		IdentitySource                 []string `json:"IdentitySource"`
 		AuthorizerUri                  any      `json:"AuthorizerUri"`
@@ -607,12 +618,12 @@ func (t *template) authorizer(id string, rt *Route, api *API, problem func(strin
 		rt.Unsupported = err.Error()
 		return
 	}
-	a := &Authorizer{LogicalID: id, Type: ap.AuthorizerType, IdentitySource: ap.IdentitySource}
+	a := &Authorizer{LogicalID: id, Name: ap.Name, Type: ap.AuthorizerType, IdentitySource: ap.IdentitySource}
 	switch ap.AuthorizerType {
 	case "JWT":
 		t.jwtConfiguration(a, ap.JwtConfiguration)
 		if a.Refuse != "" {
-			problem(id, "every request to its routes is answered 401: %s", a.Refuse)
+			problem(id, "every request to its routes is answered 401 unless its issuer and audience are given locally (-jwt-issuer, -jwt-audience; Options.JWTAuthorizers): %s", a.Refuse)
 			break
 		}
 		problem(id, "JWT signatures are verified only against a local key set (-jwks, Options.JWTKeys): the issuer's keys are not fetched; issuer %q, audience %q, expiry and scopes are checked", a.Issuer, a.Audience)

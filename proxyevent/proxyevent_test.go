@@ -43,7 +43,7 @@ func TestAuthorizerShapes(t *testing.T) {
 		{"none", nil, `"requestContext":{"accountId"`, `"authorizer":null`},
 		{"JWT", &Authorizer{JWTClaims: map[string]string{"sub": "u1"}, JWTScopes: []string{"read"}},
 			`"authorizer":{"jwt":{"claims":{"sub":"u1"},"scopes":["read"]}}`, `"authorizer":{"claims":{"sub":"u1"},"scopes":["read"]}`},
-		{"JWT without scopes", &Authorizer{JWTClaims: map[string]string{}}, `"authorizer":{"jwt":{"claims":{}`, `"authorizer":{"claims":{},"scopes":null}`},
+		{"JWT without scopes", &Authorizer{JWTClaims: map[string]string{}}, `"authorizer":{"jwt":{"claims":{},"scopes":null}}`, `"authorizer":{"claims":{},"scopes":null}`},
 		{"Lambda", &Authorizer{Lambda: map[string]any{"tenant": "t1"}}, `"authorizer":{"lambda":{"tenant":"t1"}}`, `"authorizer":{"tenant":"t1"}`},
 		{"Lambda without context", &Authorizer{}, `"authorizer":{"lambda":null}`, `"authorizer":null`},
 		{"IAM", &Authorizer{IAM: iam}, `"authorizer":{"iam":{"accessKey":"AKIA","accountId":"111122223333","callerId":"AIDA:me"`,

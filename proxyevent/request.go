@@ -74,10 +74,11 @@ type Request struct {
 // Authorizer with none of them stands for a Lambda authorizer that
 // returned no context.
 type Authorizer struct {
-	// JWTClaims are a JWT authorizer's claims, every value a string (a
-	// non-string claim as its JSON text).
+	// JWTClaims are a JWT authorizer's claims, every value a string.
 	JWTClaims map[string]string
-	// JWTScopes are the token's scopes, with JWTClaims; nil when it has none.
+	// JWTScopes are the token's scopes, with JWTClaims; nil when it has
+	// none, which the event carries as "scopes": null
+	// (docs/api-gateway-behavior.md R-AUTH-4).
 	JWTScopes []string
 	// Lambda is the context a Lambda authorizer returned.
 	Lambda map[string]any
@@ -382,12 +383,20 @@ func (r *Request) authorizerV2() any {
 	case a == nil:
 		return nil
 	case a.JWTClaims != nil:
-		return map[string]any{"jwt": events.APIGatewayV2HTTPRequestContextAuthorizerJWTDescription{Claims: a.JWTClaims, Scopes: a.JWTScopes}}
+		// Not aws-lambda-go's type: it omits scopes when there are none,
+		// where API Gateway sends "scopes": null.
+		return map[string]any{"jwt": jwtAuthorizerV2{Claims: a.JWTClaims, Scopes: a.JWTScopes}}
 	case a.IAM != nil:
 		return map[string]any{"iam": a.IAM}
 	}
 	// {"lambda": null} when the authorizer returned no context, as AWS sends it.
 	return map[string]any{"lambda": a.Lambda}
+}
+
+// jwtAuthorizerV2 is requestContext.authorizer.jwt of a 2.0 event.
+type jwtAuthorizerV2 struct {
+	Claims map[string]string `json:"claims"`
+	Scopes []string          `json:"scopes"`
 }
 
 func (r *Request) v2() *eventV2 {

@@ -3,10 +3,19 @@
 //
 //	local [-cdk-out cdk.out | -template FILE] [-stack NAME] [-api ID] [-host 127.0.0.1] [-port 3000]
 //	      [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false] [-watch]
+//	      [-jwt-issuer AUTH=URL] [-jwt-audience AUTH=ID]... [-jwt-jwks AUTH=FILE]
 //
 // With -jwks, JWT authorizers verify token signatures against the RSA keys
 // of that JSON Web Key Set file, as API Gateway does with the issuer's
 // jwks_uri; without it they check claims and scopes only.
+//
+// A Cognito user pool authorizer's issuer and audience are ids that exist
+// only once the stack is deployed: such an authorizer answers 401 to every
+// request, unless -jwt-issuer and -jwt-audience name the issuer and the
+// client ids to trust locally (AUTH is the authorizer's logical id or
+// Name), so that its routes can be tried with tokens minted locally, signed
+// with a key of -jwt-jwks (or -jwks). They can stand for any JWT
+// authorizer's issuer, audience and keys.
 //
 // With -watch it follows edits: when a function's Go sources change, it
 // rebuilds the function and swaps in the new build without dropping a
@@ -70,6 +79,10 @@ func run() error {
 	stages := flag.String("stage", "", "comma-separated stages to serve (default: all; $default at /, others at /NAME)")
 	concurrency := flag.Int("concurrency", 4, "most processes at once per function")
 	jwks := flag.String("jwks", "", "verify JWT signatures against the RSA keys of this JWKS `file`")
+	issuers, audiences, authorizerJWKS := &namedValues{once: true}, &namedValues{}, &namedValues{once: true}
+	flag.Var(issuers, "jwt-issuer", "`AUTH=URL`: JWT authorizer AUTH (logical id or Name) trusts tokens of this issuer, in place of the template's")
+	flag.Var(audiences, "jwt-audience", "`AUTH=ID`: JWT authorizer AUTH admits tokens for this audience (aud, or client_id) in place of the template's; repeatable")
+	flag.Var(authorizerJWKS, "jwt-jwks", "`AUTH=FILE`: JWT authorizer AUTH verifies signatures against the RSA keys of this JWKS file, in place of -jwks")
 	pin := flag.Bool("pin", true, "on Linux with 2+ CPUs, run the gateway on half of the CPUs and the functions on the other half")
 	watch := flag.Bool("watch", false, "rebuild a function when its Go sources change, reload the API when the cloud assembly or template does")
 	flag.Parse()
@@ -103,8 +116,11 @@ func run() error {
 			return fmt.Errorf("-jwks %s: %w", *jwks, err)
 		}
 	}
+	localJWT, jwtLines, err := jwtAuthorizers(issuers, audiences, authorizerJWKS)
+	if err != nil {
+		return err
+	}
 	var apis []*local.API
-	var err error
 	if *templateFile != "" {
 		apis, err = local.LoadTemplate(*templateFile, *stack)
 	} else {
@@ -149,11 +165,14 @@ func run() error {
 		}
 		gatewayCPUs, functionCPUs = affinity.Split(cpus)
 	}
-	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, JWTKeys: jwtKeys, FunctionCPUs: functionCPUs})
+	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, JWTKeys: jwtKeys, JWTAuthorizers: localJWT, FunctionCPUs: functionCPUs})
 	if err != nil {
 		return err
 	}
 	defer srv.Close() // runs on every return, as a signal makes Serve return
+	for _, l := range jwtLines {
+		fmt.Fprintln(os.Stderr, "local:", l)
+	}
 	if len(gatewayCPUs) > 0 {
 		// After the builds, which may use every CPU.
 		if err := affinity.Process(gatewayCPUs); err != nil {

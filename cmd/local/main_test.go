@@ -71,6 +71,8 @@ func TestRefusedBeforeBuilding(t *testing.T) {
 		{"negative concurrency", []string{"-concurrency", "-1"}, "local: -concurrency -1: want 1 or more processes per function"},
 		{"zero concurrency", []string{"-concurrency", "0"}, "local: -concurrency 0: want 1 or more processes per function"},
 		{"port out of range", []string{"-port", "70000"}, "local: -port 70000: want 0 (any free port) to 65535"},
+		{"-jwt-issuer for no authorizer", []string{"-jwt-issuer", "Nope=https://issuer.local"}, `local: Options.JWTAuthorizers: "Nope" is no JWT authorizer of V2HttpApi59373207 by logical id or Name (its JWT authorizers: none)`},
+		{"-jwt-jwks without a file", []string{"-jwt-jwks", "Auth=" + filepath.Join(os.TempDir(), "no-such-jwks.json")}, "local: -jwt-jwks Auth: open"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			tmp := t.TempDir()
