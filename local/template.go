@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/httpapi-cdk/httpapi/internal/assemblymeta"
 	"github.com/httpapi-cdk/httpapi/internal/gopkg"
 	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
@@ -49,9 +50,9 @@ func LoadAssembly(dir string) ([]*API, error) {
 	if err := readAssembly(dir, "", 0, &assemblies); err != nil {
 		return nil, err
 	}
-	appDir := ""
-	if abs, err := filepath.Abs(dir); err == nil {
-		appDir = filepath.Dir(abs) // cdk.out is in the app's directory
+	appDir, err := assemblymeta.AppDir(dir)
+	if err != nil {
+		return nil, err
 	}
 	var apis []*API
 	for _, templates := range assemblies {
@@ -208,8 +209,9 @@ func ParseTemplate(template []byte, stack string) ([]*API, error) {
 }
 
 // templateAppDir returns the directory of the CDK app that synthesized
-// the template at path, when the template is in a cloud assembly: the
-// directory above the outermost assembly. It returns "" otherwise.
+// the template at path, when the template is in a cloud assembly: the one
+// the outermost assembly records (assemblymeta.AppDir), by default the
+// directory above it. It returns "" otherwise.
 func templateAppDir(path string) string {
 	dir, err := filepath.Abs(filepath.Dir(path))
 	if err != nil {
@@ -221,10 +223,15 @@ func templateAppDir(path string) string {
 	for {
 		parent := filepath.Dir(dir)
 		if _, err := os.Stat(filepath.Join(parent, "manifest.json")); err != nil || parent == dir {
-			return parent
+			break
 		}
 		dir = parent
 	}
+	appDir, err := assemblymeta.AppDir(dir) // dir is the top-level assembly
+	if err != nil {
+		return ""
+	}
+	return appDir
 }
 
 // environmentRegion returns the region of a stack environment,
@@ -507,7 +514,7 @@ func (t *template) function(id string, problem func(string, string, ...any)) (*F
 	if !ok || r.Type != "AWS::Lambda::Function" {
 		return nil, "its integration does not invoke a Lambda function of this template (imported functions are not emulated)"
 	}
-	pkg, _ := r.Metadata["httpapi:GoPackage"].(string)
+	pkg, _ := r.Metadata[assemblymeta.GoPackage].(string)
 	if pkg == "" {
 		return nil, fmt.Sprintf("function %s was not built by gofunction (no httpapi:GoPackage metadata), so the emulator cannot build it", id)
 	}
@@ -529,8 +536,8 @@ func (t *template) function(id string, problem func(string, string, ...any)) (*F
 	}
 	fn := &Function{LogicalID: id, GoPackage: pkg, Environment: map[string]string{}, MemorySize: fp.MemorySize, Timeout: time.Duration(fp.Timeout) * time.Second,
 		LogLevel: fp.LoggingConfig.ApplicationLogLevel, Region: t.region}
-	fn.ModulePath, _ = r.Metadata["httpapi:GoModule"].(string)
-	if dir, ok := r.Metadata["httpapi:GoModuleDir"].(string); ok && t.appDir != "" {
+	fn.ModulePath, _ = r.Metadata[assemblymeta.GoModule].(string)
+	if dir, ok := r.Metadata[assemblymeta.GoModuleDir].(string); ok && t.appDir != "" {
 		fn.ModuleDir = filepath.Join(t.appDir, filepath.FromSlash(dir))
 	}
 	if fn.MemorySize == 0 {

@@ -20,10 +20,12 @@ package gofunction
 
 import (
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"sync"
 	"time"
 	"unicode/utf8"
 
@@ -35,6 +37,7 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/internal/assemblymeta"
 	"github.com/httpapi-cdk/httpapi/internal/propcheck"
 	"github.com/httpapi-cdk/httpapi/quota"
 )
@@ -53,19 +56,22 @@ const (
 // resource, whose value is the import path of the Go main package the
 // function was built from. The local emulator reads it to build the same
 // package for the host.
-const MetadataPackage = "httpapi:GoPackage"
+const MetadataPackage = assemblymeta.GoPackage
 
 // MetadataModule is the template metadata key whose value is the path of
 // the Go module that holds [MetadataPackage], as its go.mod declares it.
-const MetadataModule = "httpapi:GoModule"
+const MetadataModule = assemblymeta.GoModule
 
 // MetadataModuleDir is the template metadata key whose value is the root
 // directory of that module relative to the directory synthesis ran in (the
 // CDK app's directory, where cdk.json is), with forward slashes: "." when
 // the app is the module's root. The local emulator builds the package
 // there, so it runs from any directory. It is absent when the module is
-// not reachable by a relative path (another volume).
-const MetadataModuleDir = "httpapi:GoModuleDir"
+// not reachable by a relative path (another volume). Where the app's
+// directory is, seen from the cloud assembly, synthesis records once per
+// assembly (in its top-level directory), so that an app synthesized into
+// any output directory (cdk synth -o) is found.
+const MetadataModuleDir = assemblymeta.GoModuleDir
 
 // Props configure a [Function].
 type Props struct {
@@ -232,9 +238,43 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 	cfn.AddMetadata(jsii.String(MetadataModule), b.modulePath)
 	if dir, ok := relativeToApp(b.moduleDir); ok {
 		cfn.AddMetadata(jsii.String(MetadataModuleDir), dir)
+		recordAppDir(scope)
 	}
 	return f
 }
+
+// recordAppDir records, in the top-level directory of the cloud assembly
+// scope synthesizes into, where the app's directory (the working
+// directory, which MetadataModuleDir is relative to) is, once per
+// directory and process.
+func recordAppDir(scope constructs.Construct) {
+	stage := awscdk.Stage_Of(scope)
+	if stage == nil {
+		return
+	}
+	for parent := stage.ParentStage(); parent != nil; parent = parent.ParentStage() {
+		stage = parent
+	}
+	outdir := *stage.Outdir()
+	appDirsMu.Lock()
+	defer appDirsMu.Unlock()
+	if appDirs[outdir] {
+		return
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return
+	}
+	if err := assemblymeta.WriteAppDir(outdir, wd); err != nil {
+		panic(fmt.Errorf("gofunction: recording the app's directory in the cloud assembly: %w", err))
+	}
+	appDirs[outdir] = true
+}
+
+var (
+	appDirsMu sync.Mutex
+	appDirs   = map[string]bool{} // assembly directories recordAppDir wrote
+)
 
 // relativeToApp returns dir relative to the working directory, the CDK
 // app's directory, with forward slashes.
