@@ -5,7 +5,9 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
+	"go/format"
 	"io"
+	"io/fs"
 	"net/http"
 	"os"
 	"os/exec"
@@ -59,6 +61,16 @@ func TestInitProject(t *testing.T) {
 			t.Errorf("go.mod has no %q:\n%s", want, gomod)
 		}
 	}
+	// The Go files it writes are gofmt-formatted.
+	filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && strings.HasSuffix(path, ".go") {
+			src, _ := os.ReadFile(path)
+			if formatted, err := format.Source(src); err != nil || !bytes.Equal(formatted, src) {
+				t.Errorf("%s is not gofmt-formatted (%v)", path, err)
+			}
+		}
+		return err
+	})
 	if err := os.Symlink(nodeModules, filepath.Join(dir, ".tools", "node_modules")); err != nil {
 		t.Fatal(err)
 	}
