@@ -1,7 +1,8 @@
 # Two commands on a fresh machine: `make synth` and `make test`.
 # Each installs what it needs: Go modules, and (from the npm registry, pinned
-# in .tools/package-lock.json) the CDK CLI and a Node.js 22 for jsii, so the
-# machine's own Node version does not matter.
+# in .tools/package-lock.json) the CDK CLI and a Node.js 22, which make puts
+# first on PATH for the CLI and jsii. Outside make, .tools/bin/cdk does the
+# same.
 
 SHELL := /bin/bash
 TOOLS := $(CURDIR)/.tools/node_modules/.bin
@@ -13,16 +14,11 @@ export PATH := $(TOOLS):$(CURDIR)/.tools/venv/bin:$(PATH)
 
 all: synth test
 
-# npm ci runs only when the installed tools were not installed from this
-# exact lock file (its SHA-256 is kept beside them), not by timestamps: a
-# fresh clone or checkout has new timestamps but the same tools.
+# The pinned CDK CLI and Node 22 in .tools/node_modules: see
+# .tools/install-node-tools (which .tools/bin/cdk runs too, outside make).
 tools:
-	@want=$$(sha256sum .tools/package-lock.json | cut -d' ' -f1); \
-	if [ ! -x $(TOOLS)/cdk ] || [ "$$(cat .tools/node_modules/.lock-sha256 2>/dev/null)" != "$$want" ]; then \
-		echo "npm ci --prefix .tools"; \
-		npm ci --prefix .tools --no-audit --no-fund --loglevel=error && echo "$$want" > .tools/node_modules/.lock-sha256 || exit 1; \
-	fi
-	@node --version | grep -q '^v22\.' || { echo "expected Node 22 from .tools, got $$(node --version)"; exit 1; }
+	@.tools/install-node-tools
+	@node --version | grep -q '^v22\.' || { echo "expected Node 22 from .tools on PATH, got $$(node --version)"; exit 1; }
 
 modules:
 	go mod download

@@ -43,6 +43,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Connection", "close")
 	}
 	resp := s.serve(q)
+	if resp.authErr != "" {
+		// The reason the client is not told, where the developer looks.
+		fmt.Fprintf(s.log, "local: %s %s %s: %d: %s\n", q.ev.ID, r.Method, r.URL.Path, resp.status, resp.authErr)
+	}
 	s.write(w, q, resp)
 	s.logAccess(q, resp)
 }

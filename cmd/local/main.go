@@ -5,6 +5,12 @@
 //	      [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false] [-watch]
 //	      [-jwt-issuer AUTH=URL] [-jwt-audience AUTH=ID]... [-jwt-jwks AUTH=FILE]
 //
+// Its subcommands run one thing and exit (local NAME -h: their flags):
+//
+//	local token [-sub alice] [-scope read]...  a JWT the JWT authorizers accept under -jwks .local-jwt/jwks.json
+//	local invoke -function F -event FILE       one invocation of a function; or -route "GET /x" builds the event
+//	local event "POST /todos" -body '{...}'    the event API Gateway would send for a request
+//
 // With -jwks, JWT authorizers verify token signatures against the RSA keys
 // of that JSON Web Key Set file, as API Gateway does with the issuer's
 // jwks_uri; without it they check claims and scopes only.
@@ -63,6 +69,9 @@ import (
 )
 
 func main() {
+	if runSubcommand(os.Args[1:]) {
+		return
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "local:", err)
 		os.Exit(1)
