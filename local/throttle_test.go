@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"net/http/httptest"
 	"os"
 	"strings"
 	"sync"
@@ -38,7 +39,7 @@ func (c *fakeClock) advance(d time.Duration) {
 
 // throttleServer serves api with every function answering 200 in this
 // process, on clock, and returns the server and the count of invocations.
-func throttleServer(t *testing.T, api *API, clock *fakeClock, unthrottled bool) (*Server, *atomic.Int64) {
+func throttleServer(t testing.TB, api *API, clock *fakeClock, unthrottled bool) (*Server, *atomic.Int64) {
 	t.Helper()
 	var invoked atomic.Int64
 	ok := handlerFunc(func(context.Context, []byte) ([]byte, error) {
@@ -255,5 +256,40 @@ func TestTokenBucket(t *testing.T) {
 	b = newBucket(Throttle{RateLimit: 0, BurstLimit: 2})
 	if !b.take(t0) || !b.take(t0) || b.take(t0.Add(time.Hour)) {
 		t.Error("rate 0, burst 2: want two requests, then none ever")
+	}
+}
+
+// BenchmarkThrottleOverhead measures what throttling adds to a request
+// served in process (GET /hello of the reference template, the function a
+// handler that answers at once): "on" takes a token from the route's
+// bucket and from the account's, both too large to refuse; "off" is
+// Options.Unthrottled.
+func BenchmarkThrottleOverhead(b *testing.B) {
+	for _, unthrottled := range []bool{false, true} {
+		name := map[bool]string{false: "on", true: "off"}[unthrottled]
+		b.Run(name, func(b *testing.B) {
+			a := templateAPI(b, referenceTemplate, "")
+			huge := Throttle{RateLimit: 1e12, BurstLimit: 1 << 30}
+			for i := range a.Stages {
+				a.Stages[i].Throttle = &huge
+			}
+			srv, invoked := throttleServer(b, a, &fakeClock{now: time.Now()}, unthrottled)
+			if !unthrottled {
+				srv.account = newBucket(huge)
+			}
+			req := httptest.NewRequest("GET", "/hello", nil)
+			b.ReportAllocs()
+			b.ResetTimer()
+			for range b.N {
+				rec := httptest.NewRecorder()
+				srv.ServeHTTP(rec, req)
+				if rec.Code != 200 {
+					b.Fatalf("GET /hello: %d %s", rec.Code, rec.Body)
+				}
+			}
+			if invoked.Load() != int64(b.N) {
+				b.Fatalf("%d invocations for %d requests", invoked.Load(), b.N)
+			}
+		})
 	}
 }
