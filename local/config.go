@@ -26,7 +26,10 @@ type config struct {
 	apiID     string
 	region    string     // the API's region, or DefaultRegion
 	authCache *authCache // a reload starts with an empty cache
-	refs      atomic.Int64
+	// buckets are the routes' throttles, by stage and route; a reload
+	// starts with full buckets. Empty with Options.Unthrottled.
+	buckets map[throttleKey]*bucket
+	refs    atomic.Int64
 	// prev is the config this one replaced, until no request holds it or
 	// one before it: such a request can invoke a function this one kept.
 	prev atomic.Pointer[config]
@@ -73,6 +76,9 @@ func newConfig(api *API, o *Options) (*config, error) {
 				c.formats[st.Name] = parseAccessLogFormat(st.AccessLogFormat)
 			}
 		}
+	}
+	if !o.Unthrottled {
+		c.buckets = routeBuckets(api, c.stages)
 	}
 	for _, name := range o.Stages {
 		if c.stages[name] == nil {

@@ -75,6 +75,16 @@ type Options struct {
 	// their own, and the gateway the others, keeps each side's caches warm:
 	// cmd/local does so by default. Linux only. Default: no confinement.
 	FunctionCPUs []int
+	// Unthrottled turns throttling off. Default: false, every request
+	// takes a token from its route's bucket on its stage, as the
+	// template's DefaultRouteSettings and RouteSettings size it, and from
+	// the account's (10000 requests per second, a burst of 5000); an
+	// empty bucket is answered 429 (docs/api-gateway-behavior.md R-THR-1,
+	// R-THR-2).
+	Unthrottled bool
+
+	// clock is the time the throttles see; default time.Now. Tests set it.
+	clock func() time.Time
 }
 
 // Server serves one HTTP API. It is an http.Handler.
@@ -91,6 +101,8 @@ type Server struct {
 	ownsDir   bool
 	dirLock   *os.File // held while the server runs: see sweepBuildDirs
 	jwtKeys   *KeySet
+	account   *bucket          // the account's throttle; nil with Options.Unthrottled
+	clock     func() time.Time // Options.clock
 
 	// Reloads and rebuilds run one at a time.
 	reloadMu sync.Mutex
@@ -125,6 +137,9 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 	if o.AccessLog == nil {
 		o.AccessLog = os.Stdout
 	}
+	if o.clock == nil {
+		o.clock = time.Now
+	}
 	if len(o.FunctionCPUs) > 0 {
 		if err := checkCPUs(o.FunctionCPUs); err != nil {
 			return nil, fmt.Errorf("Options.FunctionCPUs: %w", err)
@@ -134,7 +149,10 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: o, buildDir: o.BuildDir, jwtKeys: o.JWTKeys, pools: map[*pool]bool{}}
+	s := &Server{opts: o, buildDir: o.BuildDir, jwtKeys: o.JWTKeys, pools: map[*pool]bool{}, clock: o.clock}
+	if !o.Unthrottled {
+		s.account = newBucket(accountThrottle) // one for the server's life: a reload keeps it
+	}
 	s.cfg.Store(c)
 	// Nothing refused: from here on, Close undoes what is done.
 	s.stopped, s.stop = context.WithCancel(context.Background())
@@ -363,9 +381,10 @@ func (s *Server) httpServer() *http.Server {
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      readTimeout + quota.AuthorizerTimeout + max(longest, quota.MaxIntegrationTimeout) + writeMargin,
 		IdleTimeout:       idleTimeout,
-		// The quota counts the request line and header values; the
-		// names come on top.
-		MaxHeaderBytes: quota.RequestLineAndHeadersBytes + 4096,
+		// Heads over the quota are read, so that they get API Gateway's
+		// answer (docs/api-gateway-behavior.md R-ERR-7); past
+		// maxHeadBytes, net/http answers 431 itself.
+		MaxHeaderBytes: maxHeadBytes,
 	}
 }
 

@@ -52,7 +52,9 @@ func serve(t *testing.T, template, api string) *fixture {
 	a := templateAPI(t, template, api)
 	f := &fixture{api: a, accessLog: &localtest.Buffer{}, log: &localtest.Buffer{}}
 	var err error
-	f.srv, err = New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 4, Log: f.log, AccessLog: f.accessLog}))
+	// Unthrottled: many tests share the fixture, some of them in parallel;
+	// throttling has servers of its own (throttle_test.go).
+	f.srv, err = New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 4, Log: f.log, AccessLog: f.accessLog, Unthrottled: true}))
 	if err != nil {
 		t.Fatal(err)
 	}

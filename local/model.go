@@ -95,6 +95,24 @@ type Stage struct {
 	// AccessLogFormat is the stage's access log format, with $context
 	// variables; empty for the default format.
 	AccessLogFormat string
+	// Throttle is the rate and burst each route of the stage gets, a
+	// bucket of its own per route (DefaultRouteSettings); nil when the
+	// template sets none, and the routes are limited by the account's
+	// throttle only (docs/api-gateway-behavior.md R-THR-1, R-THR-2).
+	Throttle *Throttle
+	// RouteThrottles override Throttle for the routes they name
+	// (RouteSettings).
+	RouteThrottles map[route.Key]Throttle
+}
+
+// Throttle is a token bucket: requests take a token each, and are
+// answered 429 when none is left; tokens come back at RateLimit per
+// second, up to BurstLimit.
+type Throttle struct {
+	// RateLimit is the steady-state rate, in requests per second.
+	RateLimit float64
+	// BurstLimit is the size of the bucket, in requests.
+	BurstLimit int
 }
 
 // Cors is the API's CORS configuration.

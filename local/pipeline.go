@@ -53,6 +53,9 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 func (s *Server) serve(q *request) *response {
 	r, c := q.r, q.cfg
+	if requestHeadBytes(r) > quota.RequestLineAndHeadersBytes { // docs/api-gateway-behavior.md R-ERR-7
+		return tooLarge()
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1))
 	if err != nil {
 		return gatewayError(400)
@@ -85,6 +88,9 @@ func (s *Server) serve(q *request) *response {
 		q.ev.Route, q.ev.PathParameters = d.Key, d.Params
 	default:
 		return notFound() // R-RTE-8
+	}
+	if s.throttled(q) { // R-THR-1, R-THR-2
+		return tooManyRequests()
 	}
 	if q.route.Unsupported != "" {
 		fmt.Fprintf(s.log, "local: %s: %s\n", q.route.Key, q.route.Unsupported)

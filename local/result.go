@@ -36,6 +36,8 @@ func serviceUnavailable() *response { return gatewayError(http.StatusServiceUnav
 
 func tooLarge() *response { return gatewayError(http.StatusRequestEntityTooLarge) }
 
+func tooManyRequests() *response { return gatewayError(http.StatusTooManyRequests) }
+
 func unauthorized() *response { return gatewayError(http.StatusUnauthorized) }
 
 func forbidden() *response { return gatewayError(http.StatusForbidden) }

@@ -368,6 +368,8 @@ func (t *template) api(stack, id string) (*API, error) {
 				AccessLogSettings *struct {
 					Format string `json:"Format"`
 				} `json:"AccessLogSettings"`
+				DefaultRouteSettings *routeSettings           `json:"DefaultRouteSettings"`
+				RouteSettings        map[string]routeSettings `json:"RouteSettings"`
 			}
 			if err := t.props(rid, &sp); err != nil {
 				return nil, fmt.Errorf("%s: %w", rid, err)
@@ -392,6 +394,7 @@ func (t *template) api(stack, id string) (*API, error) {
 			if sp.AccessLogSettings != nil {
 				s.AccessLogFormat = sp.AccessLogSettings.Format
 			}
+			t.stageThrottles(rid, sp.DefaultRouteSettings, sp.RouteSettings, &s, problem)
 			api.Stages = append(api.Stages, s)
 		}
 	}

@@ -43,7 +43,12 @@ const (
 	// StageVariableValueChars is the longest stage variable value, in characters.
 	StageVariableValueChars = 512
 	// RequestLineAndHeadersBytes is the largest combined size of the request
-	// line and the header values API Gateway accepts.
+	// line and the header values API Gateway accepts ("Total combined size
+	// of request line and header values", not adjustable:
+	// https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-quotas.html).
+	// Header names are not counted. The page documents no other limit on
+	// a request's head: no number of headers, no length of the URL or of a
+	// single header beyond this total.
 	RequestLineAndHeadersBytes = 10240
 	// RequestBytes is the largest request body ("payload size 10 MB")
 	// API Gateway accepts.
@@ -54,7 +59,9 @@ const (
 // Region across HTTP APIs, REST APIs, WebSocket APIs, and WebSocket callback
 // APIs" (https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html).
 // Both are adjustable; a stage or route limit above them has no effect
-// beyond the account's.
+// beyond the account's. Every request an HTTP API serves takes a token
+// from the account's bucket as well as from its route's
+// (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html).
 const (
 	// AccountThrottleRate is the default steady-state request rate, per second.
 	AccountThrottleRate = 10000

@@ -2,7 +2,7 @@
 // API Gateway would, with the real Go handlers:
 //
 //	local [-cdk-out cdk.out | -template FILE] [-stack NAME] [-api ID] [-host 127.0.0.1] [-port 3000]
-//	      [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false] [-watch]
+//	      [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false] [-throttle=false] [-watch]
 //	      [-jwt-issuer AUTH=URL] [-jwt-audience AUTH=ID]... [-jwt-jwks AUTH=FILE]
 //
 // Its subcommands run one thing and exit (local NAME -h: their flags):
@@ -10,6 +10,11 @@
 //	local token [-sub alice] [-scope read]...  a JWT the JWT authorizers accept under -jwks .local-jwt/jwks.json
 //	local invoke -function F -event FILE       one invocation of a function; or -route "GET /x" builds the event
 //	local event "POST /todos" -body '{...}'    the event API Gateway would send for a request
+//
+// It throttles as API Gateway does, a token bucket per route of each stage
+// as the template's stage settings size it and one for the account, and
+// answers 429 when one is empty; -throttle=false turns that off, for a
+// load test of the functions themselves.
 //
 // With -jwks, JWT authorizers verify token signatures against the RSA keys
 // of that JSON Web Key Set file, as API Gateway does with the issuer's
@@ -93,6 +98,7 @@ func run() error {
 	flag.Var(audiences, "jwt-audience", "`AUTH=ID`: JWT authorizer AUTH admits tokens for this audience (aud, or client_id) in place of the template's; repeatable")
 	flag.Var(authorizerJWKS, "jwt-jwks", "`AUTH=FILE`: JWT authorizer AUTH verifies signatures against the RSA keys of this JWKS file, in place of -jwks")
 	pin := flag.Bool("pin", true, "on Linux with 2+ CPUs, run the gateway on half of the CPUs and the functions on the other half")
+	throttle := flag.Bool("throttle", true, "enforce the stages' and routes' throttles and the account's (429 when a bucket is empty); -throttle=false turns them off")
 	watch := flag.Bool("watch", false, "rebuild a function when its Go sources change, reload the API when the cloud assembly or template does")
 	flag.Parse()
 	if flag.NArg() > 0 {
@@ -174,7 +180,7 @@ func run() error {
 		}
 		gatewayCPUs, functionCPUs = affinity.Split(cpus)
 	}
-	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, JWTKeys: jwtKeys, JWTAuthorizers: localJWT, FunctionCPUs: functionCPUs})
+	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, JWTKeys: jwtKeys, JWTAuthorizers: localJWT, FunctionCPUs: functionCPUs, Unthrottled: !*throttle})
 	if err != nil {
 		return err
 	}

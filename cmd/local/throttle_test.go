@@ -1,0 +1,68 @@
+package main
+
+import (
+	"encoding/json"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
+)
+
+// The command throttles as the template says, and -throttle=false turns
+// that off: with a burst of 1 and a rate too slow to refill during the
+// test, the second request is a 429, or, unthrottled, a 200.
+func TestThrottleFlag(t *testing.T) {
+	t.Parallel() // each emulator has a port of its own
+	b, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tpl map[string]any
+	if err := json.Unmarshal(b, &tpl); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range tpl["Resources"].(map[string]any) {
+		if r := r.(map[string]any); r["Type"] == "AWS::ApiGatewayV2::Stage" {
+			r["Properties"].(map[string]any)["DefaultRouteSettings"] = map[string]any{"ThrottlingRateLimit": 0.001, "ThrottlingBurstLimit": 1}
+		}
+	}
+	b, _ = json.Marshal(tpl)
+	template := filepath.Join(t.TempDir(), "throttled.template.json")
+	if err := os.WriteFile(template, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		flags  []string
+		second int
+	}{
+		{"default", nil, 429},
+		{"off", []string{"-throttle=false"}, 200},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			cmd := exec.Command(binary, append([]string{"-template", template, "-api", "V2", "-port", "0", "-pin=false"}, tc.flags...)...)
+			stderr := &localtest.Buffer{}
+			cmd.Stdout, cmd.Stderr = io.Discard, stderr
+			if err := cmd.Start(); err != nil {
+				t.Fatal(err)
+			}
+			defer func() {
+				cmd.Process.Signal(os.Interrupt)
+				cmd.Wait()
+			}()
+			addr := waitOutput(t, stderr, 2*time.Minute, listening)[1]
+			if status, body := localtest.Get(t, "http://"+addr+"/echo/1"); status != 200 {
+				t.Fatalf("first request: %d %.200s", status, body)
+			}
+			status, body := localtest.Get(t, "http://"+addr+"/echo/1")
+			if status != tc.second || tc.second == 429 && body != `{"message":"Too Many Requests"}` {
+				t.Errorf("second request: %d %.200s, want %d", status, body, tc.second)
+			}
+		})
+	}
+}
