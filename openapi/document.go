@@ -24,6 +24,22 @@ const RouteKeyExtension = "x-httpapi-route-key"
 // matches.
 const DefaultRouteExtension = "x-httpapi-default-route"
 
+// RouteSourcesExtension names the document's list of what its routes come
+// from, a [RouteSources]: the constructs that add routes to the API.
+const RouteSourcesExtension = "x-httpapi-route-sources"
+
+// RouteSourcesNote is the [RouteSources] note: what a document cannot know.
+const RouteSourcesNote = "Every route the constructs listed add to this API. Routes added to the API by another CDK app, or outside CDK, are not known at synthesis and are not in this document."
+
+// RouteSources is the value of [RouteSourcesExtension].
+type RouteSources struct {
+	// Constructs are the construct paths that add the document's routes:
+	// the API's, then those of the Routes constructs, in any stack of the app.
+	Constructs []string `json:"constructs"`
+	// Note says which routes the document cannot hold.
+	Note string `json:"note"`
+}
+
 // Document is an OpenAPI 3.0.3 document.
 type Document struct {
 	OpenAPI    string              `json:"openapi"`
@@ -167,6 +183,14 @@ func withExtensions(v any, ext map[string]any) ([]byte, error) {
 	return append(out, '}'), nil
 }
 
+// SetExtension sets the document-level extension name (an "x-" name) to v.
+func (d *Document) SetExtension(name string, v any) {
+	if d.Extensions == nil {
+		d.Extensions = map[string]any{}
+	}
+	d.Extensions[name] = v
+}
+
 // NewDocument returns a document with the given title and version and no paths.
 func NewDocument(title, version string) *Document {
 	return &Document{OpenAPI: Version, Info: Info{Title: title, Version: version}, Paths: map[string]PathItem{}}
@@ -179,15 +203,12 @@ func NewDocument(title, version string) *Document {
 // path: it is described under [DefaultRouteExtension].
 func (d *Document) Add(op Operation, security []SecurityRequirement) {
 	if op.Key.IsDefault() {
-		if d.Extensions == nil {
-			d.Extensions = map[string]any{}
-		}
 		o := d.operation(op, security, http.MethodGet)
-		d.Extensions[DefaultRouteExtension] = map[string]any{
+		d.SetExtension(DefaultRouteExtension, map[string]any{
 			"description": "The $default route: API Gateway sends it every request that no route below matches, whatever its method and path.",
 			"security":    o.Security,
 			"responses":   o.Responses,
-		}
+		})
 		return
 	}
 	path := op.Key.Path

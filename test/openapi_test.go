@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -69,13 +71,76 @@ type documentedRoute struct {
 	security string   // "" (public), or "<scheme type>[:<extension>] <scopes>"
 }
 
-// TestOpenAPIDocuments checks every reference stack's document with
-// kin-openapi and against its template: each route of the template, and
-// only those, with its method, path parameters and security.
+// referenceDocuments returns the reference app's OpenAPI document files,
+// each with the stacks whose routes it documents: one document per API,
+// HttpApiService's routes in HttpApiShared's.
+func referenceDocuments(t *testing.T) map[string][]awscdk.Stack {
+	t.Helper()
+	docs := map[string][]awscdk.Stack{}
+	for _, ref := range referenceStacks() {
+		var c constructs.Construct = ref.API
+		if ref.API == nil {
+			c = ref.Routes
+		}
+		name := httpapi.DocumentFile(c)
+		docs[name] = append(docs[name], ref.Stack)
+	}
+	return docs
+}
+
+// readDocument synthesizes stack's app and returns the bytes of the
+// OpenAPI document file name in its cloud assembly.
+func readDocument(t *testing.T, stack awscdk.Stack, name string) []byte {
+	t.Helper()
+	templateJSON(t, stack) // synthesizes the app into its assembly directory
+	b, err := os.ReadFile(filepath.Join(*awscdk.Stage_Of(stack).Outdir(), name))
+	if err != nil {
+		t.Fatalf("the OpenAPI document: %v", err)
+	}
+	return b
+}
+
+// TestOpenAPIOneDocumentPerAPI checks that the reference app writes one
+// document per API and no other: HttpApiShared's holds the routes that
+// HttpApiService adds to it, and the service's stack writes none.
+func TestOpenAPIOneDocumentPerAPI(t *testing.T) {
+	docs := referenceDocuments(t)
+	var names []string
+	for name := range docs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	want := []string{"HttpApiProduction.openapi.json", "HttpApiReference.openapi.json", "HttpApiReferenceV1.openapi.json", "HttpApiShared.openapi.json"}
+	if !slices.Equal(names, want) {
+		t.Errorf("documents %v, want %v", names, want)
+	}
+	stack := reference(t, "HttpApiService").Stack
+	templateJSON(t, stack)
+	written, _ := filepath.Glob(filepath.Join(*awscdk.Stage_Of(stack).Outdir(), "*.openapi.json"))
+	for i, w := range written {
+		written[i] = filepath.Base(w)
+	}
+	sort.Strings(written)
+	if !slices.Equal(written, want) {
+		t.Errorf("the assembly holds %v, want %v", written, want)
+	}
+	var ext struct {
+		Sources openapi.RouteSources `json:"x-httpapi-route-sources"`
+	}
+	json.Unmarshal(readDocument(t, stack, "HttpApiShared.openapi.json"), &ext)
+	if !slices.Equal(ext.Sources.Constructs, []string{"HttpApiShared/Api", "HttpApiService/Routes"}) || ext.Sources.Note == "" {
+		t.Errorf("%s: %+v", openapi.RouteSourcesExtension, ext.Sources)
+	}
+}
+
+// TestOpenAPIDocuments checks every reference document with kin-openapi
+// and against the templates of the stacks that add its API's routes: each
+// route of those templates, and only those, with its method, path
+// parameters and security.
 func TestOpenAPIDocuments(t *testing.T) {
-	for _, s := range allStacks() {
-		t.Run(*s.StackName(), func(t *testing.T) {
-			raw := openAPIFile(t, s)
+	for name, stacks := range referenceDocuments(t) {
+		t.Run(name, func(t *testing.T) {
+			raw := readDocument(t, stacks[0], name)
 			doc := loadOpenAPI(t, raw)
 			var ext map[string]any
 			json.Unmarshal(raw, &ext)
@@ -113,11 +178,18 @@ func TestOpenAPIDocuments(t *testing.T) {
 				documented[route.DefaultKey] = &documentedRoute{security: securityOf(doc, &sec)}
 			}
 
-			tpl := map[string]any{}
-			json.Unmarshal(templateJSON(t, s), &tpl)
-			authorizers := resources(tpl, "AWS::ApiGatewayV2::Authorizer")
+			authorizers := map[string]map[string]any{}
+			var routes []map[string]any
+			for _, s := range stacks {
+				tpl := map[string]any{}
+				json.Unmarshal(templateJSON(t, s), &tpl)
+				maps.Copy(authorizers, resources(tpl, "AWS::ApiGatewayV2::Authorizer"))
+				for _, r := range resources(tpl, "AWS::ApiGatewayV2::Route") {
+					routes = append(routes, r)
+				}
+			}
 			seen := map[string]bool{}
-			for _, r := range resources(tpl, "AWS::ApiGatewayV2::Route") {
+			for _, r := range routes {
 				p := props(r)
 				key := p["RouteKey"].(string)
 				seen[key] = true
@@ -153,8 +225,8 @@ func TestOpenAPIDocuments(t *testing.T) {
 					t.Errorf("the document has route %q, which the template does not deploy", key)
 				}
 			}
-			if len(seen) == 0 && *s.StackName() != "HttpApiShared" {
-				t.Errorf("no routes in the template")
+			if len(seen) == 0 {
+				t.Errorf("no routes in the templates")
 			}
 		})
 	}
@@ -455,9 +527,9 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// TestOpenAPIOtherAuthorizersAndRoutes checks the documents of a Cognito
-// authorizer and IAM on an ANY route, and of a Routes construct adding a
-// handler's table to an imported API, with kin-openapi.
+// TestOpenAPIOtherAuthorizersAndRoutes checks the document of a Cognito
+// authorizer and IAM on an ANY route, with a Routes construct adding a
+// handler's table to the same API: one document, the API's, holds both.
 func TestOpenAPIOtherAuthorizersAndRoutes(t *testing.T) {
 	stack := newStack()
 	fn := inlineFunction(stack, "Fn", 3*time.Second)
@@ -468,10 +540,13 @@ func TestOpenAPIOtherAuthorizersAndRoutes(t *testing.T) {
 		RouteOptions:   httpapi.RouteOptions{Authorizer: &httpapi.CognitoAuthorizer{UserPool: pool, Clients: []awscognito.IUserPoolClient{client}}, Scopes: []string{"items:read"}},
 		RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /files/{proxy+}"): {Authorizer: &httpapi.IAMAuthorizer{}, Scopes: []string{}}},
 	})
-	httpapi.NewRoutes(stack, "More", &httpapi.RoutesProps{API: api.HttpApi(), Handler: fn, Source: app.NotesMux()})
+	more := httpapi.NewRoutes(stack, "More", &httpapi.RoutesProps{API: api.HttpApi(), Handler: fn, Source: app.NotesMux()})
 	templateJSON(t, stack)
 	dir := *awscdk.Stage_Of(stack).Outdir()
-	doc := loadOpenAPI(t, must(os.ReadFile(filepath.Join(dir, "Test.Api.openapi.json"))))
+	if name := httpapi.DocumentFile(more); name != "Test.openapi.json" || httpapi.DocumentFile(api) != name {
+		t.Errorf("DocumentFile: API %q, Routes %q; want both %q", httpapi.DocumentFile(api), name, "Test.openapi.json")
+	}
+	doc := loadOpenAPI(t, must(os.ReadFile(filepath.Join(dir, "Test.openapi.json"))))
 	item := doc.Paths.Find("/items/{id}")
 	if item == nil || len(item.Operations()) != len(route.HTTPMethods()) {
 		t.Fatalf("/items/{id}: %+v", item)
@@ -488,13 +563,50 @@ func TestOpenAPIOtherAuthorizersAndRoutes(t *testing.T) {
 	if sec := securityOf(doc, doc.Paths.Find("/files/{proxy+}").Get.Security); sec != "apiKey:awsSigv4 " {
 		t.Errorf("IAM route security %q", sec)
 	}
-	more := loadOpenAPI(t, must(os.ReadFile(filepath.Join(dir, "Test.More.openapi.json"))))
-	if op := more.Paths.Find("/notes").Post; op == nil || op.Responses.Status(201) == nil || op.RequestBody == nil {
-		t.Errorf("the Routes document lacks POST /notes's typed description")
+	if _, err := os.Stat(filepath.Join(dir, "Test.More.openapi.json")); err == nil {
+		t.Errorf("the Routes construct wrote a document of its own")
+	}
+	if op := doc.Paths.Find("/notes").Post; op == nil || op.Responses.Status(201) == nil || op.RequestBody == nil {
+		t.Errorf("the API's document lacks POST /notes's typed description")
 	}
 	if msg := panicMessage(func() {
 		httpapi.New(newStack(), "Api", &httpapi.Props{Handler: fn, Routes: keys("GET /a"), Source: app.NotesMux()})
 	}); !strings.Contains(msg, "Props.Routes and Source are both set") {
 		t.Errorf("Routes with Source: %q", msg)
+	}
+}
+
+// TestOpenAPIRoutesOfAnExternalAPI checks that Routes constructs adding
+// to an API defined outside the app (imported by its id) write one
+// document for that API, named after the first of them, with every route
+// they add and the note that other routes cannot be known.
+func TestOpenAPIRoutesOfAnExternalAPI(t *testing.T) {
+	app := newApp()
+	one := awscdk.NewStack(app, jsii.String("One"), nil)
+	two := awscdk.NewStack(app, jsii.String("Two"), nil)
+	var added []httpapi.Routes
+	for i, stack := range []awscdk.Stack{one, two} {
+		ext := awsapigatewayv2.HttpApi_FromHttpApiAttributes(stack, jsii.String("Ext"), &awsapigatewayv2.HttpApiAttributes{HttpApiId: jsii.String("abc123")})
+		added = append(added, httpapi.NewRoutes(stack, "Routes", &httpapi.RoutesProps{
+			API: ext, Handler: inlineFunction(stack, "Fn", 3*time.Second), Routes: keys([]string{"GET /one", "GET /two"}[i]),
+		}))
+	}
+	for _, r := range added {
+		if got := httpapi.DocumentFile(r); got != "One.openapi.json" {
+			t.Errorf("DocumentFile(%s) = %q, want One.openapi.json", *r.Node().Path(), got)
+		}
+	}
+	templateJSON(t, two)
+	dir := *awscdk.Stage_Of(one).Outdir()
+	if _, err := os.Stat(filepath.Join(dir, "Two.openapi.json")); err == nil {
+		t.Errorf("Two.openapi.json written: the API has one document")
+	}
+	raw := must(os.ReadFile(filepath.Join(dir, "One.openapi.json")))
+	doc := loadOpenAPI(t, raw)
+	if doc.Paths.Find("/one") == nil || doc.Paths.Find("/two") == nil || doc.Paths.Len() != 2 {
+		t.Errorf("paths %v, want /one and /two", doc.Paths.InMatchingOrder())
+	}
+	if !strings.Contains(string(raw), "another CDK app") {
+		t.Errorf("the document does not say that routes of other apps are missing")
 	}
 }

@@ -263,7 +263,6 @@ func New(scope constructs.Construct, id string, props *Props) API {
 	a.table.stages = a.Stages
 	a.table.describe(ops)
 	a.table.doc = &documentInfo{title: p.Name, description: p.Description, executeAPI: !p.DisableExecuteAPIEndpoint}
-	registerDocument(a)
 	if p.Handler != nil && len(p.Routes) == 0 {
 		awscdk.Annotations_Of(a).AddWarningV2(jsii.String("httpapi:HandlerWithoutRoutes"), jsii.String(fmt.Sprintf(
 			"httpapi: Handler %s is set but Routes is empty: it serves nothing; list its routes in Routes, or add them with AddRoutes and leave Handler unset",

@@ -515,7 +515,6 @@ func NewRoutes(scope constructs.Construct, id string, props *RoutesProps) Routes
 		r.table.describe(ops)
 	}
 	r.table.doc = &documentInfo{title: id, executeAPI: true}
-	registerDocument(r)
 	r.table.add(props.Handler, keys, &props.RouteOptions)
 	return r
 }
