@@ -179,11 +179,6 @@ func newTypedRoute[In, Out any](key string, opts []JSONOption) *typedRoute {
 		ps.Nullable = false // a parameter is a string on the wire, never null
 		op.Parameters = append(op.Parameters, openapi.Parameter{Name: p.name, In: p.in, Required: p.in == "path" || p.rule.required, Schema: ps})
 	}
-	for i, p := range op.Parameters {
-		if p.In == "path" {
-			op.Parameters[i].Name = pathName(k, p.Name)
-		}
-	}
 	tr.body = len(tr.in.fields) > 0
 	if tr.body {
 		op.RequestBody = tr.in.schema(false)
@@ -193,16 +188,6 @@ func newTypedRoute[In, Out any](key string, opts []JSONOption) *typedRoute {
 	}
 	tr.op = op
 	return tr
-}
-
-// pathName is a path variable's name in the route's path template: a
-// greedy variable keeps its "+".
-func pathName(k route.Key, name string) string {
-	greedy := "{" + name + "+}"
-	if len(k.Path) >= len(greedy) && k.Path[len(k.Path)-len(greedy):] == greedy {
-		return name + "+"
-	}
-	return name
 }
 
 // decode fills in, a pointer to the input struct, from the body and the

@@ -90,11 +90,12 @@ type OperationObject struct {
 
 // ParameterObject is an OpenAPI Parameter Object.
 type ParameterObject struct {
-	Name        string  `json:"name"`
-	In          string  `json:"in"`
-	Description string  `json:"description,omitempty"`
-	Required    bool    `json:"required,omitempty"`
-	Schema      *Schema `json:"schema"`
+	Name        string         `json:"name"`
+	In          string         `json:"in"`
+	Description string         `json:"description,omitempty"`
+	Required    bool           `json:"required,omitempty"`
+	Schema      *Schema        `json:"schema"`
+	Extensions  map[string]any `json:"-"`
 }
 
 // RequestBody is an OpenAPI Request Body Object.
@@ -148,6 +149,12 @@ func (d *Document) MarshalJSON() ([]byte, error) {
 func (o *OperationObject) MarshalJSON() ([]byte, error) {
 	type plain OperationObject
 	return withExtensions((*plain)(o), o.Extensions)
+}
+
+// MarshalJSON writes p with its extensions.
+func (p ParameterObject) MarshalJSON() ([]byte, error) {
+	type plain ParameterObject
+	return withExtensions(plain(p), p.Extensions)
 }
 
 // MarshalJSON writes s with its extensions.
@@ -211,7 +218,7 @@ func (d *Document) Add(op Operation, security []SecurityRequirement) {
 		})
 		return
 	}
-	path := op.Key.Path
+	path := Path(op.Key)
 	item := d.Paths[path]
 	if item == nil {
 		item = PathItem{}
@@ -245,14 +252,24 @@ func (d *Document) operation(op Operation, security []SecurityRequirement, metho
 	if security == nil {
 		o.Security = []SecurityRequirement{} // public: overrides any document default
 	}
+	vars := map[string]pathVariable{}
+	for _, v := range pathVariables(op.Key) {
+		vars[v.name] = v
+	}
 	declared := map[string]bool{}
 	for _, p := range op.Parameters {
 		declared[p.In+" "+p.Name] = true
-		o.Parameters = append(o.Parameters, ParameterObject{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Schema: p.Schema})
+		po := ParameterObject{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Schema: p.Schema}
+		if v, ok := vars[p.Name]; ok && p.In == "path" {
+			v.describe(&po)
+		}
+		o.Parameters = append(o.Parameters, po)
 	}
 	for _, v := range pathVariables(op.Key) {
 		if !declared["path "+v.name] {
-			o.Parameters = append(o.Parameters, ParameterObject{Name: v.name, In: "path", Required: true, Description: v.description, Schema: &Schema{Type: "string"}})
+			po := ParameterObject{Name: v.name, In: "path", Required: true, Schema: &Schema{Type: "string"}}
+			v.describe(&po)
+			o.Parameters = append(o.Parameters, po)
 		}
 	}
 	if op.RequestBody != nil {
@@ -285,23 +302,62 @@ func (d *Document) operation(op Operation, security []SecurityRequirement, metho
 	return o
 }
 
-type pathVariable struct{ name, description string }
+// GreedyExtension marks, with the value true, a path parameter that API
+// Gateway matches greedily: the route "GET /files/{proxy+}" is documented
+// as the path "/files/{proxy}" whose parameter "proxy" has
+// "x-httpapi-greedy": true, and takes the rest of the path, slashes
+// included. OpenAPI has no greedy variable; [APIGatewaySpelling] turns
+// the document back into API Gateway's "{proxy+}" for import.
+const GreedyExtension = "x-httpapi-greedy"
 
-// pathVariables returns the path template variables of k as OpenAPI
-// names: a greedy "{proxy+}" keeps its "+", as API Gateway's exports do.
+// SegmentPattern is the pattern of a non-greedy path parameter's string
+// schema: one path segment, without "/". API Gateway does not decode an
+// encoded slash before matching, so a value sent as "a%2Fb" does not
+// match the route (404).
+const SegmentPattern = "^[^/]+$"
+
+// Path returns the OpenAPI path template of a route key: its path, with
+// a greedy variable "{proxy+}" written "{proxy}" (see [GreedyExtension]).
+func Path(k route.Key) string {
+	return strings.ReplaceAll(k.Path, "+}", "}")
+}
+
+type pathVariable struct {
+	name   string
+	greedy bool
+}
+
+// pathVariables returns the path template variables of k, a greedy one
+// without its "+".
 func pathVariables(k route.Key) []pathVariable {
 	var out []pathVariable
 	for _, seg := range strings.Split(k.Path, "/") {
 		if len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' {
 			name := seg[1 : len(seg)-1]
-			v := pathVariable{name: name}
-			if strings.HasSuffix(name, "+") {
-				v.description = "Greedy: the rest of the path, one or more segments; the handler sees it as the path parameter " + strconv.Quote(strings.TrimSuffix(name, "+")) + "."
-			}
+			v := pathVariable{name: strings.TrimSuffix(name, "+"), greedy: strings.HasSuffix(name, "+")}
 			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// describe says in po, the parameter of v, what values it takes: the
+// rest of the path for a greedy variable, one segment for another (a
+// string schema gets [SegmentPattern]; the schema is copied, not changed).
+func (v pathVariable) describe(po *ParameterObject) {
+	if v.greedy {
+		po.Description = "Greedy: the rest of the path, one or more segments, slashes included (API Gateway's {" + v.name + "+}; " + GreedyExtension + "); the handler sees it as the path parameter " + strconv.Quote(v.name) + "."
+		po.Extensions = map[string]any{GreedyExtension: true}
+		return
+	}
+	if po.Description == "" {
+		po.Description = "One path segment: it cannot contain \"/\", even encoded as %2F (API Gateway answers 404)."
+	}
+	if po.Schema != nil && po.Schema.Type == "string" && po.Schema.Pattern == "" {
+		sc := *po.Schema
+		sc.Pattern = SegmentPattern
+		po.Schema = &sc
+	}
 }
 
 // operationID returns a unique, stable id for a method and route key,

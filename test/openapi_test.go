@@ -154,7 +154,7 @@ func TestOpenAPIDocuments(t *testing.T) {
 						continue
 					}
 					k := route.MustParse(key)
-					if k.Path != path || k.Method != "ANY" && k.Method != method {
+					if openapi.Path(k) != path || k.Method != "ANY" && k.Method != method {
 						t.Errorf("%s %s documents route %q", method, path, key)
 					}
 					d := documented[key]
@@ -163,7 +163,7 @@ func TestOpenAPIDocuments(t *testing.T) {
 						documented[key] = d
 						for _, p := range op.Parameters {
 							if p.Value.In == "path" {
-								d.params = append(d.params, strings.TrimSuffix(p.Value.Name, "+"))
+								d.params = append(d.params, p.Value.Name)
 							}
 						}
 						d.security = securityOf(doc, op.Security)
@@ -560,7 +560,7 @@ func TestOpenAPIOtherAuthorizersAndRoutes(t *testing.T) {
 	if sec := securityOf(doc, item.Post.Security); sec != "openIdConnect:jwt items:read" {
 		t.Errorf("ANY route security %q", sec)
 	}
-	if sec := securityOf(doc, doc.Paths.Find("/files/{proxy+}").Get.Security); sec != "apiKey:awsSigv4 " {
+	if sec := securityOf(doc, doc.Paths.Find("/files/{proxy}").Get.Security); sec != "apiKey:awsSigv4 " {
 		t.Errorf("IAM route security %q", sec)
 	}
 	if _, err := os.Stat(filepath.Join(dir, "Test.More.openapi.json")); err == nil {
