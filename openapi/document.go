@@ -54,9 +54,25 @@ type Document struct {
 
 // Info is the document's Info Object.
 type Info struct {
-	Title       string `json:"title"`
-	Description string `json:"description,omitempty"`
-	Version     string `json:"version"`
+	Title       string   `json:"title"`
+	Description string   `json:"description,omitempty"`
+	Version     string   `json:"version"`
+	Contact     *Contact `json:"contact,omitempty"`
+	License     *License `json:"license,omitempty"`
+}
+
+// Contact is an Info Object's Contact Object: who answers for the API.
+type Contact struct {
+	Name  string `json:"name,omitempty"`
+	URL   string `json:"url,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// License is an Info Object's License Object: the API's licence, its
+// name required.
+type License struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
 }
 
 // Server is a Server Object: a base URL, with variables for what is only
@@ -109,9 +125,14 @@ type MediaType struct {
 	Schema *Schema `json:"schema,omitempty"`
 }
 
-// Response is an OpenAPI Response Object.
+// Response is an OpenAPI Response Object, or a reference to one of the
+// document's components.
 type Response struct {
-	Description string               `json:"description"`
+	// Ref refers to a response of the document's components, such as
+	// "#/components/responses/Unauthorized"; a Response with Ref has no
+	// other field.
+	Ref         string               `json:"$ref,omitempty"`
+	Description string               `json:"description,omitempty"`
 	Content     map[string]MediaType `json:"content,omitempty"`
 }
 
@@ -119,9 +140,11 @@ type Response struct {
 // requires (empty for schemes without scopes).
 type SecurityRequirement map[string][]string
 
-// Components hold the document's shared schemas and security schemes.
+// Components hold the document's shared schemas, error answers and
+// security schemes.
 type Components struct {
 	Schemas         map[string]*Schema         `json:"schemas,omitempty"`
+	Responses       map[string]Response        `json:"responses,omitempty"`
 	SecuritySchemes map[string]*SecurityScheme `json:"securitySchemes,omitempty"`
 }
 
@@ -277,29 +300,65 @@ func (d *Document) operation(op Operation, security []SecurityRequirement, metho
 	}
 	if op.Status == 0 {
 		o.Responses["default"] = Response{Description: "The handler's answer: this route declares no typed response."}
-		return o
+	} else {
+		ok := Response{Description: http.StatusText(op.Status)}
+		if op.Response != nil {
+			ok.Content = map[string]MediaType{"application/json": {Schema: op.Response}}
+		}
+		o.Responses[strconv.Itoa(op.Status)] = ok
 	}
-	ok := Response{Description: http.StatusText(op.Status)}
-	if op.Response != nil {
-		ok.Content = map[string]MediaType{"application/json": {Schema: op.Response}}
-	}
-	o.Responses[strconv.Itoa(op.Status)] = ok
 	if op.Validated {
-		if d.Components == nil {
-			d.Components = &Components{}
-		}
-		if d.Components.Schemas == nil {
-			d.Components.Schemas = map[string]*Schema{}
-		}
-		d.Components.Schemas[ErrorSchemaName] = ErrorSchema()
-		errBody := map[string]MediaType{"application/json": {Schema: &Schema{Ref: "#/components/schemas/" + ErrorSchemaName}}}
 		if op.RequestBody != nil || len(op.Parameters) > 0 {
-			o.Responses["400"] = Response{Description: "The request body is not JSON of the right types, or a parameter does not parse; field names the value.", Content: errBody}
-			o.Responses["422"] = Response{Description: "A request value breaks a constraint of the schema; field names it.", Content: errBody}
+			o.Responses["400"] = d.errorAnswer(http.StatusBadRequest)
+			o.Responses["422"] = d.errorAnswer(http.StatusUnprocessableEntity)
 		}
-		o.Responses["default"] = Response{Description: "An error: 5xx from the handler, or 4xx from API Gateway (authorization, throttling, payload size).", Content: errBody}
+		if op.RequestBody != nil {
+			o.Responses["415"] = d.errorAnswer(http.StatusUnsupportedMediaType)
+		}
+		o.Responses["default"] = Response{Description: "Another error: from the handler, or from API Gateway (throttling 429, payload size 413).", Content: d.errorContent()}
 	}
+	if security != nil {
+		o.Responses["401"] = d.errorAnswer(http.StatusUnauthorized)
+		o.Responses["403"] = d.errorAnswer(http.StatusForbidden)
+	}
+	o.Responses["500"] = d.errorAnswer(http.StatusInternalServerError)
 	return o
+}
+
+// errorAnswers describe the error answers operations refer to, by status.
+var errorAnswers = map[int]string{
+	http.StatusBadRequest:           "The request body is not JSON of the right types, or a parameter does not parse; field names the value.",
+	http.StatusUnauthorized:         "API Gateway: the request carries no credentials, or the authorizer cannot read them.",
+	http.StatusForbidden:            "API Gateway: the authorizer denies the request (an invalid or expired token, a missing scope, no permission).",
+	http.StatusUnsupportedMediaType: "The request's Content-Type is not JSON (application/json or a +json type); a request without one is read as JSON.",
+	http.StatusUnprocessableEntity:  "A request value breaks a constraint of the schema; field names it.",
+	http.StatusInternalServerError:  "The handler failed (an error, a panic, a timeout): a generic message, the details in the function's log.",
+}
+
+// errorAnswer returns a reference to the error answer of status, a key
+// of errorAnswers, in the document's components (named after the status
+// text without spaces, "UnsupportedMediaType"), adding it there.
+func (d *Document) errorAnswer(status int) Response {
+	name := strings.ReplaceAll(http.StatusText(status), " ", "")
+	content := d.errorContent()
+	if d.Components.Responses == nil {
+		d.Components.Responses = map[string]Response{}
+	}
+	d.Components.Responses[name] = Response{Description: errorAnswers[status], Content: content}
+	return Response{Ref: "#/components/responses/" + name}
+}
+
+// errorContent returns the content of an error answer, a JSON body of
+// [ErrorSchema], adding the schema to the document's components.
+func (d *Document) errorContent() map[string]MediaType {
+	if d.Components == nil {
+		d.Components = &Components{}
+	}
+	if d.Components.Schemas == nil {
+		d.Components.Schemas = map[string]*Schema{}
+	}
+	d.Components.Schemas[ErrorSchemaName] = ErrorSchema()
+	return map[string]MediaType{"application/json": {Schema: &Schema{Ref: "#/components/schemas/" + ErrorSchemaName}}}
 }
 
 // GreedyExtension marks, with the value true, a path parameter that API

@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -75,12 +76,17 @@ func TestValidatedOperationAnswers(t *testing.T) {
 	d := NewDocument("t", "1")
 	d.Add(Operation{Key: route.MustParse("POST /x"), RequestBody: &Schema{Type: "object"}, Status: 201, Validated: true}, nil)
 	op := d.Paths["/x"]["post"]
-	for _, code := range []string{"201", "400", "422", "default"} {
+	for _, code := range []string{"201", "400", "415", "422", "500", "default"} {
 		if _, ok := op.Responses[code]; !ok {
 			t.Errorf("no %s answer", code)
 		}
 	}
-	if op.Responses["422"].Content["application/json"].Schema.Ref != "#/components/schemas/Error" || d.Components.Schemas["Error"] == nil {
+	for _, code := range []string{"401", "403"} {
+		if _, ok := op.Responses[code]; ok {
+			t.Errorf("a public route answers %s", code)
+		}
+	}
+	if op.Responses["422"].Ref != "#/components/responses/UnprocessableEntity" || d.Components.Responses["UnprocessableEntity"].Content["application/json"].Schema.Ref != "#/components/schemas/Error" || d.Components.Schemas["Error"] == nil {
 		t.Errorf("422 does not refer to the Error schema")
 	}
 }
@@ -142,5 +148,33 @@ func TestAPIGatewaySpelling(t *testing.T) {
 	}
 	if _, err := APIGatewaySpelling([]byte("{")); err == nil {
 		t.Errorf("no error for a document that is not JSON")
+	}
+}
+
+// TestUntypedOperationAnswers checks that an untyped route declares the
+// 500 answer with the Error schema, and 401 and 403 when an authorizer
+// guards it; a typed route without a body declares no 415.
+func TestUntypedOperationAnswers(t *testing.T) {
+	d := NewDocument("t", "1")
+	d.Add(Operation{Key: route.MustParse("GET /open")}, nil)
+	d.Add(Operation{Key: route.MustParse("GET /guarded")}, []SecurityRequirement{{"jwt": {}}})
+	d.Add(Operation{Key: route.MustParse("GET /typed/{id}"), Parameters: []Parameter{{Name: "id", In: "path", Schema: &Schema{Type: "string"}}}, Status: 200, Validated: true}, nil)
+	ref := "#/components/schemas/" + ErrorSchemaName
+	for path, want := range map[string][]string{
+		"/open":       {"500", "default"},
+		"/guarded":    {"401", "403", "500", "default"},
+		"/typed/{id}": {"200", "400", "422", "500", "default"},
+	} {
+		var got []string
+		for code, r := range d.Paths[path]["get"].Responses {
+			got = append(got, code)
+			if code != "default" && code[0] != '2' && d.Components.Responses[strings.TrimPrefix(r.Ref, "#/components/responses/")].Content["application/json"].Schema.Ref != ref {
+				t.Errorf("%s %s: not the Error schema", path, code)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: answers %v, want %v", path, got, want)
+		}
 	}
 }

@@ -610,3 +610,41 @@ func TestOpenAPIRoutesOfAnExternalAPI(t *testing.T) {
 		t.Errorf("the document does not say that routes of other apps are missing")
 	}
 }
+
+// TestOpenAPIInfoProps checks that Props.OpenAPI reaches the document's
+// info, that untyped routes get a summary naming their function, and
+// that an info OpenAPI would refuse fails New, naming the prop.
+func TestOpenAPIInfoProps(t *testing.T) {
+	stack := newStack()
+	fn := inlineFunction(stack, "Fn", 3*time.Second)
+	api := httpapi.New(stack, "Api", &httpapi.Props{Handler: fn, Routes: keys("GET /a"), OpenAPI: httpapi.OpenAPIInfo{
+		Version: "2.1.0",
+		Contact: &openapi.Contact{Name: "Team", Email: "team@example.com"},
+		License: &openapi.License{Name: "Apache 2.0", URL: "https://www.apache.org/licenses/LICENSE-2.0"},
+	}})
+	templateJSON(t, stack)
+	doc := loadOpenAPI(t, must(os.ReadFile(filepath.Join(*awscdk.Stage_Of(stack).Outdir(), httpapi.DocumentFile(api)))))
+	if i := doc.Info; i.Version != "2.1.0" || i.Contact == nil || i.Contact.Email != "team@example.com" || i.License == nil || i.License.Name != "Apache 2.0" {
+		t.Errorf("info %+v", i)
+	}
+	if s := doc.Paths.Find("/a").Get.Summary; s != "GET /a, served by Test/Fn" {
+		t.Errorf("summary %q", s)
+	}
+	for _, tc := range []struct {
+		info httpapi.OpenAPIInfo
+		want string
+	}{
+		{httpapi.OpenAPIInfo{License: &openapi.License{URL: "https://example.com/l"}}, "httpapi: Props.OpenAPI.License.Name is required"},
+		{httpapi.OpenAPIInfo{Contact: &openapi.Contact{}}, "httpapi: Props.OpenAPI.Contact is empty"},
+		{httpapi.OpenAPIInfo{Contact: &openapi.Contact{Email: "team"}}, `httpapi: Props.OpenAPI.Contact.Email "team" is not an email address`},
+		{httpapi.OpenAPIInfo{Contact: &openapi.Contact{URL: "example.com"}}, `httpapi: Props.OpenAPI.Contact.URL "example.com" is not an absolute http(s) URL`},
+	} {
+		msg := panicMessage(func() {
+			s := newStack()
+			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", 3*time.Second), Routes: keys("GET /a"), OpenAPI: tc.info})
+		})
+		if !strings.HasPrefix(msg, tc.want) {
+			t.Errorf("%+v: %q, want %q", tc.info, msg, tc.want)
+		}
+	}
+}

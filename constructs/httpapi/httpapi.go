@@ -123,6 +123,11 @@ type Props struct {
 	// Default: 1000 requests per second with a burst of 500.
 	Throttle Throttle
 
+	// OpenAPI sets the info of the API's OpenAPI document: the version of
+	// its contract, its contact and its licence.
+	// Default: version "unversioned", no contact nor licence.
+	OpenAPI OpenAPIInfo
+
 	// DisableExecuteAPIEndpoint turns off the default
 	// https://{id}.execute-api.{region}.amazonaws.com endpoint, so that
 	// clients must come through a custom domain (AddDomain). Without a
@@ -212,6 +217,9 @@ func New(scope constructs.Construct, id string, props *Props) API {
 	if err := p.validate(); err != nil {
 		panic(err)
 	}
+	if err := p.OpenAPI.validate(); err != nil {
+		panic(err)
+	}
 
 	a := &api{domains: map[string]string{}, ipAddressType: p.IPAddressType}
 	constructs.NewConstruct_Override(a, scope, &id)
@@ -262,7 +270,7 @@ func New(scope constructs.Construct, id string, props *Props) API {
 	a.table.cors = p.Cors
 	a.table.stages = a.Stages
 	a.table.describe(ops)
-	a.table.doc = &documentInfo{title: p.Name, description: p.Description, executeAPI: !p.DisableExecuteAPIEndpoint}
+	a.table.doc = &documentInfo{title: p.Name, description: p.Description, executeAPI: !p.DisableExecuteAPIEndpoint, info: p.OpenAPI}
 	if p.Handler != nil && len(p.Routes) == 0 {
 		awscdk.Annotations_Of(a).AddWarningV2(jsii.String("httpapi:HandlerWithoutRoutes"), jsii.String(fmt.Sprintf(
 			"httpapi: Handler %s is set but Routes is empty: it serves nothing; list its routes in Routes, or add them with AddRoutes and leave Handler unset",

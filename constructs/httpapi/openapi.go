@@ -22,6 +22,52 @@ import (
 type documentInfo struct {
 	title, description string
 	executeAPI         bool // the execute-api endpoint is on
+	info               OpenAPIInfo
+}
+
+// OpenAPIInfo is what the API's OpenAPI document says of the API besides
+// its routes: the info object's version, contact and licence.
+type OpenAPIInfo struct {
+	// Version is the version of the API's contract, such as "1.4.0".
+	// Default: "unversioned".
+	Version string
+	// Contact is who answers for the API.
+	// Default: none.
+	Contact *openapi.Contact
+	// License is the API's licence; its Name is required.
+	// Default: none.
+	License *openapi.License
+}
+
+// validate checks what OpenAPI requires of the info object.
+func (o OpenAPIInfo) validate() error {
+	if l := o.License; l != nil {
+		if l.Name == "" {
+			return fmt.Errorf("httpapi: Props.OpenAPI.License.Name is required: OpenAPI's license object names its licence, such as \"Apache 2.0\"")
+		}
+		if err := checkDocumentURL("License.URL", l.URL); err != nil {
+			return err
+		}
+	}
+	if c := o.Contact; c != nil {
+		if c.Name == "" && c.URL == "" && c.Email == "" {
+			return fmt.Errorf("httpapi: Props.OpenAPI.Contact is empty: set its Name, URL or Email, or leave Contact nil")
+		}
+		if c.Email != "" && !strings.Contains(c.Email, "@") {
+			return fmt.Errorf("httpapi: Props.OpenAPI.Contact.Email %q is not an email address", c.Email)
+		}
+		return checkDocumentURL("Contact.URL", c.URL)
+	}
+	return nil
+}
+
+// checkDocumentURL checks that u, if set, is an absolute http(s) URL, as
+// OpenAPI requires of the info object's URLs.
+func checkDocumentURL(prop, u string) error {
+	if u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return fmt.Errorf("httpapi: Props.OpenAPI.%s %q is not an absolute http(s) URL", prop, u)
+	}
+	return nil
 }
 
 // One document per API: the table of the API construct writes it, with
@@ -189,7 +235,8 @@ func (t *routeTable) writeDocument() {
 // that writes it: every route of every table of the app that adds routes
 // to the API, with its security, the stages as servers, and CORS.
 func (t *routeTable) document() *openapi.Document {
-	d := openapi.NewDocument(t.doc.title, "unversioned")
+	d := openapi.NewDocument(t.doc.title, orDefault(t.doc.info.Version, "unversioned"))
+	d.Info.Contact, d.Info.License = t.doc.info.Contact, t.doc.info.License
 	d.Info.Description = t.doc.description
 	if d.Info.Description != "" {
 		d.Info.Description += "\n\n"
@@ -216,6 +263,9 @@ func (t *routeTable) document() *openapi.Document {
 			}
 			if r.Key.Method == "OPTIONS" && t.cors != nil && op.Summary == "" {
 				op.Summary = "An OPTIONS route: a browser's CORS preflight is answered with the API's CORS settings (x-amazon-apigateway-cors)."
+			}
+			if op.Summary == "" {
+				op.Summary = r.Key.String() + ", served by " + *r.Function.Node().Path()
 			}
 			d.Add(op, schemes.requirement(r.Options))
 		}
