@@ -226,6 +226,15 @@ func NewDocument(title, version string) *Document {
 	return &Document{OpenAPI: Version, Info: Info{Title: title, Version: version}, Paths: map[string]PathItem{}}
 }
 
+// AddSource documents every operation of src, each public: what a route
+// table says of itself, without what a deployment adds (authorizers,
+// servers, CORS), which the httpapi construct's documents hold.
+func (d *Document) AddSource(src Source) {
+	for _, op := range src.Operations() {
+		d.Add(op, nil)
+	}
+}
+
 // Add documents op with the given security requirements (nil: public).
 // An ANY route becomes one operation per method API Gateway routes,
 // unless a route for that method and path is added too (before or after):

@@ -1,7 +1,6 @@
 package test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
@@ -24,8 +23,6 @@ import (
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
 	"github.com/httpapi-cdk/httpapi/function/app"
@@ -291,22 +288,12 @@ func TestOpenAPIGolden(t *testing.T) {
 	}
 }
 
-// contractCase is a request to a typed route and the answer the document
-// must describe.
-type contractCase struct {
-	method, target, body string
-	status               int
-	field                string // the field an error names
-}
-
-// TestOpenAPIContract sends the reference API, served in process as
-// deployed, a valid and an invalid request per typed route, and checks
-// with kin-openapi that the document accepts the valid request and
-// rejects the invalid one, and that each answer's status is declared and
-// its body matches the declared schema.
+// TestOpenAPIContract checks the reference API, served in process as
+// deployed (the emulator, from the template), against its synthesized
+// document with the test kit's contract check: a valid and an invalid
+// request per typed route, and a text/plain body answered 415.
 func TestOpenAPIContract(t *testing.T) {
 	stack := reference(t, "HttpApiReference")
-	doc := loadOpenAPI(t, openAPIFile(t, stack.Stack))
 	apis, err := local.ParseTemplate(templateJSON(t, stack.Stack), *stack.StackName())
 	if err != nil {
 		t.Fatal(err)
@@ -319,22 +306,31 @@ func TestOpenAPIContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	checkContract(t, doc, app.Router(quiet), srv, nil, map[string][]contractCase{
-		"GET /hello/{name}": {
-			{"GET", "/hello/ann", "", 200, ""},
-			{"GET", "/hello/" + strings.Repeat("n", 65), "", 422, "name"},
+	lambdahttptest.CheckContract(t, lambdahttptest.Contract{
+		Handler:  app.Router(quiet),
+		Document: openAPIFile(t, stack.Stack),
+		Cases: map[string][]lambdahttptest.ContractCase{
+			"GET /hello/{name}": {
+				{Method: "GET", Target: "/hello/ann", Status: 200},
+				{Method: "GET", Target: "/hello/" + strings.Repeat("n", 65), Status: 422, Field: "name"},
+			},
+			"POST /echo": {
+				{Method: "POST", Target: "/echo", Body: `{"message":"hi","repeat":2}`, Status: 200},
+				{Method: "POST", Target: "/echo", Body: `{"repeat":2}`, Status: 422, Field: "message"},
+				{Method: "POST", Target: "/echo", Body: `{"message":"hi","repeat":11}`, Status: 422, Field: "repeat"},
+				{Method: "POST", Target: "/echo", Body: `{"message":"hi","repeat":"x"}`, Status: 400, Field: "repeat"},
+				{Method: "POST", Target: "/echo", Body: `{"message":`, Status: 400},
+			},
+			"GET /report": {
+				{Method: "GET", Target: "/report?days=2", Status: 200},
+				{Method: "GET", Target: "/report?days=0", Status: 422, Field: "days"},
+				{Method: "GET", Target: "/report?days=x", Status: 400, Field: "days"},
+			},
 		},
-		"POST /echo": {
-			{"POST", "/echo", `{"message":"hi","repeat":2}`, 200, ""},
-			{"POST", "/echo", `{"repeat":2}`, 422, "message"},
-			{"POST", "/echo", `{"message":"hi","repeat":11}`, 422, "repeat"},
-			{"POST", "/echo", `{"message":"hi","repeat":"x"}`, 400, "repeat"},
-			{"POST", "/echo", `{"message":`, 400, ""},
-		},
-		"GET /report": {
-			{"GET", "/report?days=2", "", 200, ""},
-			{"GET", "/report?days=0", "", 422, "days"},
-			{"GET", "/report?days=x", "", 400, "days"},
+		Send: func(req *http.Request) (*http.Response, error) {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			return rec.Result(), nil
 		},
 	})
 }
@@ -343,113 +339,22 @@ func TestOpenAPIContract(t *testing.T) {
 // production document, what TestOpenAPIContract does: its routes sit
 // behind the JWT authorizer, which the test gateway stands in for.
 func TestOpenAPIContractNotes(t *testing.T) {
-	doc := loadOpenAPI(t, openAPIFile(t, reference(t, "HttpApiProduction").Stack))
-	gw := &lambdahttptest.Gateway{Handler: app.NotesMux()}
-	claims := &lambdahttptest.Authorizer{JWTClaims: map[string]string{"sub": "u-1"}}
-	checkContract(t, doc, app.NotesMux(), gw, claims, map[string][]contractCase{
-		"GET /notes/{id}": {
-			{"GET", "/notes/7", "", 200, ""},
-			{"GET", "/notes/" + strings.Repeat("7", 65), "", 422, "id"},
+	lambdahttptest.CheckContract(t, lambdahttptest.Contract{
+		Handler:  app.NotesMux(),
+		Document: openAPIFile(t, reference(t, "HttpApiProduction").Stack),
+		Cases: map[string][]lambdahttptest.ContractCase{
+			"GET /notes/{id}": {
+				{Method: "GET", Target: "/notes/7", Status: 200},
+				{Method: "GET", Target: "/notes/" + strings.Repeat("7", 65), Status: 422, Field: "id"},
+			},
+			"POST /notes": {
+				{Method: "POST", Target: "/notes", Body: `{"text":"buy milk"}`, Status: 201},
+				{Method: "POST", Target: "/notes", Body: `{"text":""}`, Status: 422, Field: "text"},
+				{Method: "POST", Target: "/notes", Body: `{"text":7}`, Status: 400, Field: "text"},
+			},
 		},
-		"POST /notes": {
-			{"POST", "/notes", `{"text":"buy milk"}`, 201, ""},
-			{"POST", "/notes", `{"text":""}`, 422, "text"},
-			{"POST", "/notes", `{"text":7}`, 400, "text"},
-		},
+		Authorizer: &lambdahttptest.Authorizer{JWTClaims: map[string]string{"sub": "u-1"}},
 	})
-}
-
-// server is what the contract tests send requests to.
-type server interface{}
-
-// checkContract sends each case and checks request and answer against doc.
-// cases must cover exactly the typed routes of src, the handler's table.
-func checkContract(t *testing.T, doc *openapi3.T, src openapi.Source, srv server, claims *lambdahttptest.Authorizer, cases map[string][]contractCase) {
-	t.Helper()
-	doc.Servers = openapi3.Servers{{URL: "http://api.test"}}
-	router, err := legacy.NewRouter(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	typed := 0
-	for _, op := range src.Operations() {
-		if op.Validated {
-			typed++
-			if cases[op.Key.String()] == nil {
-				t.Errorf("typed route %s has no contract cases", op.Key)
-			}
-		}
-	}
-	if typed != len(cases) {
-		t.Errorf("%d contract routes for %d typed routes", len(cases), typed)
-	}
-	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true}
-	for key, list := range cases {
-		for _, tc := range list {
-			name := key + ": " + tc.method + " " + tc.target + " " + tc.body
-			req := httptest.NewRequest(tc.method, "http://api.test"+tc.target, strings.NewReader(tc.body))
-			if tc.body != "" {
-				req.Header.Set("Content-Type", "application/json")
-			}
-			rt, params, err := router.FindRoute(req)
-			if err != nil {
-				t.Errorf("%s: no route in the document: %v", name, err)
-				continue
-			}
-			if got := rt.Operation.Extensions[openapi.RouteKeyExtension]; got != key {
-				t.Errorf("%s: the document routes it to %v", name, got)
-			}
-			in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: rt, Options: opts}
-			reqErr := openapi3filter.ValidateRequest(context.Background(), in)
-			if valid := tc.status < 300; valid != (reqErr == nil) {
-				t.Errorf("%s: the document's verdict on the request (%v) disagrees with the handler's status %d", name, reqErr, tc.status)
-			}
-			req = httptest.NewRequest(tc.method, "http://api.test"+tc.target, strings.NewReader(tc.body))
-			if tc.body != "" {
-				req.Header.Set("Content-Type", "application/json")
-			}
-			status, header, body := send(t, srv, req, claims)
-			if status != tc.status {
-				t.Errorf("%s: status %d %s, want %d", name, status, body, tc.status)
-				continue
-			}
-			out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status, Header: header, Options: opts}
-			out.SetBodyBytes(body)
-			if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
-				t.Errorf("%s: the answer does not match the document: %v\n%s", name, err, body)
-			}
-			if tc.status >= 400 {
-				var e struct{ Field string }
-				json.Unmarshal(body, &e)
-				if e.Field != tc.field {
-					t.Errorf("%s: the error names field %q, want %q: %s", name, e.Field, tc.field, body)
-				}
-			}
-		}
-	}
-}
-
-// send serves req by srv and returns the answer.
-func send(t *testing.T, srv server, req *http.Request, claims *lambdahttptest.Authorizer) (int, http.Header, []byte) {
-	t.Helper()
-	switch s := srv.(type) {
-	case *lambdahttptest.Gateway:
-		if claims != nil {
-			req = lambdahttptest.WithAuthorizer(req, claims)
-		}
-		resp, err := s.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, resp.Header, b
-	case http.Handler:
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		return rec.Code, rec.Header(), bytes.Clone(rec.Body.Bytes())
-	}
-	t.Fatalf("cannot send to %T", srv)
-	return 0, nil, nil
 }
 
 // TestOpenAPISeveralAPIs checks that two APIs in one stack write two
