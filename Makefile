@@ -9,7 +9,7 @@ TOOLS := $(CURDIR)/.tools/node_modules/.bin
 CFN_LINT_VERSION := 1.51.0
 export PATH := $(TOOLS):$(CURDIR)/.tools/venv/bin:$(PATH)
 
-.PHONY: all synth test test-go test-bench tools modules cfn-lint lint fuzz bench bench-local local load clean
+.PHONY: all synth test test-go test-bench tools modules cfn-lint lint openapi-lint fuzz bench bench-local local load clean
 
 all: synth test
 
@@ -37,6 +37,14 @@ cfn-lint:
 synth: tools modules
 	cdk synth --quiet
 	@ls cdk.out/*.template.json cdk.out/*.openapi.json
+
+# Check every OpenAPI document of the reference app with Spectral
+# (spectral:oas), Redocly (recommended) and oapi-codegen (a generated client
+# must compile), at versions pinned in .tools/openapi-lint, installed into
+# a temporary directory from the npm registry and the Go module proxy. Not
+# part of `make test`: it downloads about 250 npm packages each run.
+openapi-lint: cdk.out/manifest.json
+	.tools/openapi-lint cdk.out/*.openapi.json
 
 # Serve the reference app on 127.0.0.1:3000 with the real handler,
 # synthesizing first when a source changed. LOCALFLAGS adds flags, e.g.
