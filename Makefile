@@ -8,6 +8,9 @@ TOOLS := $(CURDIR)/.tools/node_modules/.bin
 # cfn-lint, when the machine has none: see the cfn-lint target.
 CFN_LINT_VERSION := 1.51.0
 export PATH := $(TOOLS):$(CURDIR)/.tools/venv/bin:$(PATH)
+# swagger-ui-dist (cmd/local -docs) depends on @scarf/scarf, whose install
+# script reports to scarf.sh: off, here and in .tools/package.json.
+export SCARF_ANALYTICS := false
 
 .PHONY: all synth test test-go test-bench tools modules cfn-lint lint openapi-lint fuzz bench bench-local local load clean
 
