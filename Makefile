@@ -9,8 +9,11 @@ TOOLS := $(CURDIR)/.tools/node_modules/.bin
 # cfn-lint, when the machine has none: see the cfn-lint target.
 CFN_LINT_VERSION := 1.51.0
 export PATH := $(TOOLS):$(CURDIR)/.tools/venv/bin:$(PATH)
+# swagger-ui-dist (cmd/local -docs) depends on @scarf/scarf, whose install
+# script reports to scarf.sh: off, here and in .tools/package.json.
+export SCARF_ANALYTICS := false
 
-.PHONY: all synth test test-go test-bench tools modules cfn-lint lint fuzz bench bench-local local load clean
+.PHONY: all synth test test-go test-bench tools modules cfn-lint lint openapi-lint fuzz bench bench-local local load clean
 
 all: synth test
 
@@ -33,6 +36,14 @@ cfn-lint:
 synth: tools modules
 	cdk synth --quiet
 	@ls cdk.out/*.template.json cdk.out/*.openapi.json
+
+# Check every OpenAPI document of the reference app with Spectral
+# (spectral:oas), Redocly (recommended) and oapi-codegen (a generated client
+# must compile), at versions pinned in .tools/openapi-lint, installed into
+# a temporary directory from the npm registry and the Go module proxy. Not
+# part of `make test`: it downloads about 250 npm packages each run.
+openapi-lint: cdk.out/manifest.json
+	.tools/openapi-lint cdk.out/*.openapi.json
 
 # Serve the reference app on 127.0.0.1:3000 with the real handler,
 # synthesizing first when a source changed. LOCALFLAGS adds flags, e.g.

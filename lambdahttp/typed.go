@@ -13,6 +13,7 @@ import (
 	"reflect"
 	"strconv"
 
+	"github.com/httpapi-cdk/httpapi/mediatype"
 	"github.com/httpapi-cdk/httpapi/openapi"
 	"github.com/httpapi-cdk/httpapi/route"
 )
@@ -69,7 +70,9 @@ type typedRoute struct {
 //		Dry   *bool    `query:"dry"`
 //	}
 //
-// Before h runs, the body is decoded and every constraint checked: a body
+// Before h runs, the body is decoded and every constraint checked: a
+// request whose Content-Type is not JSON (application/json or a +json
+// type) is answered 415, one without a Content-Type is read as JSON; a body
 // that is missing, not JSON or of the wrong types is answered 400, a
 // parameter that does not parse 400, a broken constraint 422, each with
 // the JSON error body {"message": "...", "field": "name"} naming the
@@ -86,7 +89,7 @@ func JSONRoute[In, Out any](key string, h func(ctx context.Context, r *Request, 
 	tr := newTypedRoute[In, Out](key, opts)
 	return Route{Key: tr.key, op: tr.op, Handler: func(ctx context.Context, r *Request) (*Response, error) {
 		var in In
-		if err := tr.decode(reflect.ValueOf(&in), r.Body, r.Param, r.Query); err != nil {
+		if err := tr.decode(reflect.ValueOf(&in), r.Header("Content-Type"), r.Body, r.Param, r.Query); err != nil {
 			return nil, err
 		}
 		out, err := h(ctx, r, in)
@@ -179,11 +182,6 @@ func newTypedRoute[In, Out any](key string, opts []JSONOption) *typedRoute {
 		ps.Nullable = false // a parameter is a string on the wire, never null
 		op.Parameters = append(op.Parameters, openapi.Parameter{Name: p.name, In: p.in, Required: p.in == "path" || p.rule.required, Schema: ps})
 	}
-	for i, p := range op.Parameters {
-		if p.In == "path" {
-			op.Parameters[i].Name = pathName(k, p.Name)
-		}
-	}
 	tr.body = len(tr.in.fields) > 0
 	if tr.body {
 		op.RequestBody = tr.in.schema(false)
@@ -195,20 +193,15 @@ func newTypedRoute[In, Out any](key string, opts []JSONOption) *typedRoute {
 	return tr
 }
 
-// pathName is a path variable's name in the route's path template: a
-// greedy variable keeps its "+".
-func pathName(k route.Key, name string) string {
-	greedy := "{" + name + "+}"
-	if len(k.Path) >= len(greedy) && k.Path[len(k.Path)-len(greedy):] == greedy {
-		return name + "+"
-	}
-	return name
-}
-
 // decode fills in, a pointer to the input struct, from the body and the
-// parameters, and checks it.
-func (tr *typedRoute) decode(in reflect.Value, body []byte, param func(string) string, query func() url.Values) error {
+// parameters, and checks it. A route with a body refuses a Content-Type
+// other than JSON with 415 before decoding the body; a request without a
+// Content-Type is read as JSON.
+func (tr *typedRoute) decode(in reflect.Value, contentType string, body []byte, param func(string) string, query func() url.Values) error {
 	if tr.body {
+		if contentType != "" && !mediatype.IsJSON(contentType) {
+			return &Error{Status: http.StatusUnsupportedMediaType, Message: "request Content-Type " + strconv.Quote(mediatype.Of(contentType)) + " is not supported: send application/json"}
+		}
 		if err := decodeJSONBody(body, in.Interface()); err != nil {
 			return err
 		}
@@ -226,7 +219,7 @@ func (tr *typedRoute) decodeHTTP(in reflect.Value, w http.ResponseWriter, r *htt
 		}
 		body = b
 	}
-	return tr.decode(in, body, r.PathValue, func() url.Values {
+	return tr.decode(in, r.Header.Get("Content-Type"), body, r.PathValue, func() url.Values {
 		if *query == nil {
 			*query = r.URL.Query()
 		}

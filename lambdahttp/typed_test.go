@@ -375,3 +375,71 @@ func TestHandleJSON(t *testing.T) {
 		t.Errorf("operations %+v", ops)
 	}
 }
+
+// TestTypedRouteContentType checks, in both front-ends, that a typed
+// route with a body answers a Content-Type other than JSON with 415 and
+// the error body, reads a +json type or a request without a Content-Type
+// as JSON, and that a route without a body ignores the Content-Type.
+func TestTypedRouteContentType(t *testing.T) {
+	type note struct {
+		Text string `json:"text" validate:"required"`
+	}
+	type id struct {
+		ID string `path:"id"`
+	}
+	post := func(_ context.Context, _ *Request, in note) (note, error) { return in, nil }
+	get := func(_ context.Context, _ *Request, in id) (note, error) { return note{Text: in.ID}, nil }
+	rt, err := NewRouter(quietOptions(), JSONRoute("POST /notes", post), JSONRoute("GET /notes/{id}", get))
+	if err != nil {
+		t.Fatal(err)
+	}
+	mux := NewServeMux()
+	HandleJSON(mux, "POST /notes", func(_ *http.Request, in note) (note, error) { return in, nil })
+	HandleJSON(mux, "GET /notes/{id}", func(_ *http.Request, in id) (note, error) { return note{Text: in.ID}, nil })
+	const unsupported = `{"message":"request Content-Type \"text/plain\" is not supported: send application/json","requestId":"id"}`
+	for _, tc := range []struct {
+		method, path, contentType string
+		status                    int
+		body                      string // the error body, for the Router (the ServeMux's has no request id)
+	}{
+		{"POST", "/notes", "text/plain; charset=utf-8", 415, unsupported},
+		{"POST", "/notes", "application/x-www-form-urlencoded", 415, ""},
+		{"POST", "/notes", "application/json; charset=utf-8", 200, ""},
+		{"POST", "/notes", "application/merge-patch+json", 200, ""},
+		{"POST", "/notes", "", 200, ""},
+		{"GET", "/notes/7", "text/plain", 200, ""},
+	} {
+		name := tc.method + " " + tc.path + " " + tc.contentType
+		var body string
+		if tc.method == "POST" {
+			body = `{"text":"hi"}`
+		}
+		ev := events.APIGatewayV2HTTPRequest{
+			Version: "2.0", RawPath: tc.path, Body: body, Headers: map[string]string{},
+			RequestContext: events.APIGatewayV2HTTPRequestContext{RequestID: "id", Stage: "$default",
+				HTTP: events.APIGatewayV2HTTPRequestContextHTTPDescription{Method: tc.method, Path: tc.path}},
+		}
+		if tc.contentType != "" {
+			ev.Headers["content-type"] = tc.contentType
+		}
+		payload, _ := json.Marshal(ev)
+		out, _ := rt.Invoke(context.Background(), payload)
+		var res events.APIGatewayV2HTTPResponse
+		json.Unmarshal(out, &res)
+		if res.StatusCode != tc.status || tc.body != "" && res.Body != tc.body || tc.status == 415 && res.Headers["Content-Type"] != "application/json" {
+			t.Errorf("Router %s: %d %v %s, want %d %s", name, res.StatusCode, res.Headers, res.Body, tc.status, tc.body)
+		}
+
+		req := httptest.NewRequest(tc.method, tc.path, strings.NewReader(body))
+		if tc.contentType != "" {
+			req.Header.Set("Content-Type", tc.contentType)
+		}
+		rec := httptest.NewRecorder()
+		mux.ServeHTTP(rec, req)
+		var e errorBody
+		json.Unmarshal(rec.Body.Bytes(), &e)
+		if rec.Code != tc.status || tc.status == 415 && (!strings.Contains(e.Message, "is not supported: send application/json") || rec.Header().Get("Content-Type") != "application/json") {
+			t.Errorf("ServeMux %s: %d %s, want %d", name, rec.Code, rec.Body, tc.status)
+		}
+	}
+}

@@ -69,3 +69,11 @@ func ResponseIsText(contentType string) bool {
 		mt == "application/x-www-form-urlencoded" || mt == "image/svg+xml" ||
 		strings.HasSuffix(mt, "+json") || strings.HasSuffix(mt, "+xml")
 }
+
+// IsJSON reports whether a Content-Type names JSON: application/json or
+// a structured-syntax +json type such as application/problem+json,
+// whatever its parameters.
+func IsJSON(contentType string) bool {
+	mt := Of(contentType)
+	return mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json")
+}

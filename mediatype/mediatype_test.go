@@ -95,3 +95,19 @@ func TestRequestRuleAgainstCaptures(t *testing.T) {
 		t.Fatal("no captured event with a body")
 	}
 }
+
+func TestIsJSON(t *testing.T) {
+	for in, want := range map[string]bool{
+		"application/json":                  true,
+		"Application/JSON; charset=utf-8":   true,
+		"application/merge-patch+json":      true,
+		"text/plain":                        false,
+		"application/x-www-form-urlencoded": false,
+		"text/json+x":                       false,
+		"":                                  false,
+	} {
+		if got := IsJSON(in); got != want {
+			t.Errorf("IsJSON(%q) = %v, want %v", in, got, want)
+		}
+	}
+}

@@ -26,6 +26,22 @@ const RouteKeyExtension = "x-httpapi-route-key"
 // matches.
 const DefaultRouteExtension = "x-httpapi-default-route"
 
+// RouteSourcesExtension names the document's list of what its routes come
+// from, a [RouteSources]: the constructs that add routes to the API.
+const RouteSourcesExtension = "x-httpapi-route-sources"
+
+// RouteSourcesNote is the [RouteSources] note: what a document cannot know.
+const RouteSourcesNote = "Every route the constructs listed add to this API. Routes added to the API by another CDK app, or outside CDK, are not known at synthesis and are not in this document."
+
+// RouteSources is the value of [RouteSourcesExtension].
+type RouteSources struct {
+	// Constructs are the construct paths that add the document's routes:
+	// the API's, then those of the Routes constructs, in any stack of the app.
+	Constructs []string `json:"constructs"`
+	// Note says which routes the document cannot hold.
+	Note string `json:"note"`
+}
+
 // Document is an OpenAPI 3.0.3 document.
 type Document struct {
 	OpenAPI    string              `json:"openapi"`
@@ -40,9 +56,25 @@ type Document struct {
 
 // Info is the document's Info Object.
 type Info struct {
-	Title       string `json:"title"`
-	Description string `json:"description,omitempty"`
-	Version     string `json:"version"`
+	Title       string   `json:"title"`
+	Description string   `json:"description,omitempty"`
+	Version     string   `json:"version"`
+	Contact     *Contact `json:"contact,omitempty"`
+	License     *License `json:"license,omitempty"`
+}
+
+// Contact is an Info Object's Contact Object: who answers for the API.
+type Contact struct {
+	Name  string `json:"name,omitempty"`
+	URL   string `json:"url,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// License is an Info Object's License Object: the API's licence, its
+// name required.
+type License struct {
+	Name string `json:"name"`
+	URL  string `json:"url,omitempty"`
 }
 
 // Server is a Server Object: a base URL, with variables for what is only
@@ -76,11 +108,12 @@ type OperationObject struct {
 
 // ParameterObject is an OpenAPI Parameter Object.
 type ParameterObject struct {
-	Name        string  `json:"name"`
-	In          string  `json:"in"`
-	Description string  `json:"description,omitempty"`
-	Required    bool    `json:"required,omitempty"`
-	Schema      *Schema `json:"schema"`
+	Name        string         `json:"name"`
+	In          string         `json:"in"`
+	Description string         `json:"description,omitempty"`
+	Required    bool           `json:"required,omitempty"`
+	Schema      *Schema        `json:"schema"`
+	Extensions  map[string]any `json:"-"`
 }
 
 // RequestBody is an OpenAPI Request Body Object.
@@ -94,9 +127,14 @@ type MediaType struct {
 	Schema *Schema `json:"schema,omitempty"`
 }
 
-// Response is an OpenAPI Response Object.
+// Response is an OpenAPI Response Object, or a reference to one of the
+// document's components.
 type Response struct {
-	Description string               `json:"description"`
+	// Ref refers to a response of the document's components, such as
+	// "#/components/responses/Unauthorized"; a Response with Ref has no
+	// other field.
+	Ref         string               `json:"$ref,omitempty"`
+	Description string               `json:"description,omitempty"`
 	Content     map[string]MediaType `json:"content,omitempty"`
 }
 
@@ -104,9 +142,11 @@ type Response struct {
 // requires (empty for schemes without scopes).
 type SecurityRequirement map[string][]string
 
-// Components hold the document's shared schemas and security schemes.
+// Components hold the document's shared schemas, error answers and
+// security schemes.
 type Components struct {
 	Schemas         map[string]*Schema         `json:"schemas,omitempty"`
+	Responses       map[string]Response        `json:"responses,omitempty"`
 	SecuritySchemes map[string]*SecurityScheme `json:"securitySchemes,omitempty"`
 }
 
@@ -134,6 +174,12 @@ func (d *Document) MarshalJSON() ([]byte, error) {
 func (o *OperationObject) MarshalJSON() ([]byte, error) {
 	type plain OperationObject
 	return withExtensions((*plain)(o), o.Extensions)
+}
+
+// MarshalJSON writes p with its extensions.
+func (p ParameterObject) MarshalJSON() ([]byte, error) {
+	type plain ParameterObject
+	return withExtensions(plain(p), p.Extensions)
 }
 
 // MarshalJSON writes s with its extensions.
@@ -169,9 +215,26 @@ func withExtensions(v any, ext map[string]any) ([]byte, error) {
 	return append(out, '}'), nil
 }
 
+// SetExtension sets the document-level extension name (an "x-" name) to v.
+func (d *Document) SetExtension(name string, v any) {
+	if d.Extensions == nil {
+		d.Extensions = map[string]any{}
+	}
+	d.Extensions[name] = v
+}
+
 // NewDocument returns a document with the given title and version and no paths.
 func NewDocument(title, version string) *Document {
 	return &Document{OpenAPI: Version, Info: Info{Title: title, Version: version}, Paths: map[string]PathItem{}}
+}
+
+// AddSource documents every operation of src, each public: what a route
+// table says of itself, without what a deployment adds (authorizers,
+// servers, CORS), which the httpapi construct's documents hold.
+func (d *Document) AddSource(src Source) {
+	for _, op := range src.Operations() {
+		d.Add(op, nil)
+	}
 }
 
 // Add documents op with the given security requirements (nil: public).
@@ -181,18 +244,15 @@ func NewDocument(title, version string) *Document {
 // path: it is described under [DefaultRouteExtension].
 func (d *Document) Add(op Operation, security []SecurityRequirement) {
 	if op.Key.IsDefault() {
-		if d.Extensions == nil {
-			d.Extensions = map[string]any{}
-		}
 		o := d.operation(op, security, http.MethodGet)
-		d.Extensions[DefaultRouteExtension] = map[string]any{
+		d.SetExtension(DefaultRouteExtension, map[string]any{
 			"description": "The $default route: API Gateway sends it every request that no route below matches, whatever its method and path.",
 			"security":    o.Security,
 			"responses":   o.Responses,
-		}
+		})
 		return
 	}
-	path := op.Key.Path
+	path := Path(op.Key)
 	item := d.Paths[path]
 	if item == nil {
 		item = PathItem{}
@@ -226,14 +286,24 @@ func (d *Document) operation(op Operation, security []SecurityRequirement, metho
 	if security == nil {
 		o.Security = []SecurityRequirement{} // public: overrides any document default
 	}
+	vars := map[string]pathVariable{}
+	for _, v := range pathVariables(op.Key) {
+		vars[v.name] = v
+	}
 	declared := map[string]bool{}
 	for _, p := range op.Parameters {
 		declared[p.In+" "+p.Name] = true
-		o.Parameters = append(o.Parameters, ParameterObject{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Schema: p.Schema})
+		po := ParameterObject{Name: p.Name, In: p.In, Required: p.Required || p.In == "path", Schema: p.Schema}
+		if v, ok := vars[p.Name]; ok && p.In == "path" {
+			v.describe(&po)
+		}
+		o.Parameters = append(o.Parameters, po)
 	}
 	for _, v := range pathVariables(op.Key) {
 		if !declared["path "+v.name] {
-			o.Parameters = append(o.Parameters, ParameterObject{Name: v.name, In: "path", Required: true, Description: v.description, Schema: &Schema{Type: "string"}})
+			po := ParameterObject{Name: v.name, In: "path", Required: true, Schema: &Schema{Type: "string"}}
+			v.describe(&po)
+			o.Parameters = append(o.Parameters, po)
 		}
 	}
 	if op.RequestBody != nil {
@@ -241,48 +311,123 @@ func (d *Document) operation(op Operation, security []SecurityRequirement, metho
 	}
 	if op.Status == 0 {
 		o.Responses["default"] = Response{Description: "The handler's answer: this route declares no typed response."}
-		return o
+	} else {
+		ok := Response{Description: http.StatusText(op.Status)}
+		if op.Response != nil {
+			ok.Content = map[string]MediaType{"application/json": {Schema: op.Response}}
+		}
+		o.Responses[strconv.Itoa(op.Status)] = ok
 	}
-	ok := Response{Description: http.StatusText(op.Status)}
-	if op.Response != nil {
-		ok.Content = map[string]MediaType{"application/json": {Schema: op.Response}}
-	}
-	o.Responses[strconv.Itoa(op.Status)] = ok
 	if op.Validated {
-		if d.Components == nil {
-			d.Components = &Components{}
-		}
-		if d.Components.Schemas == nil {
-			d.Components.Schemas = map[string]*Schema{}
-		}
-		d.Components.Schemas[ErrorSchemaName] = ErrorSchema()
-		errBody := map[string]MediaType{"application/json": {Schema: &Schema{Ref: "#/components/schemas/" + ErrorSchemaName}}}
 		if op.RequestBody != nil || len(op.Parameters) > 0 {
-			o.Responses["400"] = Response{Description: "The request body is not JSON of the right types, or a parameter does not parse; field names the value.", Content: errBody}
-			o.Responses["422"] = Response{Description: "A request value breaks a constraint of the schema; field names it.", Content: errBody}
+			o.Responses["400"] = d.errorAnswer(http.StatusBadRequest)
+			o.Responses["422"] = d.errorAnswer(http.StatusUnprocessableEntity)
 		}
-		o.Responses["default"] = Response{Description: "An error: 5xx from the handler, or 4xx from API Gateway (authorization, throttling, payload size).", Content: errBody}
+		if op.RequestBody != nil {
+			o.Responses["415"] = d.errorAnswer(http.StatusUnsupportedMediaType)
+		}
+		o.Responses["default"] = Response{Description: "Another error: from the handler, or from API Gateway (throttling 429, payload size 413).", Content: d.errorContent()}
 	}
+	if security != nil {
+		o.Responses["401"] = d.errorAnswer(http.StatusUnauthorized)
+		o.Responses["403"] = d.errorAnswer(http.StatusForbidden)
+	}
+	o.Responses["500"] = d.errorAnswer(http.StatusInternalServerError)
 	return o
 }
 
-type pathVariable struct{ name, description string }
+// errorAnswers describe the error answers operations refer to, by status.
+var errorAnswers = map[int]string{
+	http.StatusBadRequest:           "The request body is not JSON of the right types, or a parameter does not parse; field names the value.",
+	http.StatusUnauthorized:         "API Gateway: the request carries no credentials, or the authorizer cannot read them.",
+	http.StatusForbidden:            "API Gateway: the authorizer denies the request (an invalid or expired token, a missing scope, no permission).",
+	http.StatusUnsupportedMediaType: "The request's Content-Type is not JSON (application/json or a +json type); a request without one is read as JSON.",
+	http.StatusUnprocessableEntity:  "A request value breaks a constraint of the schema; field names it.",
+	http.StatusInternalServerError:  "The handler failed (an error, a panic, a timeout): a generic message, the details in the function's log.",
+}
 
-// pathVariables returns the path template variables of k as OpenAPI
-// names: a greedy "{proxy+}" keeps its "+", as API Gateway's exports do.
+// errorAnswer returns a reference to the error answer of status, a key
+// of errorAnswers, in the document's components (named after the status
+// text without spaces, "UnsupportedMediaType"), adding it there.
+func (d *Document) errorAnswer(status int) Response {
+	name := strings.ReplaceAll(http.StatusText(status), " ", "")
+	content := d.errorContent()
+	if d.Components.Responses == nil {
+		d.Components.Responses = map[string]Response{}
+	}
+	d.Components.Responses[name] = Response{Description: errorAnswers[status], Content: content}
+	return Response{Ref: "#/components/responses/" + name}
+}
+
+// errorContent returns the content of an error answer, a JSON body of
+// [ErrorSchema], adding the schema to the document's components.
+func (d *Document) errorContent() map[string]MediaType {
+	if d.Components == nil {
+		d.Components = &Components{}
+	}
+	if d.Components.Schemas == nil {
+		d.Components.Schemas = map[string]*Schema{}
+	}
+	d.Components.Schemas[ErrorSchemaName] = ErrorSchema()
+	return map[string]MediaType{"application/json": {Schema: &Schema{Ref: "#/components/schemas/" + ErrorSchemaName}}}
+}
+
+// GreedyExtension marks, with the value true, a path parameter that API
+// Gateway matches greedily: the route "GET /files/{proxy+}" is documented
+// as the path "/files/{proxy}" whose parameter "proxy" has
+// "x-httpapi-greedy": true, and takes the rest of the path, slashes
+// included. OpenAPI has no greedy variable; [APIGatewaySpelling] turns
+// the document back into API Gateway's "{proxy+}" for import.
+const GreedyExtension = "x-httpapi-greedy"
+
+// SegmentPattern is the pattern of a non-greedy path parameter's string
+// schema: one path segment, without "/". API Gateway does not decode an
+// encoded slash before matching, so a value sent as "a%2Fb" does not
+// match the route (404).
+const SegmentPattern = "^[^/]+$"
+
+// Path returns the OpenAPI path template of a route key: its path, with
+// a greedy variable "{proxy+}" written "{proxy}" (see [GreedyExtension]).
+func Path(k route.Key) string {
+	return strings.ReplaceAll(k.Path, "+}", "}")
+}
+
+type pathVariable struct {
+	name   string
+	greedy bool
+}
+
+// pathVariables returns the path template variables of k, a greedy one
+// without its "+".
 func pathVariables(k route.Key) []pathVariable {
 	var out []pathVariable
 	for _, seg := range strings.Split(k.Path, "/") {
 		if len(seg) > 2 && seg[0] == '{' && seg[len(seg)-1] == '}' {
 			name := seg[1 : len(seg)-1]
-			v := pathVariable{name: name}
-			if strings.HasSuffix(name, "+") {
-				v.description = "Greedy: the rest of the path, one or more segments; the handler sees it as the path parameter " + strconv.Quote(strings.TrimSuffix(name, "+")) + "."
-			}
+			v := pathVariable{name: strings.TrimSuffix(name, "+"), greedy: strings.HasSuffix(name, "+")}
 			out = append(out, v)
 		}
 	}
 	return out
+}
+
+// describe says in po, the parameter of v, what values it takes: the
+// rest of the path for a greedy variable, one segment for another (a
+// string schema gets [SegmentPattern]; the schema is copied, not changed).
+func (v pathVariable) describe(po *ParameterObject) {
+	if v.greedy {
+		po.Description = "Greedy: the rest of the path, one or more segments, slashes included (API Gateway's {" + v.name + "+}; " + GreedyExtension + "); the handler sees it as the path parameter " + strconv.Quote(v.name) + "."
+		po.Extensions = map[string]any{GreedyExtension: true}
+		return
+	}
+	if po.Description == "" {
+		po.Description = "One path segment: it cannot contain \"/\", even encoded as %2F (API Gateway answers 404)."
+	}
+	if po.Schema != nil && po.Schema.Type == "string" && po.Schema.Pattern == "" {
+		sc := *po.Schema
+		sc.Pattern = SegmentPattern
+		po.Schema = &sc
+	}
 }
 
 // operationID returns a unique, stable id for a method and route key,

@@ -2,6 +2,7 @@ package openapi
 
 import (
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -45,9 +46,9 @@ func TestAddDefaultAndGreedy(t *testing.T) {
 	if _, ok := d.Extensions[DefaultRouteExtension]; !ok {
 		t.Errorf("no %s", DefaultRouteExtension)
 	}
-	op := d.Paths["/files/{proxy+}"]["get"]
-	if op.Parameters[0].Name != "proxy+" || !strings.Contains(op.Parameters[0].Description, "Greedy") {
-		t.Errorf("greedy parameter %+v", op.Parameters[0])
+	op := d.Paths["/files/{proxy}"]["get"]
+	if p := op.Parameters[0]; p.Name != "proxy" || p.Extensions[GreedyExtension] != true || p.Schema.Pattern != "" || !strings.Contains(p.Description, "Greedy") {
+		t.Errorf("greedy parameter %+v", p)
 	}
 	if op.Security == nil || len(op.Security) != 0 {
 		t.Errorf("a public route's security is [] (public), got %v", op.Security)
@@ -75,12 +76,105 @@ func TestValidatedOperationAnswers(t *testing.T) {
 	d := NewDocument("t", "1")
 	d.Add(Operation{Key: route.MustParse("POST /x"), RequestBody: &Schema{Type: "object"}, Status: 201, Validated: true}, nil)
 	op := d.Paths["/x"]["post"]
-	for _, code := range []string{"201", "400", "422", "default"} {
+	for _, code := range []string{"201", "400", "415", "422", "500", "default"} {
 		if _, ok := op.Responses[code]; !ok {
 			t.Errorf("no %s answer", code)
 		}
 	}
-	if op.Responses["422"].Content["application/json"].Schema.Ref != "#/components/schemas/Error" || d.Components.Schemas["Error"] == nil {
+	for _, code := range []string{"401", "403"} {
+		if _, ok := op.Responses[code]; ok {
+			t.Errorf("a public route answers %s", code)
+		}
+	}
+	if op.Responses["422"].Ref != "#/components/responses/UnprocessableEntity" || d.Components.Responses["UnprocessableEntity"].Content["application/json"].Schema.Ref != "#/components/schemas/Error" || d.Components.Schemas["Error"] == nil {
 		t.Errorf("422 does not refer to the Error schema")
+	}
+}
+
+// TestPathParameterPattern checks that a non-greedy path parameter's
+// string schema says it is one segment, without changing the schema the
+// operation declared, and that a number's schema gets no pattern.
+func TestPathParameterPattern(t *testing.T) {
+	max := uint64(64)
+	declared := &Schema{Type: "string", MaxLength: &max}
+	d := NewDocument("t", "1")
+	d.Add(Operation{Key: route.MustParse("GET /a/{name}/{n}"), Parameters: []Parameter{
+		{Name: "name", In: "path", Schema: declared},
+		{Name: "n", In: "path", Schema: &Schema{Type: "integer"}},
+	}}, nil)
+	d.Add(Operation{Key: route.MustParse("GET /b/{id}")}, nil)
+	a := d.Paths["/a/{name}/{n}"]["get"].Parameters
+	if a[0].Schema.Pattern != SegmentPattern || *a[0].Schema.MaxLength != 64 || declared.Pattern != "" {
+		t.Errorf("string parameter %+v (declared %+v)", a[0].Schema, declared)
+	}
+	if a[1].Schema.Pattern != "" {
+		t.Errorf("integer parameter has a pattern: %+v", a[1].Schema)
+	}
+	if b := d.Paths["/b/{id}"]["get"].Parameters[0]; b.Schema.Pattern != SegmentPattern || !strings.Contains(b.Description, "%2F") {
+		t.Errorf("undeclared parameter %+v", b)
+	}
+}
+
+// TestAPIGatewaySpelling checks that the greedy variable gets back its
+// "+" in the path and the parameter, and nothing else changes.
+func TestAPIGatewaySpelling(t *testing.T) {
+	d := NewDocument("t", "1")
+	d.Add(Operation{Key: route.MustParse("ANY /files/{proxy+}")}, nil)
+	d.Add(Operation{Key: route.MustParse("GET /items/{id}")}, nil)
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := APIGatewaySpelling(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Paths map[string]map[string]struct {
+			Parameters []struct{ Name string }
+		}
+	}
+	json.Unmarshal(out, &got)
+	if len(got.Paths) != 2 || got.Paths["/items/{id}"]["get"].Parameters[0].Name != "id" {
+		t.Fatalf("paths %v", got.Paths)
+	}
+	for m, op := range got.Paths["/files/{proxy+}"] {
+		if op.Parameters[0].Name != "proxy+" {
+			t.Errorf("%s /files/{proxy+}: parameter %q", m, op.Parameters[0].Name)
+		}
+	}
+	if len(got.Paths["/files/{proxy+}"]) != len(route.HTTPMethods()) {
+		t.Errorf("/files/{proxy+}: %d methods", len(got.Paths["/files/{proxy+}"]))
+	}
+	if _, err := APIGatewaySpelling([]byte("{")); err == nil {
+		t.Errorf("no error for a document that is not JSON")
+	}
+}
+
+// TestUntypedOperationAnswers checks that an untyped route declares the
+// 500 answer with the Error schema, and 401 and 403 when an authorizer
+// guards it; a typed route without a body declares no 415.
+func TestUntypedOperationAnswers(t *testing.T) {
+	d := NewDocument("t", "1")
+	d.Add(Operation{Key: route.MustParse("GET /open")}, nil)
+	d.Add(Operation{Key: route.MustParse("GET /guarded")}, []SecurityRequirement{{"jwt": {}}})
+	d.Add(Operation{Key: route.MustParse("GET /typed/{id}"), Parameters: []Parameter{{Name: "id", In: "path", Schema: &Schema{Type: "string"}}}, Status: 200, Validated: true}, nil)
+	ref := "#/components/schemas/" + ErrorSchemaName
+	for path, want := range map[string][]string{
+		"/open":       {"500", "default"},
+		"/guarded":    {"401", "403", "500", "default"},
+		"/typed/{id}": {"200", "400", "422", "500", "default"},
+	} {
+		var got []string
+		for code, r := range d.Paths[path]["get"].Responses {
+			got = append(got, code)
+			if code != "default" && code[0] != '2' && d.Components.Responses[strings.TrimPrefix(r.Ref, "#/components/responses/")].Content["application/json"].Schema.Ref != ref {
+				t.Errorf("%s %s: not the Error schema", path, code)
+			}
+		}
+		slices.Sort(got)
+		if !slices.Equal(got, want) {
+			t.Errorf("%s: answers %v, want %v", path, got, want)
+		}
 	}
 }

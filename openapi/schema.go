@@ -35,6 +35,8 @@ type Schema struct {
 	// MinLength and MaxLength bound a string's length in characters.
 	MinLength *uint64 `json:"minLength,omitempty"`
 	MaxLength *uint64 `json:"maxLength,omitempty"`
+	// Pattern is a regular expression (ECMA 262) a string must match.
+	Pattern string `json:"pattern,omitempty"`
 	// MinItems and MaxItems bound an array's length.
 	MinItems *uint64 `json:"minItems,omitempty"`
 	MaxItems *uint64 `json:"maxItems,omitempty"`

@@ -21,6 +21,7 @@ import (
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
 	"github.com/httpapi-cdk/httpapi/function/app"
 	"github.com/httpapi-cdk/httpapi/internal/nagmeta"
+	"github.com/httpapi-cdk/httpapi/openapi"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -178,6 +179,7 @@ func NewReference(scope constructs.Construct, id string, props *Props) *Referenc
 		RouteOptions:   options,
 		RouteOverrides: overrides,
 		Description:    "Reference HTTP API of the httpapi construct library",
+		OpenAPI:        referenceOpenAPI,
 		IPAddressType:  p.IPAddressType,
 		DefaultStage: &httpapi.StageOptions{
 			Description: "Production traffic, at the root of the API's URL",
@@ -258,7 +260,7 @@ type SharedAPI struct {
 // for NewReference's SharedAPI.
 func NewSharedAPI(scope constructs.Construct, id string, stackProps *awscdk.StackProps) *SharedAPI {
 	stack := awscdk.NewStack(scope, jsii.String(id), stackProps)
-	api := httpapi.New(stack, "Api", &httpapi.Props{Description: "Shared HTTP API of the httpapi construct library"})
+	api := httpapi.New(stack, "Api", &httpapi.Props{Description: "Shared HTTP API of the httpapi construct library", OpenAPI: referenceOpenAPI})
 	s := &SharedAPI{Stack: stack, API: api, ExportName: id + "-HttpApiId"}
 	awscdk.NewCfnOutput(stack, jsii.String("HttpApiId"), &awscdk.CfnOutputProps{
 		Value: api.HttpApi().ApiId(), ExportName: jsii.String(s.ExportName),
@@ -287,6 +289,12 @@ func NewApp(a awscdk.App) []*Reference {
 		}),
 		NewReference(a, "HttpApiService", &Props{SharedAPI: shared}),
 	}
+}
+
+// referenceOpenAPI is the info of the reference APIs' OpenAPI documents.
+var referenceOpenAPI = httpapi.OpenAPIInfo{
+	Version: "1.0.0",
+	Contact: &openapi.Contact{Name: "httpapi-cdk", URL: "https://github.com/httpapi-cdk/httpapi"},
 }
 
 // publicAPI is why the demo APIs' routes have no authorizer.

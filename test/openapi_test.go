@@ -1,10 +1,10 @@
 package test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -17,13 +17,12 @@ import (
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
+	"github.com/aws/aws-cdk-go/awscdk/v2/awsapigatewayv2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awscognito"
 	"github.com/aws/aws-lambda-go/lambda"
 	"github.com/aws/constructs-go/constructs/v10"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
-	"github.com/getkin/kin-openapi/routers/legacy"
 
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
 	"github.com/httpapi-cdk/httpapi/function/app"
@@ -69,13 +68,76 @@ type documentedRoute struct {
 	security string   // "" (public), or "<scheme type>[:<extension>] <scopes>"
 }
 
-// TestOpenAPIDocuments checks every reference stack's document with
-// kin-openapi and against its template: each route of the template, and
-// only those, with its method, path parameters and security.
+// referenceDocuments returns the reference app's OpenAPI document files,
+// each with the stacks whose routes it documents: one document per API,
+// HttpApiService's routes in HttpApiShared's.
+func referenceDocuments(t *testing.T) map[string][]awscdk.Stack {
+	t.Helper()
+	docs := map[string][]awscdk.Stack{}
+	for _, ref := range referenceStacks() {
+		var c constructs.Construct = ref.API
+		if ref.API == nil {
+			c = ref.Routes
+		}
+		name := httpapi.DocumentFile(c)
+		docs[name] = append(docs[name], ref.Stack)
+	}
+	return docs
+}
+
+// readDocument synthesizes stack's app and returns the bytes of the
+// OpenAPI document file name in its cloud assembly.
+func readDocument(t *testing.T, stack awscdk.Stack, name string) []byte {
+	t.Helper()
+	templateJSON(t, stack) // synthesizes the app into its assembly directory
+	b, err := os.ReadFile(filepath.Join(*awscdk.Stage_Of(stack).Outdir(), name))
+	if err != nil {
+		t.Fatalf("the OpenAPI document: %v", err)
+	}
+	return b
+}
+
+// TestOpenAPIOneDocumentPerAPI checks that the reference app writes one
+// document per API and no other: HttpApiShared's holds the routes that
+// HttpApiService adds to it, and the service's stack writes none.
+func TestOpenAPIOneDocumentPerAPI(t *testing.T) {
+	docs := referenceDocuments(t)
+	var names []string
+	for name := range docs {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	want := []string{"HttpApiProduction.openapi.json", "HttpApiReference.openapi.json", "HttpApiReferenceV1.openapi.json", "HttpApiShared.openapi.json"}
+	if !slices.Equal(names, want) {
+		t.Errorf("documents %v, want %v", names, want)
+	}
+	stack := reference(t, "HttpApiService").Stack
+	templateJSON(t, stack)
+	written, _ := filepath.Glob(filepath.Join(*awscdk.Stage_Of(stack).Outdir(), "*.openapi.json"))
+	for i, w := range written {
+		written[i] = filepath.Base(w)
+	}
+	sort.Strings(written)
+	if !slices.Equal(written, want) {
+		t.Errorf("the assembly holds %v, want %v", written, want)
+	}
+	var ext struct {
+		Sources openapi.RouteSources `json:"x-httpapi-route-sources"`
+	}
+	json.Unmarshal(readDocument(t, stack, "HttpApiShared.openapi.json"), &ext)
+	if !slices.Equal(ext.Sources.Constructs, []string{"HttpApiShared/Api", "HttpApiService/Routes"}) || ext.Sources.Note == "" {
+		t.Errorf("%s: %+v", openapi.RouteSourcesExtension, ext.Sources)
+	}
+}
+
+// TestOpenAPIDocuments checks every reference document with kin-openapi
+// and against the templates of the stacks that add its API's routes: each
+// route of those templates, and only those, with its method, path
+// parameters and security.
 func TestOpenAPIDocuments(t *testing.T) {
-	for _, s := range allStacks() {
-		t.Run(*s.StackName(), func(t *testing.T) {
-			raw := openAPIFile(t, s)
+	for name, stacks := range referenceDocuments(t) {
+		t.Run(name, func(t *testing.T) {
+			raw := readDocument(t, stacks[0], name)
 			doc := loadOpenAPI(t, raw)
 			var ext map[string]any
 			json.Unmarshal(raw, &ext)
@@ -89,7 +151,7 @@ func TestOpenAPIDocuments(t *testing.T) {
 						continue
 					}
 					k := route.MustParse(key)
-					if k.Path != path || k.Method != "ANY" && k.Method != method {
+					if openapi.Path(k) != path || k.Method != "ANY" && k.Method != method {
 						t.Errorf("%s %s documents route %q", method, path, key)
 					}
 					d := documented[key]
@@ -98,7 +160,7 @@ func TestOpenAPIDocuments(t *testing.T) {
 						documented[key] = d
 						for _, p := range op.Parameters {
 							if p.Value.In == "path" {
-								d.params = append(d.params, strings.TrimSuffix(p.Value.Name, "+"))
+								d.params = append(d.params, p.Value.Name)
 							}
 						}
 						d.security = securityOf(doc, op.Security)
@@ -113,11 +175,18 @@ func TestOpenAPIDocuments(t *testing.T) {
 				documented[route.DefaultKey] = &documentedRoute{security: securityOf(doc, &sec)}
 			}
 
-			tpl := map[string]any{}
-			json.Unmarshal(templateJSON(t, s), &tpl)
-			authorizers := resources(tpl, "AWS::ApiGatewayV2::Authorizer")
+			authorizers := map[string]map[string]any{}
+			var routes []map[string]any
+			for _, s := range stacks {
+				tpl := map[string]any{}
+				json.Unmarshal(templateJSON(t, s), &tpl)
+				maps.Copy(authorizers, resources(tpl, "AWS::ApiGatewayV2::Authorizer"))
+				for _, r := range resources(tpl, "AWS::ApiGatewayV2::Route") {
+					routes = append(routes, r)
+				}
+			}
 			seen := map[string]bool{}
-			for _, r := range resources(tpl, "AWS::ApiGatewayV2::Route") {
+			for _, r := range routes {
 				p := props(r)
 				key := p["RouteKey"].(string)
 				seen[key] = true
@@ -153,8 +222,8 @@ func TestOpenAPIDocuments(t *testing.T) {
 					t.Errorf("the document has route %q, which the template does not deploy", key)
 				}
 			}
-			if len(seen) == 0 && *s.StackName() != "HttpApiShared" {
-				t.Errorf("no routes in the template")
+			if len(seen) == 0 {
+				t.Errorf("no routes in the templates")
 			}
 		})
 	}
@@ -219,22 +288,12 @@ func TestOpenAPIGolden(t *testing.T) {
 	}
 }
 
-// contractCase is a request to a typed route and the answer the document
-// must describe.
-type contractCase struct {
-	method, target, body string
-	status               int
-	field                string // the field an error names
-}
-
-// TestOpenAPIContract sends the reference API, served in process as
-// deployed, a valid and an invalid request per typed route, and checks
-// with kin-openapi that the document accepts the valid request and
-// rejects the invalid one, and that each answer's status is declared and
-// its body matches the declared schema.
+// TestOpenAPIContract checks the reference API, served in process as
+// deployed (the emulator, from the template), against its synthesized
+// document with the test kit's contract check: a valid and an invalid
+// request per typed route, and a text/plain body answered 415.
 func TestOpenAPIContract(t *testing.T) {
 	stack := reference(t, "HttpApiReference")
-	doc := loadOpenAPI(t, openAPIFile(t, stack.Stack))
 	apis, err := local.ParseTemplate(templateJSON(t, stack.Stack), *stack.StackName())
 	if err != nil {
 		t.Fatal(err)
@@ -247,22 +306,31 @@ func TestOpenAPIContract(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	checkContract(t, doc, app.Router(quiet), srv, nil, map[string][]contractCase{
-		"GET /hello/{name}": {
-			{"GET", "/hello/ann", "", 200, ""},
-			{"GET", "/hello/" + strings.Repeat("n", 65), "", 422, "name"},
+	lambdahttptest.CheckContract(t, lambdahttptest.Contract{
+		Handler:  app.Router(quiet),
+		Document: openAPIFile(t, stack.Stack),
+		Cases: map[string][]lambdahttptest.ContractCase{
+			"GET /hello/{name}": {
+				{Method: "GET", Target: "/hello/ann", Status: 200},
+				{Method: "GET", Target: "/hello/" + strings.Repeat("n", 65), Status: 422, Field: "name"},
+			},
+			"POST /echo": {
+				{Method: "POST", Target: "/echo", Body: `{"message":"hi","repeat":2}`, Status: 200},
+				{Method: "POST", Target: "/echo", Body: `{"repeat":2}`, Status: 422, Field: "message"},
+				{Method: "POST", Target: "/echo", Body: `{"message":"hi","repeat":11}`, Status: 422, Field: "repeat"},
+				{Method: "POST", Target: "/echo", Body: `{"message":"hi","repeat":"x"}`, Status: 400, Field: "repeat"},
+				{Method: "POST", Target: "/echo", Body: `{"message":`, Status: 400},
+			},
+			"GET /report": {
+				{Method: "GET", Target: "/report?days=2", Status: 200},
+				{Method: "GET", Target: "/report?days=0", Status: 422, Field: "days"},
+				{Method: "GET", Target: "/report?days=x", Status: 400, Field: "days"},
+			},
 		},
-		"POST /echo": {
-			{"POST", "/echo", `{"message":"hi","repeat":2}`, 200, ""},
-			{"POST", "/echo", `{"repeat":2}`, 422, "message"},
-			{"POST", "/echo", `{"message":"hi","repeat":11}`, 422, "repeat"},
-			{"POST", "/echo", `{"message":"hi","repeat":"x"}`, 400, "repeat"},
-			{"POST", "/echo", `{"message":`, 400, ""},
-		},
-		"GET /report": {
-			{"GET", "/report?days=2", "", 200, ""},
-			{"GET", "/report?days=0", "", 422, "days"},
-			{"GET", "/report?days=x", "", 400, "days"},
+		Send: func(req *http.Request) (*http.Response, error) {
+			rec := httptest.NewRecorder()
+			srv.ServeHTTP(rec, req)
+			return rec.Result(), nil
 		},
 	})
 }
@@ -271,113 +339,22 @@ func TestOpenAPIContract(t *testing.T) {
 // production document, what TestOpenAPIContract does: its routes sit
 // behind the JWT authorizer, which the test gateway stands in for.
 func TestOpenAPIContractNotes(t *testing.T) {
-	doc := loadOpenAPI(t, openAPIFile(t, reference(t, "HttpApiProduction").Stack))
-	gw := &lambdahttptest.Gateway{Handler: app.NotesMux()}
-	claims := &lambdahttptest.Authorizer{JWTClaims: map[string]string{"sub": "u-1"}}
-	checkContract(t, doc, app.NotesMux(), gw, claims, map[string][]contractCase{
-		"GET /notes/{id}": {
-			{"GET", "/notes/7", "", 200, ""},
-			{"GET", "/notes/" + strings.Repeat("7", 65), "", 422, "id"},
+	lambdahttptest.CheckContract(t, lambdahttptest.Contract{
+		Handler:  app.NotesMux(),
+		Document: openAPIFile(t, reference(t, "HttpApiProduction").Stack),
+		Cases: map[string][]lambdahttptest.ContractCase{
+			"GET /notes/{id}": {
+				{Method: "GET", Target: "/notes/7", Status: 200},
+				{Method: "GET", Target: "/notes/" + strings.Repeat("7", 65), Status: 422, Field: "id"},
+			},
+			"POST /notes": {
+				{Method: "POST", Target: "/notes", Body: `{"text":"buy milk"}`, Status: 201},
+				{Method: "POST", Target: "/notes", Body: `{"text":""}`, Status: 422, Field: "text"},
+				{Method: "POST", Target: "/notes", Body: `{"text":7}`, Status: 400, Field: "text"},
+			},
 		},
-		"POST /notes": {
-			{"POST", "/notes", `{"text":"buy milk"}`, 201, ""},
-			{"POST", "/notes", `{"text":""}`, 422, "text"},
-			{"POST", "/notes", `{"text":7}`, 400, "text"},
-		},
+		Authorizer: &lambdahttptest.Authorizer{JWTClaims: map[string]string{"sub": "u-1"}},
 	})
-}
-
-// server is what the contract tests send requests to.
-type server interface{}
-
-// checkContract sends each case and checks request and answer against doc.
-// cases must cover exactly the typed routes of src, the handler's table.
-func checkContract(t *testing.T, doc *openapi3.T, src openapi.Source, srv server, claims *lambdahttptest.Authorizer, cases map[string][]contractCase) {
-	t.Helper()
-	doc.Servers = openapi3.Servers{{URL: "http://api.test"}}
-	router, err := legacy.NewRouter(doc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	typed := 0
-	for _, op := range src.Operations() {
-		if op.Validated {
-			typed++
-			if cases[op.Key.String()] == nil {
-				t.Errorf("typed route %s has no contract cases", op.Key)
-			}
-		}
-	}
-	if typed != len(cases) {
-		t.Errorf("%d contract routes for %d typed routes", len(cases), typed)
-	}
-	opts := &openapi3filter.Options{AuthenticationFunc: openapi3filter.NoopAuthenticationFunc, IncludeResponseStatus: true}
-	for key, list := range cases {
-		for _, tc := range list {
-			name := key + ": " + tc.method + " " + tc.target + " " + tc.body
-			req := httptest.NewRequest(tc.method, "http://api.test"+tc.target, strings.NewReader(tc.body))
-			if tc.body != "" {
-				req.Header.Set("Content-Type", "application/json")
-			}
-			rt, params, err := router.FindRoute(req)
-			if err != nil {
-				t.Errorf("%s: no route in the document: %v", name, err)
-				continue
-			}
-			if got := rt.Operation.Extensions[openapi.RouteKeyExtension]; got != key {
-				t.Errorf("%s: the document routes it to %v", name, got)
-			}
-			in := &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: rt, Options: opts}
-			reqErr := openapi3filter.ValidateRequest(context.Background(), in)
-			if valid := tc.status < 300; valid != (reqErr == nil) {
-				t.Errorf("%s: the document's verdict on the request (%v) disagrees with the handler's status %d", name, reqErr, tc.status)
-			}
-			req = httptest.NewRequest(tc.method, "http://api.test"+tc.target, strings.NewReader(tc.body))
-			if tc.body != "" {
-				req.Header.Set("Content-Type", "application/json")
-			}
-			status, header, body := send(t, srv, req, claims)
-			if status != tc.status {
-				t.Errorf("%s: status %d %s, want %d", name, status, body, tc.status)
-				continue
-			}
-			out := &openapi3filter.ResponseValidationInput{RequestValidationInput: in, Status: status, Header: header, Options: opts}
-			out.SetBodyBytes(body)
-			if err := openapi3filter.ValidateResponse(context.Background(), out); err != nil {
-				t.Errorf("%s: the answer does not match the document: %v\n%s", name, err, body)
-			}
-			if tc.status >= 400 {
-				var e struct{ Field string }
-				json.Unmarshal(body, &e)
-				if e.Field != tc.field {
-					t.Errorf("%s: the error names field %q, want %q: %s", name, e.Field, tc.field, body)
-				}
-			}
-		}
-	}
-}
-
-// send serves req by srv and returns the answer.
-func send(t *testing.T, srv server, req *http.Request, claims *lambdahttptest.Authorizer) (int, http.Header, []byte) {
-	t.Helper()
-	switch s := srv.(type) {
-	case *lambdahttptest.Gateway:
-		if claims != nil {
-			req = lambdahttptest.WithAuthorizer(req, claims)
-		}
-		resp, err := s.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, resp.Header, b
-	case http.Handler:
-		rec := httptest.NewRecorder()
-		s.ServeHTTP(rec, req)
-		return rec.Code, rec.Header(), bytes.Clone(rec.Body.Bytes())
-	}
-	t.Fatalf("cannot send to %T", srv)
-	return 0, nil, nil
 }
 
 // TestOpenAPISeveralAPIs checks that two APIs in one stack write two
@@ -455,9 +432,9 @@ func must[T any](v T, err error) T {
 	return v
 }
 
-// TestOpenAPIOtherAuthorizersAndRoutes checks the documents of a Cognito
-// authorizer and IAM on an ANY route, and of a Routes construct adding a
-// handler's table to an imported API, with kin-openapi.
+// TestOpenAPIOtherAuthorizersAndRoutes checks the document of a Cognito
+// authorizer and IAM on an ANY route, with a Routes construct adding a
+// handler's table to the same API: one document, the API's, holds both.
 func TestOpenAPIOtherAuthorizersAndRoutes(t *testing.T) {
 	stack := newStack()
 	fn := inlineFunction(stack, "Fn", 3*time.Second)
@@ -468,10 +445,13 @@ func TestOpenAPIOtherAuthorizersAndRoutes(t *testing.T) {
 		RouteOptions:   httpapi.RouteOptions{Authorizer: &httpapi.CognitoAuthorizer{UserPool: pool, Clients: []awscognito.IUserPoolClient{client}}, Scopes: []string{"items:read"}},
 		RouteOverrides: map[route.Key]httpapi.RouteOptions{route.MustParse("GET /files/{proxy+}"): {Authorizer: &httpapi.IAMAuthorizer{}, Scopes: []string{}}},
 	})
-	httpapi.NewRoutes(stack, "More", &httpapi.RoutesProps{API: api.HttpApi(), Handler: fn, Source: app.NotesMux()})
+	more := httpapi.NewRoutes(stack, "More", &httpapi.RoutesProps{API: api.HttpApi(), Handler: fn, Source: app.NotesMux()})
 	templateJSON(t, stack)
 	dir := *awscdk.Stage_Of(stack).Outdir()
-	doc := loadOpenAPI(t, must(os.ReadFile(filepath.Join(dir, "Test.Api.openapi.json"))))
+	if name := httpapi.DocumentFile(more); name != "Test.openapi.json" || httpapi.DocumentFile(api) != name {
+		t.Errorf("DocumentFile: API %q, Routes %q; want both %q", httpapi.DocumentFile(api), name, "Test.openapi.json")
+	}
+	doc := loadOpenAPI(t, must(os.ReadFile(filepath.Join(dir, "Test.openapi.json"))))
 	item := doc.Paths.Find("/items/{id}")
 	if item == nil || len(item.Operations()) != len(route.HTTPMethods()) {
 		t.Fatalf("/items/{id}: %+v", item)
@@ -485,16 +465,91 @@ func TestOpenAPIOtherAuthorizersAndRoutes(t *testing.T) {
 	if sec := securityOf(doc, item.Post.Security); sec != "openIdConnect:jwt items:read" {
 		t.Errorf("ANY route security %q", sec)
 	}
-	if sec := securityOf(doc, doc.Paths.Find("/files/{proxy+}").Get.Security); sec != "apiKey:awsSigv4 " {
+	if sec := securityOf(doc, doc.Paths.Find("/files/{proxy}").Get.Security); sec != "apiKey:awsSigv4 " {
 		t.Errorf("IAM route security %q", sec)
 	}
-	more := loadOpenAPI(t, must(os.ReadFile(filepath.Join(dir, "Test.More.openapi.json"))))
-	if op := more.Paths.Find("/notes").Post; op == nil || op.Responses.Status(201) == nil || op.RequestBody == nil {
-		t.Errorf("the Routes document lacks POST /notes's typed description")
+	if _, err := os.Stat(filepath.Join(dir, "Test.More.openapi.json")); err == nil {
+		t.Errorf("the Routes construct wrote a document of its own")
+	}
+	if op := doc.Paths.Find("/notes").Post; op == nil || op.Responses.Status(201) == nil || op.RequestBody == nil {
+		t.Errorf("the API's document lacks POST /notes's typed description")
 	}
 	if msg := panicMessage(func() {
 		httpapi.New(newStack(), "Api", &httpapi.Props{Handler: fn, Routes: keys("GET /a"), Source: app.NotesMux()})
 	}); !strings.HasPrefix(msg, "httpapi: Routes and Source are both set") {
 		t.Errorf("Routes with Source: %q", msg)
+	}
+}
+
+// TestOpenAPIRoutesOfAnExternalAPI checks that Routes constructs adding
+// to an API defined outside the app (imported by its id) write one
+// document for that API, named after the first of them, with every route
+// they add and the note that other routes cannot be known.
+func TestOpenAPIRoutesOfAnExternalAPI(t *testing.T) {
+	app := newApp()
+	one := awscdk.NewStack(app, jsii.String("One"), nil)
+	two := awscdk.NewStack(app, jsii.String("Two"), nil)
+	var added []httpapi.Routes
+	for i, stack := range []awscdk.Stack{one, two} {
+		ext := awsapigatewayv2.HttpApi_FromHttpApiAttributes(stack, jsii.String("Ext"), &awsapigatewayv2.HttpApiAttributes{HttpApiId: jsii.String("abc123")})
+		added = append(added, httpapi.NewRoutes(stack, "Routes", &httpapi.RoutesProps{
+			API: ext, Handler: inlineFunction(stack, "Fn", 3*time.Second), Routes: keys([]string{"GET /one", "GET /two"}[i]),
+		}))
+	}
+	for _, r := range added {
+		if got := httpapi.DocumentFile(r); got != "One.openapi.json" {
+			t.Errorf("DocumentFile(%s) = %q, want One.openapi.json", *r.Node().Path(), got)
+		}
+	}
+	templateJSON(t, two)
+	dir := *awscdk.Stage_Of(one).Outdir()
+	if _, err := os.Stat(filepath.Join(dir, "Two.openapi.json")); err == nil {
+		t.Errorf("Two.openapi.json written: the API has one document")
+	}
+	raw := must(os.ReadFile(filepath.Join(dir, "One.openapi.json")))
+	doc := loadOpenAPI(t, raw)
+	if doc.Paths.Find("/one") == nil || doc.Paths.Find("/two") == nil || doc.Paths.Len() != 2 {
+		t.Errorf("paths %v, want /one and /two", doc.Paths.InMatchingOrder())
+	}
+	if !strings.Contains(string(raw), "another CDK app") {
+		t.Errorf("the document does not say that routes of other apps are missing")
+	}
+}
+
+// TestOpenAPIInfoProps checks that Props.OpenAPI reaches the document's
+// info, that untyped routes get a summary naming their function, and
+// that an info OpenAPI would refuse fails New, naming the prop.
+func TestOpenAPIInfoProps(t *testing.T) {
+	stack := newStack()
+	fn := inlineFunction(stack, "Fn", 3*time.Second)
+	api := httpapi.New(stack, "Api", &httpapi.Props{Handler: fn, Routes: keys("GET /a"), OpenAPI: httpapi.OpenAPIInfo{
+		Version: "2.1.0",
+		Contact: &openapi.Contact{Name: "Team", Email: "team@example.com"},
+		License: &openapi.License{Name: "Apache 2.0", URL: "https://www.apache.org/licenses/LICENSE-2.0"},
+	}})
+	templateJSON(t, stack)
+	doc := loadOpenAPI(t, must(os.ReadFile(filepath.Join(*awscdk.Stage_Of(stack).Outdir(), httpapi.DocumentFile(api)))))
+	if i := doc.Info; i.Version != "2.1.0" || i.Contact == nil || i.Contact.Email != "team@example.com" || i.License == nil || i.License.Name != "Apache 2.0" {
+		t.Errorf("info %+v", i)
+	}
+	if s := doc.Paths.Find("/a").Get.Summary; s != "GET /a, served by Test/Fn" {
+		t.Errorf("summary %q", s)
+	}
+	for _, tc := range []struct {
+		info httpapi.OpenAPIInfo
+		want string
+	}{
+		{httpapi.OpenAPIInfo{License: &openapi.License{URL: "https://example.com/l"}}, "httpapi: OpenAPI.License.Name is required"},
+		{httpapi.OpenAPIInfo{Contact: &openapi.Contact{}}, "httpapi: OpenAPI.Contact is empty"},
+		{httpapi.OpenAPIInfo{Contact: &openapi.Contact{Email: "team"}}, `httpapi: OpenAPI.Contact.Email "team" is not an email address`},
+		{httpapi.OpenAPIInfo{Contact: &openapi.Contact{URL: "example.com"}}, `httpapi: OpenAPI.Contact.URL "example.com" is not an absolute http(s) URL`},
+	} {
+		msg := panicMessage(func() {
+			s := newStack()
+			httpapi.New(s, "Api", &httpapi.Props{Handler: inlineFunction(s, "Fn", 3*time.Second), Routes: keys("GET /a"), OpenAPI: tc.info})
+		})
+		if !strings.HasPrefix(msg, tc.want) {
+			t.Errorf("%+v: %q, want %q", tc.info, msg, tc.want)
+		}
 	}
 }

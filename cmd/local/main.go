@@ -3,6 +3,7 @@
 //
 //	local [-cdk-out cdk.out | -template FILE] [-stack NAME] [-api ID] [-host 127.0.0.1] [-port 3000]
 //	      [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false] [-throttle=false] [-watch]
+//	      [-docs [-docs-port N] [-openapi FILE] [-docs-ui DIR]]
 //	      [-jwt-issuer AUTH=URL] [-jwt-audience AUTH=ID]... [-jwt-jwks AUTH=FILE]
 //
 // Its subcommands run one thing and exit (local NAME -h: their flags):
@@ -34,6 +35,15 @@
 // error is printed and the old build goes on serving); when the cloud
 // assembly or the template changes (a new `cdk synth`), it reloads the
 // routes, stages and authorizers. It prints what it rebuilt or reloaded.
+//
+// With -docs it also serves, on -docs-port (default: -port + 1), the API's
+// OpenAPI document and an API reference page at /__docs/: Swagger UI,
+// pinned in .tools/package.json and served from .tools (`make tools`
+// installs it; nothing is fetched at run time). The document is the
+// stack's <stack>.openapi.json beside the cloud assembly or template
+// (-openapi names another), with the emulated stages as its servers; every
+// request outside /__docs/ goes on to the emulator, so the page's "Try it
+// out" calls the emulator from the page's own origin.
 //
 // Stacks of CDK Stages are named by their stage-qualified name, as the CDK
 // names them: -stack Prod/Api.
@@ -100,6 +110,10 @@ func run() error {
 	pin := flag.Bool("pin", true, "on Linux with 2+ CPUs, run the gateway on half of the CPUs and the functions on the other half")
 	throttle := flag.Bool("throttle", true, "enforce the stages' and routes' throttles and the account's (429 when a bucket is empty); -throttle=false turns them off")
 	watch := flag.Bool("watch", false, "rebuild a function when its Go sources change, reload the API when the cloud assembly or template does")
+	docs := flag.Bool("docs", false, "serve the API's OpenAPI document and a reference page (Swagger UI) at /__docs/ on -docs-port")
+	docsPort := flag.Int("docs-port", -1, "port of -docs (default: -port + 1; 0 with -port 0: any free port)")
+	openAPIFile := flag.String("openapi", "", "OpenAPI document `file` of -docs (default: <stack>.openapi.json beside the assembly or template)")
+	docsUI := flag.String("docs-ui", ".tools/node_modules/swagger-ui-dist", "Swagger UI `directory` of -docs")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (flags: local -h)", flag.Arg(0))
@@ -224,6 +238,11 @@ func run() error {
 				fmt.Fprintln(stderr, "local: -watch:", err)
 			}
 		}()
+	}
+	if *docs {
+		if err := startDocs(ctx, *host, *port, *docsPort, ln, api, only, *cdkOut, *templateFile, *openAPIFile, *docsUI); err != nil {
+			return err
+		}
 	}
 	return srv.Serve(ctx, ln)
 }

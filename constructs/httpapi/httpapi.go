@@ -127,6 +127,11 @@ type Props struct {
 	// Default: 1000 requests per second with a burst of 500.
 	Throttle Throttle
 
+	// OpenAPI sets the info of the API's OpenAPI document: the version of
+	// its contract, its contact and its licence.
+	// Default: version "unversioned", no contact nor licence.
+	OpenAPI OpenAPIInfo
+
 	// DisableExecuteAPIEndpoint turns off the default
 	// https://{id}.execute-api.{region}.amazonaws.com endpoint, so that
 	// clients must come through a custom domain (AddDomain). Without a
@@ -264,8 +269,7 @@ func New(scope constructs.Construct, id string, props *Props) API {
 	a.table.cors = p.Cors
 	a.table.stages = a.Stages
 	a.table.describe(ops)
-	a.table.doc = &documentInfo{title: p.Name, description: p.Description, executeAPI: !p.DisableExecuteAPIEndpoint}
-	registerDocument(a)
+	a.table.doc = &documentInfo{title: p.Name, description: p.Description, executeAPI: !p.DisableExecuteAPIEndpoint, info: p.OpenAPI}
 	if p.Handler != nil && len(p.Routes) == 0 {
 		awscdk.Annotations_Of(a).AddWarningV2(jsii.String("httpapi:HandlerWithoutRoutes"), jsii.String(fmt.Sprintf(
 			"httpapi: Handler %s is set but Routes is empty: it serves nothing; list its routes in Routes, or add them with AddRoutes and leave Handler unset",
@@ -433,6 +437,9 @@ func (p *Props) validate() error {
 	}
 	if err := p.IPAddressType.validate(); err != nil {
 		return propcheck.In("IPAddressType", err)
+	}
+	if err := p.OpenAPI.validate(); err != nil {
+		return propcheck.In("OpenAPI", err)
 	}
 	if d := p.DefaultStage; d != nil {
 		if err := d.validate(false); err != nil {

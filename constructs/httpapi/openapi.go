@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/constructs-go/constructs/v10"
@@ -25,15 +24,89 @@ import (
 type documentInfo struct {
 	title, description string
 	executeAPI         bool // the execute-api endpoint is on
+	info               OpenAPIInfo
 }
 
-// documents counts the OpenAPI documents of each stack, so that several
-// APIs in one stack get distinct file names. The value is the owners'
-// paths.
-var documents = struct {
-	sync.Mutex
-	owners map[documentKey][]string
-}{owners: map[documentKey][]string{}}
+// OpenAPIInfo is what the API's OpenAPI document says of the API besides
+// its routes: the info object's version, contact and licence.
+type OpenAPIInfo struct {
+	// Version is the version of the API's contract, such as "1.4.0".
+	// Default: "unversioned".
+	Version string
+	// Contact is who answers for the API.
+	// Default: none.
+	Contact *openapi.Contact
+	// License is the API's licence; its Name is required.
+	// Default: none.
+	License *openapi.License
+}
+
+// validate checks what OpenAPI requires of the info object.
+func (o OpenAPIInfo) validate() error {
+	if l := o.License; l != nil {
+		if l.Name == "" {
+			return propcheck.Errorf("License.Name", " is required: OpenAPI's license object names its licence, such as \"Apache 2.0\"")
+		}
+		if err := checkDocumentURL("License.URL", l.URL); err != nil {
+			return err
+		}
+	}
+	if c := o.Contact; c != nil {
+		if c.Name == "" && c.URL == "" && c.Email == "" {
+			return propcheck.Errorf("Contact", " is empty: set its Name, URL or Email, or leave Contact nil")
+		}
+		if c.Email != "" && !strings.Contains(c.Email, "@") {
+			return propcheck.Errorf("Contact.Email", " %q is not an email address", c.Email)
+		}
+		return checkDocumentURL("Contact.URL", c.URL)
+	}
+	return nil
+}
+
+// checkDocumentURL checks that u, if set, is an absolute http(s) URL, as
+// OpenAPI requires of the info object's URLs.
+func checkDocumentURL(prop, u string) error {
+	if u != "" && !strings.HasPrefix(u, "https://") && !strings.HasPrefix(u, "http://") {
+		return propcheck.Errorf(prop, " %q is not an absolute http(s) URL", u)
+	}
+	return nil
+}
+
+// One document per API: the table of the API construct writes it, with
+// the routes of every table of the app that adds routes to the same API
+// (Routes constructs, in any stack). A Routes construct writes a document
+// only when its API is not defined in the app (an API imported by id from
+// elsewhere): that document is then the only place its routes are known,
+// and when several Routes of the app add to such an API, the first of them
+// writes one document for them all.
+
+// apiTables returns the route tables of t's app that add routes to t's
+// API, t among them, in the order they were created.
+func (t *routeTable) apiTables() []*routeTable {
+	tablesMu.Lock()
+	all := slices.Clone(tablesByApp[t.owner.Node().Root()])
+	tablesMu.Unlock()
+	var out []*routeTable
+	for _, o := range all {
+		if o == t || t.sameAPI(o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// documentTable returns the table that writes the document of t's API:
+// the API construct's, or, for an API defined outside the app, the first
+// table that adds routes to it.
+func (t *routeTable) documentTable() *routeTable {
+	tables := t.apiTables()
+	for _, o := range tables {
+		if o.stages != nil {
+			return o
+		}
+	}
+	return tables[0]
+}
 
 // documentKey names a stack of an app: another App in the same process,
 // even one with the same assembly directory and stack, has its own
@@ -43,39 +116,51 @@ type documentKey struct {
 	stack string                // the assembly directory and the stack's artifact id
 }
 
-// registerDocument records that owner writes a document for its stack.
-func registerDocument(owner constructs.Construct) {
-	key := documentKeyOf(owner)
-	path := *owner.Node().Path()
-	documents.Lock()
-	defer documents.Unlock()
-	if !slices.Contains(documents.owners[key], path) {
-		documents.owners[key] = append(documents.owners[key], path)
-	}
-}
-
-// documentKeyOf returns the key of c's stack in documents.
+// documentKeyOf returns the key of c's stack.
 func documentKeyOf(c constructs.IConstruct) documentKey {
 	return documentKey{app: c.Node().Root(), stack: *awscdk.Stage_Of(c).Outdir() + "\x00" + *awscdk.Stack_Of(c).ArtifactId()}
 }
 
 // documentOwners returns the paths of the constructs that write a
-// document for c's stack.
+// document for c's stack, in the order they were created.
 func documentOwners(c constructs.IConstruct) []string {
-	documents.Lock()
-	defer documents.Unlock()
-	return slices.Clone(documents.owners[documentKeyOf(c)])
+	key := documentKeyOf(c)
+	tablesMu.Lock()
+	all := slices.Clone(tablesByApp[c.Node().Root()])
+	tablesMu.Unlock()
+	var out []string
+	for _, t := range all {
+		if t.doc != nil && t.documentTable() == t && documentKeyOf(t.owner) == key {
+			out = append(out, *t.owner.Node().Path())
+		}
+	}
+	return out
 }
 
-// DocumentFile returns the name of the OpenAPI document the construct c
-// (an API or Routes) writes into the cloud assembly at synthesis:
-// "<stack artifact id>.openapi.json" when it is the only one in its
-// stack, else "<stack artifact id>.<construct path in the stack, dots for
-// slashes>.openapi.json", such as "MyStack.Orders.openapi.json". When two
-// constructs' names collide (ids with dots: "Orders.V1" and "Orders/V1"),
-// synthesis fails.
+// DocumentFile returns the name of the OpenAPI document that describes the
+// API of c, an [API] or a [Routes], in the cloud assembly: the document
+// of the API with every route the app adds to it, whichever stack adds
+// it. The document is written by the API's construct, as
+// "<stack artifact id>.openapi.json" when the API is the only document of
+// its stack, else "<stack artifact id>.<construct path in the stack, dots
+// for slashes>.openapi.json", such as "MyStack.Orders.openapi.json". For
+// a Routes whose API is defined outside the app, the Routes construct
+// writes the document, named the same way after its own stack and path.
+// When two constructs' names collide (ids with dots: "Orders.V1" and
+// "Orders/V1"), synthesis fails. It panics if c is neither an API nor a
+// Routes.
 func DocumentFile(c constructs.Construct) string {
-	return documentFile(awscdk.Stack_Of(c), *c.Node().Path(), len(documentOwners(c)))
+	var t *routeTable
+	switch c := c.(type) {
+	case *api:
+		t = c.table
+	case *routes:
+		t = c.table
+	default:
+		panic(fmt.Errorf("httpapi: DocumentFile needs an httpapi.API or httpapi.Routes, got %s", *c.Node().Path()))
+	}
+	owner := t.documentTable().owner
+	return documentFile(awscdk.Stack_Of(owner), *owner.Node().Path(), len(documentOwners(owner)))
 }
 
 // documentFile returns the document name of the construct at path in
@@ -129,8 +214,8 @@ func (t *routeTable) describe(ops map[route.Key]openapi.Operation) {
 // assembly. It runs at synthesis, inside a jsii callback: problems become
 // error annotations, not panics.
 func (t *routeTable) writeDocument() {
-	if t.doc == nil {
-		return
+	if t.doc == nil || t.documentTable() != t {
+		return // no document, or another table writes the API's
 	}
 	if other := documentClash(t.owner); other != "" {
 		awscdk.Annotations_Of(t.owner).AddError(jsii.String(fmt.Sprintf(
@@ -148,27 +233,44 @@ func (t *routeTable) writeDocument() {
 	}
 }
 
-// document builds the table's OpenAPI document: every route of the
-// template, with its security, the stages as servers, and CORS.
+// document builds the OpenAPI document of t's API, t being the table
+// that writes it: every route of every table of the app that adds routes
+// to the API, with its security, the stages as servers, and CORS.
 func (t *routeTable) document() *openapi.Document {
-	d := openapi.NewDocument(t.doc.title, "unversioned")
+	d := openapi.NewDocument(t.doc.title, orDefault(t.doc.info.Version, "unversioned"))
+	d.Info.Contact, d.Info.License = t.doc.info.Contact, t.doc.info.License
 	d.Info.Description = t.doc.description
 	if d.Info.Description != "" {
 		d.Info.Description += "\n\n"
 	}
-	d.Info.Description += "Synthesized by the httpapi construct " + *t.owner.Node().Path() +
-		" from the routes it deploys. Server URLs hold variables for what is known only after deployment."
+	tables := t.apiTables()
+	var from []string
+	for _, o := range tables {
+		from = append(from, *o.owner.Node().Path())
+	}
+	if len(from) == 1 {
+		d.Info.Description += "Synthesized by the httpapi construct " + from[0] + " from the routes it deploys."
+	} else {
+		d.Info.Description += "Synthesized by the httpapi constructs " + strings.Join(from, ", ") + " from the routes they deploy."
+	}
+	d.Info.Description += " Server URLs hold variables for what is known only after deployment."
 	d.Servers = t.servers()
+	d.SetExtension(openapi.RouteSourcesExtension, openapi.RouteSources{Constructs: from, Note: openapi.RouteSourcesNote})
 	schemes := securitySchemes{names: map[Authorizer]string{}, stack: awscdk.Stack_Of(t.owner)}
-	for _, r := range t.routes {
-		op, ok := t.ops[r.Key]
-		if !ok {
-			op = openapi.Operation{Key: r.Key}
+	for _, o := range tables {
+		for _, r := range o.routes {
+			op, ok := o.ops[r.Key]
+			if !ok {
+				op = openapi.Operation{Key: r.Key}
+			}
+			if r.Key.Method == "OPTIONS" && t.cors != nil && op.Summary == "" {
+				op.Summary = "An OPTIONS route: a browser's CORS preflight is answered with the API's CORS settings (x-amazon-apigateway-cors)."
+			}
+			if op.Summary == "" {
+				op.Summary = r.Key.String() + ", served by " + *r.Function.Node().Path()
+			}
+			d.Add(op, schemes.requirement(r.Options))
 		}
-		if r.Key.Method == "OPTIONS" && t.cors != nil && op.Summary == "" {
-			op.Summary = "An OPTIONS route: a browser's CORS preflight is answered with the API's CORS settings (x-amazon-apigateway-cors)."
-		}
-		d.Add(op, schemes.requirement(r.Options))
 	}
 	if len(schemes.schemes) > 0 {
 		if d.Components == nil {
@@ -191,10 +293,7 @@ func (t *routeTable) document() *openapi.Document {
 		if c.MaxAge > 0 {
 			cors["maxAge"] = int(c.MaxAge.Seconds())
 		}
-		if d.Extensions == nil {
-			d.Extensions = map[string]any{}
-		}
-		d.Extensions["x-amazon-apigateway-cors"] = cors
+		d.SetExtension("x-amazon-apigateway-cors", cors)
 	}
 	return d
 }

@@ -524,7 +524,6 @@ func NewRoutes(scope constructs.Construct, id string, props *RoutesProps) Routes
 		r.table.describe(ops)
 	}
 	r.table.doc = &documentInfo{title: id, executeAPI: true}
-	registerDocument(r)
 	r.table.add(props.Handler, keys, &props.RouteOptions, "RouteOptions")
 	return r
 }
