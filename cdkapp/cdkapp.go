@@ -33,10 +33,23 @@ import (
 // A panic's message, which the Go runtime writes to file descriptor 2
 // directly, is not affected.
 func Main(define func(app awscdk.App)) {
-	f := stderrfilter.Start()
-	defer f.Sync()
+	Run(func() int {
+		app := awscdk.NewApp(nil)
+		define(app)
+		app.Synth(nil)
+		return 0
+	})
+}
+
+// Run calls f with the runtime's spurious line removed from standard error
+// (see Main), ends the jsii runtime after f, also when f panics, and
+// returns f's result. It must be called before anything else uses jsii:
+// for a test binary that synthesizes, TestMain is
+//
+//	func TestMain(m *testing.M) { os.Exit(cdkapp.Run(m.Run)) }
+func Run(f func() int) int {
+	filter := stderrfilter.Start()
+	defer filter.Sync()
 	defer jsii.Close()
-	app := awscdk.NewApp(nil)
-	define(app)
-	app.Synth(nil)
+	return f()
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/jsii-runtime-go"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/httpapi-cdk/httpapi/cdkapp"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/ with the synthesized templates")
@@ -30,9 +32,7 @@ func TestMain(m *testing.M) {
 	// 400 MB to every synthesis without changing the template; `make synth`
 	// runs it, the tests do not.
 	os.Setenv("CDK_VALIDATION", "false")
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
+	os.Exit(cdkapp.Run(m.Run))
 }
 
 // cdkContext is the context of ../cdk.json (the feature flags `cdk init`

@@ -9,14 +9,13 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/cdkapp"
 	"github.com/httpapi-cdk/httpapi/constructs/gofunction"
 )
 
 func TestMain(m *testing.M) {
 	os.Setenv("CDK_VALIDATION", "false")
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
+	os.Exit(cdkapp.Run(m.Run))
 }
 
 // Build a Go main package into a Lambda function (arm64, provided.al2023).

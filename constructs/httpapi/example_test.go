@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/cdkapp"
 	"github.com/httpapi-cdk/httpapi/constructs/gofunction"
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
 	"github.com/httpapi-cdk/httpapi/route"
@@ -16,9 +17,7 @@ import (
 
 func TestMain(m *testing.M) {
 	os.Setenv("CDK_VALIDATION", "false")
-	code := m.Run()
-	jsii.Close()
-	os.Exit(code)
+	os.Exit(cdkapp.Run(m.Run))
 }
 
 // A Go function behind an HTTP API: two routes and a catch-all, a "dev"
