@@ -28,7 +28,7 @@ func APIGatewaySpelling(doc []byte) ([]byte, error) {
 			params, _ := op.(map[string]any)["parameters"].([]any)
 			for _, p := range params {
 				p, _ := p.(map[string]any)
-				if name, _ := p["name"].(string); p["in"] == "path" && p[GreedyExtension] == true {
+				if name, _ := p["name"].(string); p["in"] == "path" && p[GreedyExtension] == true && !strings.HasSuffix(name, "+") {
 					greedy[name] = true
 					p["name"] = name + "+"
 				}

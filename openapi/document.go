@@ -52,6 +52,11 @@ type Document struct {
 	Extensions map[string]any      `json:"-"`
 
 	ids map[string]bool // operation ids in use
+
+	// The OpenAPI paths of greedy routes ("/files/{proxy}") and of
+	// one-segment routes ("/files/{proxy}" too): where both exist, the
+	// greedy route keeps API Gateway's spelling; see pathFor.
+	greedyAt, plainAt map[string]bool
 }
 
 // Info is the document's Info Object.
@@ -252,22 +257,85 @@ func (d *Document) Add(op Operation, security []SecurityRequirement) {
 		})
 		return
 	}
-	path := Path(op.Key)
+	path := d.pathFor(op.Key)
 	item := d.Paths[path]
 	if item == nil {
 		item = PathItem{}
 		d.Paths[path] = item
 	}
+	respelled := path != Path(op.Key)
+	add := func(method string) {
+		o := d.operation(op, security, method)
+		if respelled {
+			spellGreedy(o)
+		}
+		item[strings.ToLower(method)] = o
+	}
 	if op.Key.Method != "ANY" {
-		item[strings.ToLower(op.Key.Method)] = d.operation(op, security, op.Key.Method)
+		add(op.Key.Method)
 		return
 	}
 	for _, m := range route.HTTPMethods() {
-		lm := strings.ToLower(m)
-		if prev, ok := item[lm]; ok && prev.Extensions[RouteKeyExtension] != op.Key.String() {
+		if prev, ok := item[strings.ToLower(m)]; ok && prev.Extensions[RouteKeyExtension] != op.Key.String() {
 			continue // a route for this very method
 		}
-		item[lm] = d.operation(op, security, m)
+		add(m)
+	}
+}
+
+// pathFor returns the OpenAPI path under which the route k is documented:
+// [Path]'s, unless a greedy and a one-segment route of the document share
+// it ("GET /files/{proxy+}" and "GET /files/{proxy}", which API Gateway
+// tells apart): then the greedy route keeps API Gateway's spelling
+// ("/files/{proxy+}", its parameter named "proxy+"), so that neither
+// route's operations replace the other's. Such a document describes every
+// route, at the price of a path some tools refuse.
+func (d *Document) pathFor(k route.Key) string {
+	if d.greedyAt == nil {
+		d.greedyAt, d.plainAt = map[string]bool{}, map[string]bool{}
+	}
+	friendly := Path(k)
+	if friendly == k.Path { // no greedy variable
+		if d.greedyAt[friendly] {
+			d.respell(friendly)
+		}
+		d.plainAt[friendly] = true
+		return friendly
+	}
+	if d.plainAt[friendly] {
+		return k.Path
+	}
+	d.greedyAt[friendly] = true
+	return friendly
+}
+
+// respell moves the greedy routes documented under the OpenAPI path
+// friendly to API Gateway's spelling of their path.
+func (d *Document) respell(friendly string) {
+	item := d.Paths[friendly]
+	delete(d.Paths, friendly)
+	delete(d.greedyAt, friendly)
+	for m, o := range item {
+		key, _ := o.Extensions[RouteKeyExtension].(string) // every operation of the document carries it
+		k, err := route.Parse(key)
+		if err != nil {
+			continue
+		}
+		spellGreedy(o)
+		if d.Paths[k.Path] == nil {
+			d.Paths[k.Path] = PathItem{}
+		}
+		d.Paths[k.Path][m] = o
+	}
+}
+
+// spellGreedy renames o's greedy path parameters as API Gateway spells
+// them, "proxy+".
+func spellGreedy(o *OperationObject) {
+	for i, p := range o.Parameters {
+		if p.In == "path" && p.Extensions[GreedyExtension] == true && !strings.HasSuffix(p.Name, "+") {
+			o.Parameters[i].Name = p.Name + "+"
+		}
 	}
 }
 

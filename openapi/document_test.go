@@ -178,3 +178,54 @@ func TestUntypedOperationAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestGreedyAndOneSegmentRoutesOnOnePath: "GET /files/{proxy}" and a
+// greedy route on the same path are two routes to API Gateway; the
+// document keeps both, whichever comes first, the greedy one in API
+// Gateway's spelling, and APIGatewaySpelling leaves that spelling alone.
+func TestGreedyAndOneSegmentRoutesOnOnePath(t *testing.T) {
+	for _, order := range [][]string{
+		{"GET /files/{proxy}", "ANY /files/{proxy+}"},
+		{"ANY /files/{proxy+}", "GET /files/{proxy}"},
+		{"GET /files/{proxy+}", "GET /files/{proxy}", "POST /files/{proxy+}"},
+	} {
+		d := NewDocument("t", "1")
+		for _, k := range order {
+			d.Add(Operation{Key: route.MustParse(k)}, nil)
+		}
+		one, greedy := d.Paths["/files/{proxy}"], d.Paths["/files/{proxy+}"]
+		if one == nil || greedy == nil || one["get"] == nil || greedy["get"] == nil {
+			t.Fatalf("%v: paths %v", order, keysOf(d.Paths))
+		}
+		if got := one["get"].Extensions[RouteKeyExtension]; got != "GET /files/{proxy}" {
+			t.Errorf("%v: the one-segment path's GET is %v", order, got)
+		}
+		for m, o := range greedy {
+			if k, _ := o.Extensions[RouteKeyExtension].(string); !strings.Contains(k, "{proxy+}") {
+				t.Errorf("%v: %s under the greedy path is %s", order, m, k)
+			}
+			if len(o.Parameters) != 1 || o.Parameters[0].Name != "proxy+" {
+				t.Errorf("%v: %s parameters %+v, want proxy+", order, m, o.Parameters)
+			}
+		}
+		b, err := json.Marshal(d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spelled, err := APIGatewaySpelling(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(spelled), "proxy++") || !strings.Contains(string(spelled), `"/files/{proxy}"`) {
+			t.Errorf("%v: APIGatewaySpelling: %s", order, spelled)
+		}
+	}
+}
+
+func keysOf[V any](m map[string]V) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	return out
+}
