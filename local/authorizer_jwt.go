@@ -66,8 +66,8 @@ func jwtUnauthorized(why jwtRefusal) *response {
 
 // authorizeJWT validates the token as API Gateway's JWT authorizer does:
 // its signature against the authorizer's keys or Options.JWTKeys when
-// given (without them, any signature is accepted: the issuer's keys are
-// not fetched), then issuer, audience (or client_id without aud), expiry,
+// given (without them, any signature is accepted, the issuer's keys not
+// being fetched, but the header must still name an RSA algorithm), then issuer, audience (or client_id without aud), expiry,
 // not-before and issued-at, and the route's scopes. It passes the claims
 // on (docs/api-gateway-behavior.md R-AUTH-2 to R-AUTH-4, R-AUTH-11,
 // R-AUTH-12).
@@ -104,8 +104,12 @@ func validateJWT(a *Authorizer, keys *KeySet, token string, now time.Time) (map[
 	if len(parts) != 3 {
 		return refuse(descMalformed, "the token is not a JWT")
 	}
+	header, bad := parseJWTHeader(parts[0])
+	if bad != nil {
+		return nil, bad
+	}
 	if keys != nil {
-		if err := keys.verify(parts); err != nil {
+		if err := keys.verify(parts, header); err != nil {
 			return refuse(err.description, err.detail)
 		}
 	}

@@ -4,7 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"crypto/rsa"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -401,5 +403,33 @@ func TestJWTNumericDates(t *testing.T) {
 				t.Errorf("%d %q (%s), want 401 %q (%s)", resp.status, resp.header.Get("Www-Authenticate"), resp.authErr, tc.challenge, tc.detail)
 			}
 		})
+	}
+}
+
+// TestJWTHeaderWithoutKeySet: without a key set the emulator cannot check
+// a signature, but it still refuses what API Gateway refuses whatever the
+// key: a header that does not decode, and an algorithm that is not RSA.
+func TestJWTHeaderWithoutKeySet(t *testing.T) {
+	claims := base64.RawURLEncoding.EncodeToString([]byte(fmt.Sprintf(`{"iss":"https://issuer.example","aud":"api","exp":%d}`, time.Now().Add(time.Hour).Unix())))
+	header := func(h string) string { return base64.RawURLEncoding.EncodeToString([]byte(h)) }
+	a := &Authorizer{Type: "JWT", Issuer: "https://issuer.example", Audience: []string{"api"}}
+	for _, tc := range []struct {
+		name, header string
+		admitted     bool
+	}{
+		{"RS256", header(`{"alg":"RS256","kid":"k"}`), true},
+		{"PS512", header(`{"alg":"PS512"}`), true},
+		{"none", header(`{"alg":"none"}`), false},
+		{"HS256", header(`{"alg":"HS256","kid":"k"}`), false},
+		{"no alg", header(`{"kid":"k"}`), false},
+		{"header not JSON", header(`alg=RS256`), false},
+		{"header not base64url", "***", false},
+	} {
+		resp := (&Server{}).authorizeJWT(newJWTRequest(nil), a, "Bearer "+tc.header+"."+claims+".c2ln")
+		if admitted := resp == nil; admitted != tc.admitted {
+			t.Errorf("%s: admitted %v, want %v", tc.name, admitted, tc.admitted)
+		} else if resp != nil && resp.status != 401 {
+			t.Errorf("%s: %d, want 401", tc.name, resp.status)
+		}
 	}
 }

@@ -74,29 +74,40 @@ var jwtAlgorithms = map[string]struct {
 	"PS256": {crypto.SHA256, true}, "PS384": {crypto.SHA384, true}, "PS512": {crypto.SHA512, true},
 }
 
-// verify checks the signature of a compact JWS, token split at its dots:
-// an RSA algorithm, a kid that names a key of the set, and a signature
-// that key made over the header and payload. It returns why it refuses
-// the token, or nil.
-func (ks *KeySet) verify(parts []string) *jwtRefusal {
+// jwtHeader is what a JWT authorizer reads of a token's header.
+type jwtHeader struct {
+	Alg string `json:"alg"`
+	Kid string `json:"kid"`
+}
+
+// parseJWTHeader decodes a token's header, the first part of a compact
+// JWS, and checks that it names an RSA algorithm, the only kind API
+// Gateway's JWT authorizers verify: with a key set or without one, a token
+// signed "none" or with HS256 is refused, as it is once deployed.
+func parseJWTHeader(part string) (jwtHeader, *jwtRefusal) {
+	var header jwtHeader
+	raw, err := base64.RawURLEncoding.DecodeString(part)
+	if err != nil {
+		return header, &jwtRefusal{description: descMalformed, detail: "the token's header is not base64url"}
+	}
+	if err := json.Unmarshal(raw, &header); err != nil {
+		return header, &jwtRefusal{description: descMalformed, detail: "the token's header is not JSON"}
+	}
+	if _, ok := jwtAlgorithms[header.Alg]; !ok {
+		return header, &jwtRefusal{description: descAlgorithm, detail: fmt.Sprintf("algorithm %q is not an RSA algorithm (RS256, RS384, RS512, PS256, PS384, PS512)", header.Alg)}
+	}
+	return header, nil
+}
+
+// verify checks the signature of a compact JWS, token split at its dots,
+// whose header parseJWTHeader accepted: a kid that names a key of the set,
+// and a signature that key made over the header and payload. It returns
+// why it refuses the token, or nil.
+func (ks *KeySet) verify(parts []string, header jwtHeader) *jwtRefusal {
 	refuse := func(description, detail string) *jwtRefusal {
 		return &jwtRefusal{description: description, detail: detail}
 	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[0])
-	if err != nil {
-		return refuse(descMalformed, "the token's header is not base64url")
-	}
-	var header struct {
-		Alg string `json:"alg"`
-		Kid string `json:"kid"`
-	}
-	if err := json.Unmarshal(raw, &header); err != nil {
-		return refuse(descMalformed, "the token's header is not JSON")
-	}
-	alg, ok := jwtAlgorithms[header.Alg]
-	if !ok {
-		return refuse(descAlgorithm, fmt.Sprintf("algorithm %q is not an RSA algorithm (RS256, RS384, RS512, PS256, PS384, PS512)", header.Alg))
-	}
+	alg := jwtAlgorithms[header.Alg]
 	key := ks.keys[header.Kid]
 	if key == nil {
 		return refuse(descKid, fmt.Sprintf("kid %q names no key of the key set", header.Kid))

@@ -43,7 +43,12 @@ func TestTokenSignerFiles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := ks.verify(strings.Split(tok, ".")); err != nil {
+	parts := strings.Split(tok, ".")
+	header, bad := parseJWTHeader(parts[0])
+	if bad != nil {
+		t.Fatalf("the token's header: %v", bad)
+	}
+	if err := ks.verify(parts, header); err != nil {
 		t.Errorf("a token of the reloaded key does not verify against jwks.json: %v", err)
 	}
 }
