@@ -126,3 +126,18 @@ func (c *config) release() { c.refs.Add(-1) }
 // config returns the current config, for a look at it: a request uses
 // acquire.
 func (s *Server) config() *config { return s.cfg.Load() }
+
+// stageOf returns the stage a request path reaches and the path its routes
+// match: a named stage is the path's first segment, its prefix removed;
+// any other path goes to $default (docs/api-gateway-behavior.md R-STG-1,
+// R-STG-2). It reports false when no stage serves the path (404).
+func (c *config) stageOf(path string) (stage *Stage, routePath string, ok bool) {
+	first, rest, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+	if st, ok := c.stages[first]; ok && first != "$default" {
+		return st, "/" + rest, true
+	}
+	if st, ok := c.stages["$default"]; ok {
+		return st, path, true
+	}
+	return nil, "", false
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/httpapi-cdk/httpapi/proxyevent"
+	"github.com/httpapi-cdk/httpapi/quota"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -20,6 +21,8 @@ import (
 // $default), the route API Gateway selects, its path parameters, and the
 // route's payload format unless format ("2.0" or "1.0") overrides it. The
 // route's authorizer is not run: the event carries no identity. A request
+// API Gateway would refuse for its size (R-ERR-4, R-ERR-5, R-ERR-7) is an
+// error, as is one no stage or route takes. A request
 // without a Host gets the API's execute-api host, one without a
 // RemoteAddr the source IP 127.0.0.1. RequestEvent reads r's body.
 func (a *API) RequestEvent(r *http.Request, format string) ([]byte, *Route, error) {
@@ -27,10 +30,16 @@ func (a *API) RequestEvent(r *http.Request, format string) ([]byte, *Route, erro
 	if err != nil {
 		return nil, nil, err
 	}
+	if n := requestHeadBytes(r); n > quota.RequestLineAndHeadersBytes { // R-ERR-7
+		return nil, nil, fmt.Errorf("%s %s: the request line and headers are %d bytes, over API Gateway's %d (it answers 413)", r.Method, r.URL.Path, n, quota.RequestLineAndHeadersBytes)
+	}
 	var body []byte
 	if r.Body != nil {
-		if body, err = io.ReadAll(r.Body); err != nil {
+		if body, err = io.ReadAll(io.LimitReader(r.Body, MaxRequestBytes+1)); err != nil {
 			return nil, nil, err
+		}
+		if len(body) > MaxRequestBytes { // R-ERR-4
+			return nil, nil, fmt.Errorf("%s %s: the body is over API Gateway's %d-byte limit (it answers 413)", r.Method, r.URL.Path, MaxRequestBytes)
 		}
 	}
 	if r.Host == "" {
@@ -42,13 +51,8 @@ func (a *API) RequestEvent(r *http.Request, format string) ([]byte, *Route, erro
 	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
 		ev.SourceIP = host
 	}
-	// As serve does: a named stage is the first path segment, else $default.
-	first, rest, _ := strings.Cut(strings.TrimPrefix(r.URL.Path, "/"), "/")
-	routePath := r.URL.Path
-	stage, ok := c.stages[first]
-	if ok && first != "$default" {
-		routePath = "/" + rest
-	} else if stage, ok = c.stages["$default"]; !ok {
+	stage, routePath, ok := c.stageOf(r.URL.Path)
+	if !ok {
 		return nil, nil, fmt.Errorf("%s %s: no stage of %s serves this path (API Gateway answers 404)", r.Method, r.URL.Path, qualifiedName(a))
 	}
 	ev.Stage, ev.StageVariables = stage.Name, stage.Variables
@@ -64,6 +68,9 @@ func (a *API) RequestEvent(r *http.Request, format string) ([]byte, *Route, erro
 	event, err := ev.Event(format)
 	if err != nil {
 		return nil, nil, err
+	}
+	if len(event) > quota.PayloadBytes { // R-ERR-5
+		return nil, nil, fmt.Errorf("%s %s: the event is %d bytes, over Lambda's %d-byte invocation payload limit (API Gateway answers 413)", r.Method, r.URL.Path, len(event), quota.PayloadBytes)
 	}
 	return event, rt, nil
 }

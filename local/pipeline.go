@@ -8,7 +8,6 @@ import (
 	"net"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/httpapi-cdk/httpapi/proxyevent"
@@ -65,19 +64,12 @@ func (s *Server) serve(q *request) *response {
 	}
 	q.ev.Body = body
 
-	// Stage first: a named stage is the first path segment, else $default
-	// (docs/api-gateway-behavior.md R-STG-1); routes match the path without it (R-STG-2).
-	path := r.URL.Path
-	first, rest, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
-	routePath := path
-	if st, ok := c.stages[first]; ok && first != "$default" {
-		q.stage = st
-		routePath = "/" + rest
-	} else if st, ok := c.stages["$default"]; ok {
-		q.stage = st
-	} else {
+	// Stage first; routes match the path without a named stage's prefix.
+	st, routePath, ok := c.stageOf(r.URL.Path)
+	if !ok {
 		return notFound()
 	}
+	q.stage = st
 	q.ev.Stage, q.ev.StageVariables, q.routePath = q.stage.Name, q.stage.Variables, routePath
 
 	switch d := c.table.Gateway(r.Method, routePath, c.api.Cors != nil && isPreflight(r)); d.Outcome {
