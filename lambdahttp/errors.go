@@ -45,9 +45,10 @@ func (e *Error) Error() string {
 // Unwrap returns the underlying cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// asError finds an *Error in err's tree, depth first, as errors.As does
-// (through Unwrap() error and Unwrap() []error), without the reflection
-// errors.As links into every function binary.
+// asError finds an *Error in err's tree, depth first, through Unwrap()
+// error and Unwrap() []error as errors.As walks it, without the reflection
+// errors.As links into every function binary. Unlike errors.As it calls
+// no As method: an *Error must be in the tree itself.
 func asError(err error) *Error {
 	for err != nil {
 		if he, ok := err.(*Error); ok {

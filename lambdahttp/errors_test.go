@@ -121,3 +121,33 @@ func TestErrorsAlikeInEveryFrontEnd(t *testing.T) {
 		}
 	}
 }
+
+// TestJSONThatDoesNotEncode: a JSON response whose value does not encode
+// is answered as any handler error is, a logged 500 with the request id,
+// by the Router and by a typed route.
+func TestJSONThatDoesNotEncode(t *testing.T) {
+	var logs bytes.Buffer
+	rt, err := lambdahttp.NewRouter(&lambdahttp.Options{Logger: slog.New(slog.NewJSONHandler(&logs, nil))},
+		lambdahttp.Route{Key: route.MustParse("GET /plain"), Handler: func(context.Context, *lambdahttp.Request) (*lambdahttp.Response, error) {
+			return lambdahttp.JSON(200, map[string]any{"c": make(chan int)}), nil
+		}},
+		lambdahttp.JSONRoute("GET /typed", func(context.Context, *lambdahttp.Request, noInput) (any, error) { return func() {}, nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/plain", "/typed"} {
+		logs.Reset()
+		resp, err := (&lambdahttptest.Gateway{Handler: rt}).Do(httptest.NewRequest("GET", path, nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		id := resp.Header.Get("Apigw-Requestid")
+		if want := `{"message":"Internal Server Error","requestId":"` + id + `"}`; resp.StatusCode != 500 || string(body) != want {
+			t.Errorf("%s: %d %s, want 500 %s", path, resp.StatusCode, body, want)
+		}
+		if !strings.Contains(logs.String(), "does not encode as JSON") || !strings.Contains(logs.String(), id) {
+			t.Errorf("%s: log %q", path, logs.String())
+		}
+	}
+}

@@ -4,6 +4,7 @@ package lambdahttp
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 
@@ -22,14 +23,18 @@ type Response struct {
 	Cookies []string
 	// Body is the response body.
 	Body []byte
+
+	err error // why the response could not be built (JSON); the router answers it as a handler error
 }
 
 // JSON returns a response with v encoded as JSON and Content-Type
-// application/json. If v does not encode, it returns a 500 response.
+// application/json. If v does not encode, the router answers with the
+// error response of any handler error: a logged 500 carrying the request
+// id.
 func JSON(status int, v any) *Response {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return errorResponse(http.StatusInternalServerError, "response does not encode as JSON", "")
+		return &Response{Status: http.StatusInternalServerError, err: fmt.Errorf("response does not encode as JSON: %w", err)}
 	}
 	return &Response{Status: status, Headers: map[string]string{"Content-Type": "application/json"}, Body: b}
 }

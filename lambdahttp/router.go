@@ -169,6 +169,9 @@ func (rt *Router) Serve(ctx context.Context, req *Request) (resp *Response) {
 	if resp == nil {
 		return errorResult(ctx, rt.log, req.RequestID, errors.New("handler returned neither a response nor an error"))
 	}
+	if resp.err != nil {
+		return errorResult(ctx, rt.log, req.RequestID, resp.err)
+	}
 	if resp.Status < 100 || resp.Status > 599 {
 		return errorResult(ctx, rt.log, req.RequestID, fmt.Errorf("handler returned status %d", resp.Status))
 	}
