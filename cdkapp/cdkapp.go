@@ -31,7 +31,10 @@ import (
 // text from standard error and passes everything else on in order; it
 // replaces os.Stderr, before the runtime starts, by a pipe that does so.
 // A panic's message, which the Go runtime writes to file descriptor 2
-// directly, is not affected.
+// directly, is not affected; what define writes to os.Stderr just before
+// calling os.Exit may be lost (return, or panic, instead). Lines of the
+// log package, which keeps the standard error it found at start, bypass
+// the filter and may come out of order with those that go through it.
 func Main(define func(app awscdk.App)) {
 	Run(func() int {
 		app := awscdk.NewApp(nil)

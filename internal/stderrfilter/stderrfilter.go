@@ -6,6 +6,7 @@ package stderrfilter
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"os"
 	"time"
@@ -23,6 +24,7 @@ var syncMark = []byte("\x00cdkapp: sync\x00")
 // error, less the runtime's race message.
 type Filter struct {
 	w      *os.File
+	real   *os.File // standard error before Start
 	synced chan struct{}
 }
 
@@ -35,16 +37,22 @@ func Start() *Filter {
 	if err != nil {
 		return nil
 	}
-	f := &Filter{w: w, synced: make(chan struct{}, 1)}
 	real := os.Stderr
+	f := &Filter{w: w, real: real, synced: make(chan struct{}, 1)}
 	os.Stderr = w
 	go f.copy(real, r)
 	return f
 }
 
-// Sync waits, for a second at most, until everything written to os.Stderr
-// so far has been passed on. os.Stderr stays the filter: the runtime's
-// goroutine may still print after jsii.Close returns.
+// syncTimeout bounds Sync's wait.
+const syncTimeout = 5 * time.Second
+
+// Sync waits, for syncTimeout at most, until everything written to
+// os.Stderr so far has been passed on, and says so on the real standard
+// error when it could not. os.Stderr stays the filter: the runtime's
+// goroutine may still print after jsii.Close returns. What a process
+// writes to os.Stderr and then exits without calling Sync (os.Exit) may
+// be lost.
 func (f *Filter) Sync() {
 	if f == nil {
 		return
@@ -54,7 +62,8 @@ func (f *Filter) Sync() {
 	}
 	select {
 	case <-f.synced:
-	case <-time.After(time.Second):
+	case <-time.After(syncTimeout):
+		fmt.Fprintf(f.real, "stderrfilter: standard error may be incomplete: its filter did not catch up within %s\n", syncTimeout)
 	}
 }
 
