@@ -139,12 +139,17 @@ func CheckContract(t T, c Contract) {
 		if op.RequestBody == nil {
 			continue
 		}
+		withBody := false
 		for _, tc := range list {
 			if tc.Status < 300 && tc.Body != "" {
 				tc.Status, tc.Field = http.StatusUnsupportedMediaType, ""
 				cases[key] = append(cases[key], contractRequest{tc, "text/plain"})
+				withBody = true
 				break
 			}
+		}
+		if !withBody {
+			t.Errorf("typed route %s reads a body: give it a valid contract case with a body, which is also sent as text/plain (415 expected)", key)
 		}
 	}
 	for key := range c.Cases {

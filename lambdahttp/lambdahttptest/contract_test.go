@@ -64,6 +64,7 @@ func TestCheckContract(t *testing.T) {
 		want  string
 	}{
 		{"no invalid case", map[string][]ContractCase{"POST /greet": greetCases["POST /greet"][:1]}, "needs a valid and an invalid contract case"},
+		{"no valid case with a body", map[string][]ContractCase{"POST /greet": {{Method: "POST", Target: "/greet", Status: 200}, greetCases["POST /greet"][1]}}, "give it a valid contract case with a body"},
 		{"unknown route", map[string][]ContractCase{"POST /greet": greetCases["POST /greet"], "GET /other": nil}, "not a typed route of the handler"},
 		{"wrong status", map[string][]ContractCase{"POST /greet": {greetCases["POST /greet"][0], {Method: "POST", Target: "/greet", Body: `{"name":""}`, Status: 400, Field: "name"}}}, "status 422"},
 		{"wrong field", map[string][]ContractCase{"POST /greet": {greetCases["POST /greet"][0], {Method: "POST", Target: "/greet", Body: `{"name":""}`, Status: 422, Field: "x"}}}, `the error names field "name", want "x"`},
