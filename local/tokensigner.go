@@ -3,6 +3,7 @@
 package local
 
 import (
+	"bytes"
 	"crypto"
 	"crypto/rand"
 	"crypto/rsa"
@@ -48,10 +49,11 @@ func NewTokenSigner() (*TokenSigner, error) {
 	return newTokenSigner(key), nil
 }
 
-// LoadTokenSigner returns the signer whose key is in dir/key.pem. When
-// there is none, it creates dir, a new key in dir/key.pem (readable by its
-// owner only) and the matching key set in dir/jwks.json; when there is
-// one, it writes dir/jwks.json again if that file is missing.
+// LoadTokenSigner returns the signer whose key is in dir/key.pem; when
+// there is none, it creates dir and a new key in dir/key.pem (readable by
+// its owner only). Either way dir/jwks.json ends up holding the key's key
+// set: it is written when missing or when it holds another (a key.pem
+// deleted and made anew).
 func LoadTokenSigner(dir string) (*TokenSigner, error) {
 	keyFile := filepath.Join(dir, TokenKeyFile)
 	b, err := os.ReadFile(keyFile)
@@ -89,7 +91,7 @@ func LoadTokenSigner(dir string) (*TokenSigner, error) {
 		s = newTokenSigner(key)
 	}
 	jwksFile := filepath.Join(dir, TokenJWKSFile)
-	if _, err := os.Stat(jwksFile); errors.Is(err, fs.ErrNotExist) {
+	if old, err := os.ReadFile(jwksFile); err != nil || !bytes.Equal(old, s.JWKS()) {
 		if err := os.WriteFile(jwksFile, s.JWKS(), 0o644); err != nil {
 			return nil, err
 		}

@@ -51,6 +51,18 @@ func TestTokenSignerFiles(t *testing.T) {
 	if err := ks.verify(parts, header); err != nil {
 		t.Errorf("a token of the reloaded key does not verify against jwks.json: %v", err)
 	}
+	// key.pem deleted: a new key, and jwks.json follows it.
+	if err := os.Remove(filepath.Join(dir, TokenKeyFile)); err != nil {
+		t.Fatal(err)
+	}
+	fresh, err := LoadTokenSigner(dir)
+	if err != nil || fresh.KeyID() == s.KeyID() {
+		t.Fatalf("after deleting key.pem: %v, kid %s; want a new key", err, fresh.KeyID())
+	}
+	doc, _ = os.ReadFile(filepath.Join(dir, TokenJWKSFile))
+	if ks, err := ParseKeySet(doc); err != nil || ks.keys[fresh.KeyID()] == nil {
+		t.Errorf("jwks.json after a new key: %v; want the key %s", err, fresh.KeyID())
+	}
 }
 
 // TestTokenSignerThroughJWTAuthorizer: a JWT authorizer that trusts the
