@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -67,6 +68,32 @@ func TestNestedAssemblyOutsideRefused(t *testing.T) {
   "properties": {"directoryName": "` + d + `", "displayName": "X"}}}}`})
 		if _, err := LoadAssembly(dir); err == nil || !strings.Contains(err.Error(), "is not a subdirectory") {
 			t.Errorf("directoryName %q: %v", d, err)
+		}
+	}
+}
+
+// A Stage's nested assembly loaded on its own has the app of the
+// outermost assembly: the module directory a template records is found
+// from the same place whichever assembly the emulator is given.
+func TestNestedAssemblyHasTheOutermostApp(t *testing.T) {
+	app := t.TempDir()
+	out := filepath.Join(app, "cdk.out")
+	localtest.WriteStagesAssembly(t, out, func(stage string) string {
+		tp := localtest.EchoStack(strings.ToLower(stage))
+		tp.GoModule, tp.GoModuleDir = "example.com/app", "."
+		return tp.JSON()
+	})
+	for _, dir := range []string{out, filepath.Join(out, "assembly-Prod")} {
+		apis, err := LoadAssembly(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range apis {
+			for id, fn := range a.Functions {
+				if fn.ModuleDir != app {
+					t.Errorf("LoadAssembly(%s): %s %s: module directory %q, want %q", dir, a.Stack, id, fn.ModuleDir, app)
+				}
+			}
 		}
 	}
 }

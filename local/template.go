@@ -50,7 +50,7 @@ func LoadAssembly(dir string) ([]*API, error) {
 	if err := readAssembly(dir, "", 0, &assemblies); err != nil {
 		return nil, err
 	}
-	appDir, err := assemblymeta.AppDir(dir)
+	appDir, err := assemblymeta.AppDir(outermostAssembly(dir))
 	if err != nil {
 		return nil, err
 	}
@@ -213,25 +213,35 @@ func ParseTemplate(template []byte, stack string) ([]*API, error) {
 // the outermost assembly records (assemblymeta.AppDir), by default the
 // directory above it. It returns "" otherwise.
 func templateAppDir(path string) string {
-	dir, err := filepath.Abs(filepath.Dir(path))
-	if err != nil {
-		return ""
-	}
+	dir := filepath.Dir(path)
 	if _, err := os.Stat(filepath.Join(dir, "manifest.json")); err != nil {
 		return ""
 	}
-	for {
-		parent := filepath.Dir(dir)
-		if _, err := os.Stat(filepath.Join(parent, "manifest.json")); err != nil || parent == dir {
-			break
-		}
-		dir = parent
-	}
-	appDir, err := assemblymeta.AppDir(dir) // dir is the top-level assembly
+	appDir, err := assemblymeta.AppDir(outermostAssembly(dir))
 	if err != nil {
 		return ""
 	}
 	return appDir
+}
+
+// outermostAssembly returns the outermost cloud assembly that holds the
+// assembly in dir (a Stage's assembly is a directory of its parent's):
+// dir or the highest of its parents with a manifest.json, absolute.
+func outermostAssembly(dir string) string {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	for {
+		parent := filepath.Dir(abs)
+		if parent == abs {
+			return abs
+		}
+		if _, err := os.Stat(filepath.Join(parent, "manifest.json")); err != nil {
+			return abs
+		}
+		abs = parent
+	}
 }
 
 // environmentRegion returns the region of a stack environment,
