@@ -124,9 +124,20 @@ func docsHandler(c docsConfig) (http.Handler, error) {
 			http.ServeFile(w, r, filepath.Join(c.uiDir, f))
 		})
 	}
-	mux.Handle(docsPath, http.NotFoundHandler()) // the rest of docsPath is not the API's
-	mux.Handle("/", httputil.NewSingleHostReverseProxy(c.api))
-	return mux, nil
+	// Everything outside docsPath goes to the emulator as the client sent
+	// it: no ServeMux redirect of "//" or "..", no X-Forwarded-For added to
+	// the headers API Gateway's limits count, the client's Host kept.
+	proxy := &httputil.ReverseProxy{Rewrite: func(pr *httputil.ProxyRequest) {
+		pr.SetURL(c.api)
+		pr.Out.Host = pr.In.Host
+	}}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, docsPath) {
+			mux.ServeHTTP(w, r) // the rest of docsPath is not the API's: 404
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}), nil
 }
 
 func htmlEscape(s string) string {
