@@ -57,7 +57,7 @@ func TestAuthorizersEndToEnd(t *testing.T) {
 		{"Lambda authorizer admits", "GET", "/cookies", nil, "Bearer reference-token", 200, ""},
 		{"Lambda authorizer refuses", "GET", "/cookies", nil, "Bearer wrong", 403, `{"message":"Forbidden"}`},
 		{"Lambda authorizer without identity", "GET", "/cookies", nil, "", 401, `{"message":"Unauthorized"}`},
-		{"IAM route is not emulated", "GET", "/report", nil, "", 500, `{"message":"Internal Server Error"}`},
+		{"IAM route, unsigned", "GET", "/report", nil, "", 403, `{"message":"Missing Authentication Token"}`},
 		{"$default behind JWT", "GET", "/nowhere", nil, "", 401, `{"message":"Unauthorized"}`},
 		{"net/http function behind JWT, without token", "GET", "/notes/7", nil, "", 401, `{"message":"Unauthorized"}`},
 		{"net/http function behind JWT", "GET", "/notes/7", nil, jwt(good), 200, "{\"id\":\"7\",\"text\":\"note 7\"}\n"},
@@ -88,7 +88,7 @@ func TestAuthorizersEndToEnd(t *testing.T) {
 	for _, p := range f.api.Problems {
 		problems = append(problems, p.String())
 	}
-	if all := strings.Join(problems, "\n"); !strings.Contains(all, "route GET /report is answered with 500: IAM authorization") || !strings.Contains(all, "JWT signatures are verified only against a local key set") {
+	if all := strings.Join(problems, "\n"); !strings.Contains(all, "IAM-authorized routes check SigV4 signatures against the credentials given to the emulator only") || !strings.Contains(all, "JWT signatures are verified only against a local key set") {
 		t.Errorf("problems:\n%s", all)
 	}
 	// A browser preflight passes the authorizers through the OPTIONS routes the construct added.

@@ -52,6 +52,9 @@ func newConfig(api *API, o *Options) (*config, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkIAMCredentials(o.IAMCredentials); err != nil {
+		return nil, err
+	}
 	keys := make([]route.Key, 0, len(api.Routes))
 	for i := range api.Routes {
 		r := &api.Routes[i]

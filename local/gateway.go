@@ -59,6 +59,12 @@ type Options struct {
 	// authorizer whose issuer or audience cannot be known before
 	// deployment refuses every request.
 	JWTAuthorizers map[string]JWTAuthorizer
+	// IAMCredentials are the credentials whose SigV4 signatures the
+	// IAM-authorized routes admit (docs/api-gateway-behavior.md R-AUTH-10,
+	// R-AUTH-14). No IAM policy is evaluated: any of them may call every
+	// such route. Default: none, and every request to such a route is
+	// refused with API Gateway's 403.
+	IAMCredentials []IAMCredentials
 	// Handlers, when set, runs the API's functions in this process instead
 	// of building them and starting processes: each function is served by
 	// the handler keyed by its logical id or, more conveniently, by its Go

@@ -90,6 +90,11 @@ func (s *Server) serve(q *request) *response {
 		resp.errMsg = q.route.Unsupported
 		return resp
 	}
+	if q.route.AuthorizationType == "AWS_IAM" { // R-AUTH-14
+		if resp := s.authorizeIAM(q); resp != nil {
+			return resp
+		}
+	}
 	if a := q.route.Authorizer; a != nil {
 		if resp := s.authorize(q, a); resp != nil {
 			return resp

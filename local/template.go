@@ -614,7 +614,7 @@ func (t *template) jwtConfiguration(a *Authorizer, c *struct {
 // authorizer resolves a route's authorizer.
 func (t *template) authorizer(id string, rt *Route, api *API, problem func(string, string, ...any)) {
 	if rt.AuthorizationType == "AWS_IAM" {
-		rt.Unsupported = "IAM authorization needs AWS credentials to verify SigV4; it is not emulated"
+		problem(api.LogicalID, "%s", iamProblem)
 		return
 	}
 	var ap struct {

@@ -387,7 +387,7 @@ func (r *Request) authorizerV2() any {
 		// where API Gateway sends "scopes": null.
 		return map[string]any{"jwt": jwtAuthorizerV2{Claims: a.JWTClaims, Scopes: a.JWTScopes}}
 	case a.IAM != nil:
-		return map[string]any{"iam": a.IAM}
+		return map[string]any{"iam": newIAMAuthorizerV2(a.IAM)}
 	}
 	// {"lambda": null} when the authorizer returned no context, as AWS sends it.
 	return map[string]any{"lambda": a.Lambda}

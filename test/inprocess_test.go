@@ -114,7 +114,7 @@ func TestProductionAPIInProcess(t *testing.T) {
 		{"token without exp", "POST", "/echo", token(map[string]any{"iss": "https://auth.example.com", "aud": "reference-api", "scope": "echo:write"}), 401},
 		{"Lambda authorizer admits", "GET", "/cookies", "Bearer reference-token", 200},
 		{"Lambda authorizer refuses", "GET", "/cookies", "Bearer wrong", 403},
-		{"IAM route is not emulated", "GET", "/report", "", 500},
+		{"IAM route, unsigned", "GET", "/report", "", 403},
 		{"net/http function without a token", "GET", "/notes/7", "", 401},
 		{"net/http function reads the JWT subject", "POST", "/notes", token(map[string]any{"iss": "https://auth.example.com", "aud": "reference-api", "sub": "u1", "exp": time.Now().Add(time.Hour).Unix()}), 201},
 	} {

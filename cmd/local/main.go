@@ -4,7 +4,7 @@
 //	local [-cdk-out cdk.out | -template FILE] [-stack NAME] [-api ID] [-host 127.0.0.1] [-port 3000]
 //	      [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false] [-throttle=false] [-watch]
 //	      [-docs [-docs-port N] [-openapi FILE] [-docs-ui DIR]]
-//	      [-jwt-issuer AUTH=URL] [-jwt-audience AUTH=ID]... [-jwt-jwks AUTH=FILE]
+//	      [-jwt-issuer AUTH=URL] [-jwt-audience AUTH=ID]... [-jwt-jwks AUTH=FILE] [-iam-credentials FILE]
 //
 // Its subcommands run one thing and exit (local NAME -h: their flags):
 //
@@ -28,6 +28,13 @@
 // Name), so that its routes can be tried with tokens minted locally, signed
 // with a key of -jwt-jwks (or -jwks). They can stand for any JWT
 // authorizer's issuer, audience and keys.
+//
+// IAM-authorized routes admit requests signed (SigV4) with the credentials
+// of -iam-credentials (a JSON file as `aws configure export-credentials
+// --format process` writes it, or a list of such), else of the standard
+// environment variables AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
+// AWS_SESSION_TOKEN; without any, they refuse every request. No IAM policy
+// is evaluated: those credentials may call every such route.
 //
 // With -watch it follows edits: when a function's Go sources change, it
 // rebuilds the function and swaps in the new build without dropping a
@@ -114,6 +121,7 @@ func run() error {
 	docsPort := flag.Int("docs-port", -1, "port of -docs (default: -port + 1; 0 with -port 0: any free port)")
 	openAPIFile := flag.String("openapi", "", "OpenAPI document `file` of -docs (default: <stack>.openapi.json beside the assembly or template)")
 	docsUI := flag.String("docs-ui", ".tools/node_modules/swagger-ui-dist", "Swagger UI `directory` of -docs")
+	iam := addIAMFlags(flag.CommandLine)
 	flag.Parse()
 	if flag.NArg() > 0 {
 		return fmt.Errorf("unexpected argument %q (flags: local -h)", flag.Arg(0))
@@ -165,6 +173,10 @@ func run() error {
 	for _, p := range api.Problems {
 		fmt.Fprintln(os.Stderr, "local: not emulated faithfully:", p)
 	}
+	iamCreds, err := iam.credentials(api, os.Getenv, func(line string) { fmt.Fprintln(os.Stderr, "local:", line) })
+	if err != nil {
+		return err
+	}
 	if jwtKeys != nil {
 		fmt.Fprintf(os.Stderr, "local: JWT signatures are verified against the %d RSA key(s) of %s\n", jwtKeys.Len(), *jwks)
 	}
@@ -194,7 +206,7 @@ func run() error {
 		}
 		gatewayCPUs, functionCPUs = affinity.Split(cpus)
 	}
-	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, JWTKeys: jwtKeys, JWTAuthorizers: localJWT, FunctionCPUs: functionCPUs, Unthrottled: !*throttle})
+	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, JWTKeys: jwtKeys, JWTAuthorizers: localJWT, FunctionCPUs: functionCPUs, Unthrottled: !*throttle, IAMCredentials: iamCreds})
 	if err != nil {
 		return err
 	}
