@@ -225,6 +225,9 @@ func TestCounts(t *testing.T) {
 		{embed, "img", true, true},
 		{embed, ".page.html.swp", false, false},
 		{embed, "_draft", false, false},
+		{Dir{Embed: true, Hidden: true}, ".well", false, true},
+		{Dir{Embed: true, Hidden: true}, "_draft", true, true},
+		{Dir{Package: true, Hidden: true}, "_old.go", false, false},
 		{Dir{}, "main.go", false, false},
 	} {
 		if got := tc.d.Counts(tc.name, tc.isDir); got != tc.want {

@@ -84,8 +84,14 @@ type Dir struct {
 	// other source file there is part of the package (see Counts).
 	Package bool
 	// Embed is set for a directory in which an embed pattern can match a
-	// new file or directory: every entry counts.
+	// new file or directory: every entry counts, but those whose names
+	// start with "." or "_" only with Hidden.
 	Embed bool
+	// Hidden is set for an embedded directory in which an entry whose name
+	// starts with "." or "_" is embedded too: a directory an "all:" pattern
+	// walks, or the one a wildcard pattern matches in ("static/*" embeds
+	// "static/.well").
+	Hidden bool
 }
 
 // sourceExts are the extensions of the files go build takes from a
@@ -99,12 +105,13 @@ var sourceExts = map[string]bool{
 // Counts reports whether an entry of d named name (a directory if isDir)
 // can change the build: in a package directory, a source file other than a
 // test; in an embedded directory, any entry. Names starting with "." or
-// "_" never count: the go command ignores them (and they are editors'
-// lock and swap files).
+// "_" count only where an embed pattern takes them (Hidden): the go
+// command ignores them otherwise (and they are editors' lock and swap
+// files).
 func (d Dir) Counts(name string, isDir bool) bool {
 	switch {
 	case strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_"):
-		return false
+		return d.Embed && d.Hidden
 	case d.Embed:
 		return true
 	}
@@ -160,8 +167,9 @@ func List(pkgs []Package, env Env, workDir string) (*Sources, error) {
 			add(File{Name: p.ImportPath + "/" + filepath.ToSlash(f), Path: filepath.Join(p.Dir, f), Kind: Source})
 		}
 		dir(p.Dir).Package = true
-		for _, d := range embedDirs(p.Dir, p.EmbedPatterns, p.EmbedFiles) {
-			dir(d).Embed = true
+		for d, hidden := range embedDirs(p.Dir, p.EmbedPatterns, p.EmbedFiles) {
+			e := dir(d)
+			e.Embed, e.Hidden = true, e.Hidden || hidden
 		}
 		if m := p.Module; m != nil {
 			gomod := m.GoMod
@@ -225,14 +233,20 @@ func inModuleCache(p Package, gomodcache string) bool {
 // pattern's directory (the pattern's part before its first wildcard, or
 // its deepest directory that exists), with every directory under it when
 // the pattern names a directory. A pattern that names a file adds none.
-func embedDirs(pkg string, patterns, files []string) []string {
+// A directory maps to true where names starting with "." or "_" are
+// embedded too (see Dir.Hidden): under an "all:" pattern, in a wildcard's
+// directory, and in an existing ancestor whose missing child such a name
+// is.
+func embedDirs(pkg string, patterns, files []string) map[string]bool {
 	dirs := map[string]bool{}
+	mark := func(d string, hidden bool) { dirs[d] = dirs[d] || hidden }
 	for _, f := range files {
-		for d := filepath.Dir(filepath.Join(pkg, f)); d != pkg && strings.HasPrefix(d, pkg); d = filepath.Dir(d) {
-			dirs[d] = true
+		for d := filepath.Dir(filepath.Join(pkg, f)); d != pkg && within(pkg, d); d = filepath.Dir(d) {
+			mark(d, false)
 		}
 	}
 	for _, pat := range patterns {
+		all := strings.HasPrefix(pat, "all:")
 		pat = strings.TrimPrefix(pat, "all:")
 		fixed, wild := pat, false
 		if i := strings.IndexAny(pat, "*?[\\"); i >= 0 {
@@ -247,20 +261,32 @@ func embedDirs(pkg string, patterns, files []string) []string {
 			filepath.WalkDir(d, func(p string, e fs.DirEntry, err error) error {
 				switch {
 				case err != nil || !e.IsDir():
-				case p != d && (strings.HasPrefix(e.Name(), ".") || strings.HasPrefix(e.Name(), "_")):
-					return filepath.SkipDir // not embedded, but with all:
+				case p != d && !all && hidden(e.Name()):
+					return filepath.SkipDir // not embedded without all:
 				default:
-					dirs[p] = true
+					mark(p, all)
 				}
 				return nil
 			})
 			continue
 		}
-		for err != nil && d != pkg && strings.HasPrefix(d, pkg) {
+		hid := all || wild // a wildcard matches names starting with "." or "_"
+		for err != nil && d != pkg && within(pkg, d) {
+			hid = all || hidden(filepath.Base(d)) // the missing child of the next directory up
 			d = filepath.Dir(d)
 			_, err = os.Stat(d)
 		}
-		dirs[d] = true
+		mark(d, hid)
 	}
-	return slices.Sorted(maps.Keys(dirs))
+	return dirs
+}
+
+// hidden reports whether the go command leaves a file or directory of
+// this name out of a directory's embedding, unless "all:".
+func hidden(name string) bool { return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") }
+
+// within reports whether d is dir or inside it.
+func within(dir, d string) bool {
+	rel, err := filepath.Rel(dir, d)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
 }

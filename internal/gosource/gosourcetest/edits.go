@@ -89,6 +89,15 @@ var vendored = map[string]string{
 }
 
 // with returns files with more.
+// embedding is module with its main package embedding pattern instead of
+// "static", and a file in static/sub.
+func embedding(pattern string) map[string]string {
+	return with(module, map[string]string{
+		"svc/main.go":          strings.Replace(mainSource, "//go:embed static\n", "//go:embed "+pattern+"\n", 1),
+		"svc/static/sub/b.txt": "b\n",
+	})
+}
+
 func with(files map[string]string, more map[string]string) map[string]string {
 	all := maps.Clone(files)
 	maps.Copy(all, more)
@@ -114,11 +123,14 @@ var Edits = []Edit{
 	{Name: "directory replacement's go.mod", Files: replaced, Edit: map[string]string{"lib/go.mod": "module example.com/lib\n\ngo 1.21.0\n"}, Changes: true},
 	{Name: "vendored package's source", Files: vendored, Edit: map[string]string{"svc/vendor/example.com/lib/lib.go": libEdited}, Changes: true},
 	{Name: "new file in a vendored package", Files: vendored, Edit: map[string]string{"svc/vendor/example.com/lib/more.go": "package lib\n\nvar More = 1\n"}, Changes: true},
+	{Name: "new dot file matched by a wildcard embed", Files: embedding("static/*"), Edit: map[string]string{"svc/static/.well": "w\n"}, Changes: true},
+	{Name: "new underscore file under an all: embed", Files: embedding("all:static"), Edit: map[string]string{"svc/static/sub/_draft": "d\n"}, Changes: true},
 	{Name: "vendor/modules.txt", Files: vendored, Edit: map[string]string{"svc/vendor/modules.txt": "# example.com/lib v1.0.0\n## explicit; go 1.21.0\nexample.com/lib\n"}, Changes: true},
 
 	{Name: "test file", Files: module, Edit: map[string]string{"svc/greet/greet_test.go": "package greet\n\n// edited\n"}},
 	{Name: "package that is not imported", Files: module, Edit: map[string]string{"svc/unused/unused.go": "package unused\n\n// edited\n"}},
 	{Name: "editor's swap file in an embedded directory", Files: module, Edit: map[string]string{"svc/static/.a.txt.swp": "swap\n"}},
+	{Name: "underscore file in a subdirectory of a directory embed", Files: embedding("static"), Edit: map[string]string{"svc/static/sub/_draft": "d\n"}},
 	{Name: "go.sum of a directory replacement", Files: replaced, Edit: map[string]string{"lib/go.sum": "example.com/other v1.0.0/go.mod h1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=\n"}},
 	{Name: "file of a vendored module that no package holds", Files: vendored, Edit: map[string]string{"svc/vendor/example.com/lib/doc.txt": "doc edited\n"}},
 }
