@@ -13,7 +13,7 @@ export PATH := $(TOOLS):$(CURDIR)/.tools/venv/bin:$(PATH)
 # script reports to scarf.sh: off, here and in .tools/package.json.
 export SCARF_ANALYTICS := false
 
-.PHONY: all synth test test-go test-bench tools modules cfn-lint lint openapi-lint fuzz bench bench-local local load clean
+.PHONY: all synth test test-go test-bench tools modules cfn-lint lint openapi-lint fuzz bench bench-local local dev load clean
 
 all: synth test
 
@@ -51,6 +51,11 @@ openapi-lint: cdk.out/manifest.json
 LOCALFLAGS ?= -stack HttpApiReference
 local: cdk.out/manifest.json
 	go run ./cmd/local $(LOCALFLAGS)
+
+# make local, following edits: a handler edit is rebuilt and served, an
+# edit of the app's stacks or route tables synthesized and reloaded.
+dev: cdk.out/manifest.json
+	go run ./cmd/local -watch $(LOCALFLAGS)
 
 cdk.out/manifest.json: $(shell git ls-files '*.go' go.mod go.sum cdk.json 2>/dev/null)
 	$(MAKE) synth

@@ -34,36 +34,42 @@ type sources struct {
 // directory and with the build tags and environment of its build.
 func listSources(ctx context.Context, fn *Function, launch *affinity.Launcher) (*sources, error) {
 	dir, _ := buildDir(fn)
+	return listPackageSources(ctx, launch, dir, fn.GoPackage, fn.LogicalID)
+}
+
+// listPackageSources lists the sources of a build of the main package pkg
+// in dir ("" for the current directory), what naming it in errors.
+func listPackageSources(ctx context.Context, launch *affinity.Launcher, dir, pkg, what string) (*sources, error) {
 	tags, err := buildTags()
 	if err != nil {
-		return nil, fmt.Errorf("listing the sources of %s: reading GOFLAGS: %v", fn.LogicalID, err)
+		return nil, fmt.Errorf("listing the sources of %s: reading GOFLAGS: %v", what, err)
 	}
 	out, stderr, err := runGo(ctx, launch, dir, false, append([]string{"env", "-json"}, gosource.EnvVars...)...)
 	if err != nil {
-		return nil, fmt.Errorf("listing the sources of %s: go env: %v\n%s", fn.LogicalID, err, bytes.TrimSpace(stderr))
+		return nil, fmt.Errorf("listing the sources of %s: go env: %v\n%s", what, err, bytes.TrimSpace(stderr))
 	}
 	var env gosource.Env
 	if err := json.Unmarshal(out, &env); err != nil {
-		return nil, fmt.Errorf("listing the sources of %s: reading go env output: %w", fn.LogicalID, err)
+		return nil, fmt.Errorf("listing the sources of %s: reading go env output: %w", what, err)
 	}
 	// A package with an error (a syntax error, a missing import) is listed
 	// all the same, with its directory.
-	out, stderr, err = runGo(ctx, launch, dir, false, gosource.ListArgs(fn.GoPackage, tags)...)
+	out, stderr, err = runGo(ctx, launch, dir, false, gosource.ListArgs(pkg, tags)...)
 	if err != nil {
-		return nil, fmt.Errorf("listing the sources of %s (%s): %v\n%s", fn.LogicalID, fn.GoPackage, err, bytes.TrimSpace(stderr))
+		return nil, fmt.Errorf("listing the sources of %s (%s): %v\n%s", what, pkg, err, bytes.TrimSpace(stderr))
 	}
 	pkgs, err := gosource.Decode(out)
 	if err != nil {
-		return nil, fmt.Errorf("listing the sources of %s: %w", fn.LogicalID, err)
+		return nil, fmt.Errorf("listing the sources of %s: %w", what, err)
 	}
 	if dir == "" { // go build runs in the current directory: a -pgo file is relative to it
 		if dir, err = os.Getwd(); err != nil {
-			return nil, fmt.Errorf("listing the sources of %s: %w", fn.LogicalID, err)
+			return nil, fmt.Errorf("listing the sources of %s: %w", what, err)
 		}
 	}
 	list, err := gosource.List(pkgs, env, dir)
 	if err != nil {
-		return nil, fmt.Errorf("listing the sources of %s (%s): %w", fn.LogicalID, fn.GoPackage, err)
+		return nil, fmt.Errorf("listing the sources of %s (%s): %w", what, pkg, err)
 	}
 	src := &sources{dirs: list.Dirs}
 	for _, f := range list.Files {

@@ -27,6 +27,16 @@ type WatchOptions struct {
 	Template string
 	// Interval is how often Watch looks at the files. Default: 400 ms.
 	Interval time.Duration
+	// Synthesize, with CloudAssembly, is the command (a program and its
+	// arguments, no shell) that synthesizes the app again, such as
+	// {"cdk", "synth", "--quiet", "--output", "cdk.out"}: Watch runs it in
+	// the app's directory (which the assembly records) when the app's Go
+	// sources change, the files a build of the main package in that
+	// directory reads (its stacks, and the route tables they deploy), as
+	// internal/gosource decides them. The new assembly is then reloaded:
+	// a route added to a table is served without a hand-run synthesis.
+	// Default: none; the app is not followed.
+	Synthesize []string
 }
 
 // defaultWatchInterval is WatchOptions.Interval's default: an edit is
@@ -77,6 +87,16 @@ func (s *Server) Watch(ctx context.Context, opts *WatchOptions) error {
 	if o.Interval == 0 {
 		o.Interval = defaultWatchInterval
 	}
+	var app *appSynth
+	if len(o.Synthesize) > 0 {
+		if o.CloudAssembly == "" {
+			return errors.New("WatchOptions.Synthesize needs CloudAssembly: the app's directory is what its cloud assembly records")
+		}
+		var err error
+		if app, err = newAppSynth(s, o.CloudAssembly, o.Synthesize); err != nil {
+			return fmt.Errorf("WatchOptions.Synthesize: %w", err)
+		}
+	}
 	if !s.enter() {
 		return nil // closed: nothing to follow
 	}
@@ -87,7 +107,13 @@ func (s *Server) Watch(ctx context.Context, opts *WatchOptions) error {
 	w.stored = w.templates()
 	w.last = w.stored
 	s.rebuildChanged(ctx, true)
+	if app != nil {
+		app.look(ctx) // lists the app's sources
+	}
 	fmt.Fprintf(s.log, "local: watching %s for changes\n", w.describe())
+	if app != nil {
+		fmt.Fprintf(s.log, "local: watching the CDK app in %s: an edit of its Go sources runs %s\n", app.dir, strings.Join(app.cmd, " "))
+	}
 	t := time.NewTicker(o.Interval)
 	defer t.Stop()
 	for {
@@ -95,6 +121,9 @@ func (s *Server) Watch(ctx context.Context, opts *WatchOptions) error {
 		case <-ctx.Done():
 			return nil
 		case <-t.C:
+		}
+		if app != nil {
+			app.look(ctx)
 		}
 		w.reloadChanged(ctx)
 		s.rebuildChanged(ctx, false)

@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // TestInitProject creates a project with init in a temporary directory
@@ -101,9 +103,10 @@ func TestInitProject(t *testing.T) {
 	}
 	makeTarget("test")
 
-	// make local on any free port: the emulator says which on its log.
+	// make dev (make local with -watch) on any free port: the emulator
+	// says which on its log.
 	start := time.Now()
-	cmd := exec.Command("make", "--no-print-directory", "local", "LOCALFLAGS=-port 0 -pin=false")
+	cmd := exec.Command("make", "--no-print-directory", "dev", "LOCALFLAGS=-port 0 -pin=false")
 	cmd.Dir, cmd.Env = dir, env
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	stderr, err := cmd.StderrPipe()
@@ -130,7 +133,8 @@ func TestInitProject(t *testing.T) {
 	if base == "" {
 		t.Fatalf("make local did not start serving:\n%s", log.String())
 	}
-	go io.Copy(io.Discard, stderr)
+	var rest localtest.Buffer
+	go io.Copy(&rest, stderr)
 	resp, err := http.Post(base+"/todos", "application/json", strings.NewReader(`{"title":"milk"}`))
 	if err != nil {
 		t.Fatal(err)
@@ -141,6 +145,44 @@ func TestInitProject(t *testing.T) {
 		t.Errorf("POST /todos through make local: %d %s, want 201 and the todo", resp.StatusCode, body)
 	}
 	t.Logf("make local and one request: %s", time.Since(start).Round(100*time.Millisecond))
+
+	// The dev loop: a route added to the table is synthesized and served,
+	// with no hand-run cdk synth.
+	start = time.Now()
+	if !localtest.WaitFor(time.Minute, func() bool { return strings.Contains(rest.String(), "watching the CDK app in") }) {
+		t.Fatalf("make dev does not follow the app:\n%s%s", log.String(), rest.String())
+	}
+	appFile := filepath.Join(dir, "function", "app", "app.go")
+	src, err := os.ReadFile(appFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := strings.Replace(string(src), `lambdahttp.JSONRoute("GET /hello/{name}", hello,`, `lambdahttp.JSONRoute("GET /hi/{name}", hello),
+	lambdahttp.JSONRoute("GET /hello/{name}", hello,`, 1)
+	if edited == string(src) {
+		t.Fatal("the route table is not where the test expects it")
+	}
+	if err := os.WriteFile(appFile, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	served := func() bool {
+		resp, err := http.Get(base + "/hi/ann")
+		if err != nil {
+			return false
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		return resp.StatusCode == 200 && strings.Contains(string(b), "Hello, ann!")
+	}
+	if !localtest.WaitFor(3*time.Minute, served) {
+		t.Fatalf("GET /hi/{name}, added to the table, is not served:\n%s%s", log.String(), rest.String())
+	}
+	for _, want := range []string{"the app's sources changed (function/app/app.go): synthesizing", "1 route added (GET /hi/{name})"} {
+		if !localtest.WaitFor(5*time.Second, func() bool { return strings.Contains(rest.String(), want) }) {
+			t.Errorf("make dev's log does not say %q:\n%s", want, rest.String())
+		}
+	}
+	t.Logf("a route added to the table, served: %s", time.Since(start).Round(100*time.Millisecond))
 }
 
 // TestInitRefuses: init writes into a new or empty directory only, and

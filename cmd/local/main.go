@@ -2,7 +2,7 @@
 // API Gateway would, with the real Go handlers:
 //
 //	local [-cdk-out cdk.out | -template FILE] [-stack NAME] [-api ID] [-host 127.0.0.1] [-port 3000]
-//	      [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false] [-throttle=false] [-watch]
+//	      [-stage dev] [-concurrency 4] [-jwks FILE] [-pin=false] [-throttle=false] [-watch [-synth CMD]]
 //	      [-docs [-docs-port N] [-openapi FILE] [-docs-ui DIR]]
 //	      [-jwt-issuer AUTH=URL] [-jwt-audience AUTH=ID]... [-jwt-jwks AUTH=FILE] [-iam-credentials FILE]
 //
@@ -41,7 +41,12 @@
 // request (a request that arrives during the rebuild waits for it; a build
 // error is printed and the old build goes on serving); when the cloud
 // assembly or the template changes (a new `cdk synth`), it reloads the
-// routes, stages and authorizers. It prints what it rebuilt or reloaded.
+// routes, stages and authorizers. With a cloud assembly it also follows
+// the CDK app's own Go sources (its stacks, and the route tables they
+// deploy) and runs -synth (default "cdk synth --quiet", the app's pinned
+// .tools/bin/cdk when it has one) when they change, so that a route added
+// to a table is served with no hand-run synthesis; -synth "" turns that
+// off. It prints what it rebuilt, synthesized or reloaded.
 //
 // With -docs it also serves, on -docs-port (default: -port + 1), the API's
 // OpenAPI document and an API reference page at /__docs/: Swagger UI,
@@ -116,6 +121,7 @@ func run() error {
 	flag.Var(authorizerJWKS, "jwt-jwks", "`AUTH=FILE`: JWT authorizer AUTH verifies signatures against the RSA keys of this JWKS file, in place of -jwks")
 	pin := flag.Bool("pin", true, "on Linux with 2+ CPUs, run the gateway on half of the CPUs and the functions on the other half")
 	throttle := flag.Bool("throttle", true, "enforce the stages' and routes' throttles and the account's (429 when a bucket is empty); -throttle=false turns them off")
+	synth := flag.String("synth", defaultSynth, "with -watch and a cloud assembly, the `command` (no shell) run in the app's directory when the app's Go sources change, so that an edited route table is served; \"\" for none")
 	watch := flag.Bool("watch", false, "rebuild a function when its Go sources change, reload the API when the cloud assembly or template does")
 	docs := flag.Bool("docs", false, "serve the API's OpenAPI document and a reference page (Swagger UI) at /__docs/ on -docs-port")
 	docsPort := flag.Int("docs-port", -1, "port of -docs (default: -port + 1; 0 with -port 0: any free port)")
@@ -240,7 +246,7 @@ func run() error {
 		fmt.Fprintf(os.Stderr, "local:   %-28s -> %s (payload %s)\n", r.Key, r.Function, r.PayloadFormat)
 	}
 	if *watch {
-		opts := &local.WatchOptions{CloudAssembly: *cdkOut}
+		opts := &local.WatchOptions{CloudAssembly: *cdkOut, Synthesize: synthCommand(*synth, *cdkOut)}
 		if *templateFile != "" {
 			opts = &local.WatchOptions{Template: *templateFile}
 		}
