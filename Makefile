@@ -9,7 +9,7 @@ TOOLS := $(CURDIR)/.tools/node_modules/.bin
 CFN_LINT_VERSION := 1.51.0
 export PATH := $(TOOLS):$(CURDIR)/.tools/venv/bin:$(PATH)
 
-.PHONY: all synth test test-go test-bench tools modules cfn-lint lint fuzz bench bench-local local load clean
+.PHONY: all synth test test-go test-bench tools modules cfn-lint lint fuzz bench bench-local bench-scale local load clean
 
 all: synth test
 
@@ -107,6 +107,16 @@ BENCHFLAGS ?=
 bench-local:
 	set -o pipefail; for i in 1 2 3 4 5; do go test ./local -count=1 -run '^$$' -bench '^BenchmarkHello$$' -benchtime 25000x $(BENCHFLAGS) | grep '^Benchmark' || exit 1; done | tee bench/local.out
 	awk -f bench/ratios.awk bench/local.out
+
+# How synthesis and the emulator scale with the number of functions: apps
+# of N = 1, 10 and 30 generated Go functions (each a one-route router
+# behind one HTTP API, in a temporary module of their own), and for each
+# the floor (one go build of all N), `cdk synth` first, again, and after
+# an edit of one function, and the emulator's start to its first and to
+# every route answering. SCALEFLAGS adds flags, e.g. SCALEFLAGS='-rounds 3'.
+SCALEFLAGS ?=
+bench-scale: tools modules
+	cd bench && go run ./scale -repo .. $(SCALEFLAGS)
 
 clean:
 	rm -rf cdk.out
