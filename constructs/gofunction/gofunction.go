@@ -167,7 +167,7 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 	if err := p.validate(); err != nil {
 		panic(err)
 	}
-	b, err := build(p.Package, string(p.Architecture))
+	b, deferred, err := prepare(scope, p.Package, string(p.Architecture))
 	if err != nil {
 		panic(err)
 	}
@@ -226,6 +226,9 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 		ApplicationLogLevelV2: awslambda.ApplicationLogLevel(p.ApplicationLogLevel),
 		SystemLogLevelV2:      awslambda.SystemLogLevel(p.SystemLogLevel),
 	})
+	if err := f.completeAsset(b, deferred); err != nil {
+		panic(err)
+	}
 	cfn := f.lambda.Node().DefaultChild().(awscdk.CfnResource)
 	cfn.AddMetadata(jsii.String(MetadataPackage), b.importPath)
 	cfn.AddMetadata(jsii.String(MetadataModule), b.modulePath)
