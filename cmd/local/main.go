@@ -149,7 +149,7 @@ func run() error {
 		}
 		gatewayCPUs, functionCPUs = affinity.Split(cpus)
 	}
-	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, JWTKeys: jwtKeys, FunctionCPUs: functionCPUs})
+	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, JWTKeys: jwtKeys, FunctionCPUs: functionCPUs, ServeWhileBuilding: true})
 	if err != nil {
 		return err
 	}

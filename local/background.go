@@ -1,0 +1,99 @@
+// Serving while building: the functions build in the background, the first route's first, and invocations wait for theirs.
+
+package local
+
+import (
+	"context"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+)
+
+// sortedFunctions returns the functions of fns by logical id.
+func sortedFunctions(fns map[string]*Function) []*Function {
+	out := make([]*Function, 0, len(fns))
+	for _, id := range slices.Sorted(maps.Keys(fns)) {
+		out = append(out, fns[id])
+	}
+	return out
+}
+
+// routeOrder returns the API's functions in the order of their first
+// route, then those no route names, by logical id.
+func routeOrder(api *API) []*Function {
+	var out []*Function
+	seen := map[string]bool{}
+	for _, r := range api.Routes {
+		if fn := api.Functions[r.Function]; fn != nil && !seen[r.Function] {
+			seen[r.Function] = true
+			out = append(out, fn)
+		}
+	}
+	for _, fn := range sortedFunctions(api.Functions) {
+		if !seen[fn.LogicalID] {
+			out = append(out, fn)
+		}
+	}
+	return out
+}
+
+// buildInBackground gives each function of api a slot in c whose
+// invocations wait for its build, and builds them in the background: the
+// function of the first route alone, so that it answers soon, then all
+// the others together. It holds reloadMu meanwhile: a rebuild or reload
+// waits for it.
+func (s *Server) buildInBackground(api *API, c *config) {
+	order := routeOrder(api)
+	slots := map[*Function]*slot{}
+	for _, fn := range order {
+		sl := &slot{fn: fn}
+		sl.hold()
+		slots[fn] = sl
+		c.functions[fn.LogicalID] = sl
+	}
+	if len(order) == 0 || !s.enter() {
+		return
+	}
+	fmt.Fprintf(s.log, "local: building %d function(s) of %s in the background; a request waits for its function's build\n", len(order), qualifiedName(api))
+	go func() {
+		defer s.work.Done()
+		ctx, cancel := s.bound(context.Background())
+		defer cancel()
+		s.reloadMu.Lock()
+		defer s.reloadMu.Unlock()
+		dir, err := s.nextBuildDir()
+		if err != nil {
+			for _, sl := range slots {
+				sl.fail(err)
+			}
+			fmt.Fprintf(s.log, "local: building failed: %v\n", err)
+			return
+		}
+		for _, part := range [][]*Function{order[:1], order[1:]} {
+			if len(part) == 0 {
+				continue
+			}
+			started := time.Now()
+			built := buildTogether(ctx, part, dir, s.log, s.builder)
+			for _, fn := range part {
+				sl, b := slots[fn], built[fn]
+				var p *pool
+				err := b.err
+				if err == nil {
+					p, err = s.startPool(fn, b.binary)
+				}
+				if err != nil {
+					sl.fail(err)
+					if ctx.Err() == nil {
+						fmt.Fprintf(s.log, "local: %s failed to build; its invocations fail:\n%s\n", fn.LogicalID, strings.TrimRight(err.Error(), "\n"))
+					}
+					continue
+				}
+				sl.started = started
+				sl.done(&version{pool: p, binary: b.binary})
+			}
+		}
+	}()
+}
