@@ -54,11 +54,13 @@ func (s *Server) buildInBackground(api *API, c *config) {
 		c.functions[fn.LogicalID] = sl
 	}
 	if len(order) == 0 || !s.enter() {
+		close(s.built)
 		return
 	}
 	fmt.Fprintf(s.log, "local: building %d function(s) of %s in the background; a request waits for its function's build\n", len(order), qualifiedName(api))
 	go func() {
 		defer s.work.Done()
+		defer close(s.built)
 		ctx, cancel := s.bound(context.Background())
 		defer cancel()
 		s.reloadMu.Lock()
@@ -97,3 +99,7 @@ func (s *Server) buildInBackground(api *API, c *config) {
 		}
 	}()
 }
+
+// Built returns a channel closed once the builds New started are done,
+// failed or not: at once, unless Options.ServeWhileBuilding is set.
+func (s *Server) Built() <-chan struct{} { return s.built }

@@ -91,6 +91,7 @@ type Server struct {
 	ownsDir   bool
 	dirLock   *os.File // held while the server runs: see sweepBuildDirs
 	jwtKeys   *KeySet
+	built     chan struct{} // closed once New's builds are done: see Built
 
 	// Reloads and rebuilds run one at a time.
 	reloadMu sync.Mutex
@@ -134,7 +135,7 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: o, buildDir: o.BuildDir, jwtKeys: o.JWTKeys, pools: map[*pool]bool{}}
+	s := &Server{opts: o, buildDir: o.BuildDir, jwtKeys: o.JWTKeys, pools: map[*pool]bool{}, built: make(chan struct{})}
 	s.cfg.Store(c)
 	// Nothing refused: from here on, Close undoes what is done.
 	s.stopped, s.stop = context.WithCancel(context.Background())
@@ -163,9 +164,10 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		s.buildDir, s.dirLock, s.ownsDir = dir, lock, true
 	}
 	if o.ServeWhileBuilding {
-		s.buildInBackground(api, c)
+		s.buildInBackground(api, c) // closes s.built
 		return s, nil
 	}
+	defer close(s.built)
 	fmt.Fprintf(s.log, "local: building %d function(s) of %s\n", len(api.Functions), qualifiedName(api))
 	slots, err := s.buildFunctions(ctx, api.Functions)
 	if err != nil {

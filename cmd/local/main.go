@@ -155,14 +155,19 @@ func run() error {
 	}
 	defer srv.Close() // runs on every return, as a signal makes Serve return
 	if len(gatewayCPUs) > 0 {
-		// After the builds, which may use every CPU.
-		if err := affinity.Process(gatewayCPUs); err != nil {
-			return fmt.Errorf("-pin: %w (-pin=false runs without it)", err)
-		}
-		if os.Getenv("GOMAXPROCS") == "" {
-			runtime.GOMAXPROCS(len(gatewayCPUs))
-		}
-		fmt.Fprintf(os.Stderr, "local: gateway on CPUs %v, functions on CPUs %v (-pin=false to share them all)\n", gatewayCPUs, functionCPUs)
+		// After the builds, which may use every CPU: the go commands
+		// start from a thread of this process and would inherit its CPUs.
+		go func() {
+			<-srv.Built()
+			if err := affinity.Process(gatewayCPUs); err != nil {
+				fmt.Fprintf(os.Stderr, "local: -pin: %v; the gateway shares every CPU\n", err)
+				return
+			}
+			if os.Getenv("GOMAXPROCS") == "" {
+				runtime.GOMAXPROCS(len(gatewayCPUs))
+			}
+			fmt.Fprintf(os.Stderr, "local: gateway on CPUs %v, functions on CPUs %v (-pin=false to share them all)\n", gatewayCPUs, functionCPUs)
+		}()
 	}
 
 	addr = ln.Addr().String() // the port chosen when -port is 0
