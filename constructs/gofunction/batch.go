@@ -38,13 +38,18 @@ import (
 // completes or empties one it finds incomplete (left by a synthesis that
 // was killed), so an incomplete one is never deployed.
 
-// pendingBuild is a function's build deferred to synthesis. It implements
-// constructs.IValidation.
+// pendingBuild is a function's build deferred to synthesis. It is an
+// aspect of the function (awscdk.IAspect), because aspects run at every
+// synthesis, and a validation (constructs.IValidation), because a failed
+// validation fails the synthesis with its message, while validation can be
+// skipped: the first of them to run builds, and a build that fails adds an
+// error annotation too, which the CDK CLI refuses to deploy.
 type pendingBuild struct {
-	plan   *plan
-	staged string // the asset's staged directory, to complete
-	done   bool   // under pendingMu
-	err    error
+	owner   constructs.Construct
+	plan    *plan
+	staged  string // the asset's staged directory, to complete
+	visited bool   // under pendingMu
+	err     error  // under pendingMu
 }
 
 var (
@@ -62,25 +67,46 @@ const progressAt = 4
 var progress io.Writer = os.Stderr
 
 // deferBuild registers a build of p into staged for the next flush.
-func deferBuild(p *plan, staged string) *pendingBuild {
-	pb := &pendingBuild{plan: p, staged: staged}
+func deferBuild(owner constructs.Construct, p *plan, staged string) *pendingBuild {
+	pb := &pendingBuild{owner: owner, plan: p, staged: staged}
 	pendingMu.Lock()
 	pending = append(pending, pb)
 	pendingMu.Unlock()
 	return pb
 }
 
+// Visit builds every pending function, if not done yet, and adds this
+// one's error as an error annotation of its function. It runs in a jsii
+// callback: it never panics.
+func (pb *pendingBuild) Visit(constructs.IConstruct) {
+	pendingMu.Lock()
+	visited := pb.visited
+	pb.visited = true
+	pendingMu.Unlock()
+	if visited {
+		return
+	}
+	if err := pb.result(); err != nil {
+		awscdk.Annotations_Of(pb.owner).AddError(jsii.String(err.Error()))
+	}
+}
+
 // Validate builds every pending function, if not done yet, and returns
 // this one's error. It runs in a jsii callback: it never panics.
 func (pb *pendingBuild) Validate() *[]*string {
-	flushPending()
-	pendingMu.Lock()
-	err := pb.err
-	pendingMu.Unlock()
-	if err != nil {
+	if err := pb.result(); err != nil {
 		return &[]*string{jsii.String(err.Error())}
 	}
 	return &[]*string{}
+}
+
+// result builds every pending function, if not done yet, and returns
+// pb's error.
+func (pb *pendingBuild) result() error {
+	flushPending()
+	pendingMu.Lock()
+	defer pendingMu.Unlock()
+	return pb.err
 }
 
 // flushPending builds the pending functions: one go build per group of
@@ -102,7 +128,7 @@ func flushPending() {
 	for _, pb := range todo {
 		h := pb.plan.hash
 		if byHash[h] == nil {
-			key := strings.Join(pb.plan.env, "\x00") + "\x00" + pb.plan.tags
+			key := strings.Join(append(slices.Clone(pb.plan.env), pb.plan.wd, pb.plan.tags), "\x00")
 			groups[key] = append(groups[key], pb.plan)
 		}
 		byHash[h] = append(byHash[h], pb)
@@ -123,7 +149,7 @@ func flushPending() {
 				err = pb.complete()
 			}
 			pendingMu.Lock()
-			pb.err, pb.done = err, true
+			pb.err = err
 			pendingMu.Unlock()
 		}
 		if err != nil {
@@ -139,8 +165,8 @@ func flushPending() {
 // -o DIR does not name a binary after.
 var majorVersion = regexp.MustCompile(`^v[0-9]+$`)
 
-// buildTogether builds plans, which share their environment and tags and
-// have distinct hashes, into the asset cache with one go build, or one
+// buildTogether builds plans, which share their environment, working
+// directory and tags and have distinct hashes, into the asset cache with one go build, or one
 // per plan when they cannot share one (two binaries of the same name) or
 // when it fails (to tell whose error it is). It returns the errors by
 // hash.
@@ -197,7 +223,7 @@ func buildBatch(plans []*plan) error {
 		beforeGoBuild()
 	}
 	cmd := exec.Command("go", args...)
-	cmd.Env = plans[0].env
+	cmd.Env, cmd.Dir = plans[0].env, plans[0].wd
 	if _, err := cmd.CombinedOutput(); err != nil {
 		return err
 	}
@@ -314,7 +340,9 @@ func (f *function) completeAsset(b *built, p *plan) error {
 		}
 		return nil
 	}
-	f.Node().AddValidation(deferBuild(p, staged))
+	pb := deferBuild(f, p, staged)
+	awscdk.Aspects_Of(f).Add(pb, nil)
+	f.Node().AddValidation(pb)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package gofunction
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,8 +13,9 @@ import (
 )
 
 // synthFunctions synthesizes an app of one function per package into
-// outdir and returns the staged directory of each function's asset.
-func synthFunctions(t *testing.T, outdir string, pkgs ...string) []string {
+// outdir, without validation if skipValidation, and returns the staged
+// directory of each function's asset.
+func synthFunctions(t *testing.T, outdir string, skipValidation bool, pkgs ...string) []string {
 	t.Helper()
 	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(outdir)})
 	stack := awscdk.NewStack(app, jsii.String("Stack"), nil)
@@ -26,7 +28,7 @@ func synthFunctions(t *testing.T, outdir string, pkgs ...string) []string {
 		}
 		staged = append(staged, dir)
 	}
-	app.Synth(nil)
+	app.Synth(&awscdk.StageSynthesisOptions{SkipValidation: jsii.Bool(skipValidation)})
 	return staged
 }
 
@@ -40,7 +42,7 @@ func TestDeferredBuildsStageTheCachedBinary(t *testing.T) {
 	writeFiles(t, dir, map[string]string{"cmd/other/main.go": "package main\n\nfunc main() { println(\"other\") }\n"})
 	t.Chdir(dir)
 	out := t.TempDir()
-	staged := synthFunctions(t, out, "./cmd/fn", "./cmd/other", "./cmd/fn")
+	staged := synthFunctions(t, out, false, "./cmd/fn", "./cmd/other", "./cmd/fn")
 	if staged[0] != staged[2] || staged[0] == staged[1] {
 		t.Errorf("staged directories %v: want one per package", staged)
 	}
@@ -67,11 +69,39 @@ func TestDeferredBuildsStageTheCachedBinary(t *testing.T) {
 	// the cache, by the next synthesis.
 	os.Remove(filepath.Join(staged[1], "bootstrap"))
 	writeFiles(t, staged[1], map[string]string{".bootstrap": "partial"})
-	again := synthFunctions(t, out, "./cmd/fn", "./cmd/other")
+	again := synthFunctions(t, out, false, "./cmd/fn", "./cmd/other")
 	if again[1] != staged[1] || !stagedComplete(again[1]) {
 		entries, _ := os.ReadDir(again[1])
 		t.Errorf("after an incomplete staged directory, it holds %v, want only bootstrap", entries)
 	}
+}
+
+// A synthesis without validation builds all the same: the builds start
+// from an aspect, and aspects always run.
+func TestDeferredBuildsWithoutValidation(t *testing.T) {
+	freshBuildCache(t)
+	t.Chdir(writeModule(t))
+	staged := synthFunctions(t, t.TempDir(), true, "./cmd/fn")
+	if !stagedComplete(staged[0]) {
+		entries, _ := os.ReadDir(staged[0])
+		t.Errorf("the staged directory holds %v, want only bootstrap", entries)
+	}
+}
+
+// A function that does not build fails the synthesis with the compiler's
+// message, naming its package.
+func TestDeferredBuildError(t *testing.T) {
+	freshBuildCache(t)
+	dir := writeModule(t)
+	writeFiles(t, dir, map[string]string{"cmd/broken/main.go": "package main\n\nfunc main() { undefinedName() }\n"})
+	t.Chdir(dir)
+	defer func() {
+		err := recover()
+		if msg := fmt.Sprint(err); err == nil || !strings.Contains(msg, `Package "./cmd/broken"`) || !strings.Contains(msg, "undefinedName") {
+			t.Errorf("synthesis of a broken function: %v", err)
+		}
+	}()
+	synthFunctions(t, t.TempDir(), false, "./cmd/fn", "./cmd/broken")
 }
 
 func mustRead(t *testing.T, path string) []byte {

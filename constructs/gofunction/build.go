@@ -31,6 +31,7 @@ type built struct {
 // without compiling anything: the asset hash is computed from sources.
 type plan struct {
 	pkg    string // as the Package prop names it
+	wd     string // the directory the go commands run in
 	goarch string
 	env    []string // for every go command
 	tc     *toolchain
@@ -83,7 +84,11 @@ func resolve(pkg, goarch string) (*plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("gofunction: Package %q: %w", pkg, err)
 	}
-	return &plan{pkg: pkg, goarch: goarch, env: env, tc: tc, tags: tags, flags: goflags, src: l.src, main: main, hash: hash, fp: l.fingerprint}, nil
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, fmt.Errorf("gofunction: %w", err)
+	}
+	return &plan{pkg: pkg, wd: wd, goarch: goarch, env: env, tc: tc, tags: tags, flags: goflags, src: l.src, main: main, hash: hash, fp: l.fingerprint}, nil
 }
 
 // build compiles the main package pkg for linux/goarch, or reuses an earlier
@@ -132,7 +137,7 @@ func (p *plan) build() (*built, error) {
 		beforeGoBuild()
 	}
 	cmd := exec.Command("go", args...)
-	cmd.Env = p.env
+	cmd.Env, cmd.Dir = p.env, p.wd
 	if output, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("gofunction: Package %q (%s) does not build: %v\n%s", p.pkg, p.main.ImportPath, err, output)
 	}
