@@ -113,7 +113,9 @@ bench-local:
 # behind one HTTP API, in a temporary module of their own), and for each
 # the floor (one go build of all N), `cdk synth` first, again, and after
 # an edit of one function, and the emulator's start to its first and to
-# every route answering. SCALEFLAGS adds flags, e.g. SCALEFLAGS='-rounds 3'.
+# every route answering. SCALEFLAGS adds flags, e.g. SCALEFLAGS='-rounds 3',
+# or SCALEFLAGS='-compare DIR' to measure another checkout (an older commit,
+# from git archive) in the same rounds, interleaved.
 SCALEFLAGS ?=
 bench-scale: tools modules
 	cd bench && go run ./scale -repo .. $(SCALEFLAGS)

@@ -40,10 +40,13 @@ func main() {
 	}
 }
 
-// row is one app size's figures, one value per round.
+// row is one app size's figures, one value per round: wall times, and
+// the CPU time (user and system, of the command and the processes it
+// waited for) of the floor and the syntheses, steadier on a busy machine.
 type row struct {
 	n                          int
 	floor, first, again, edit  []time.Duration
+	cpu                        [4][]time.Duration // floor, first, again, edit
 	emulatorFirst, emulatorAll []time.Duration
 }
 
@@ -51,23 +54,24 @@ func run() error {
 	sizes := flag.String("n", "1,10,30", "comma-separated numbers of functions")
 	rounds := flag.Int("rounds", 1, "rounds of measures; each figure is the median")
 	repo := flag.String("repo", "..", "the library's checkout")
+	compare := flag.String("compare", "", "another checkout of the library (an older commit, exported) measured in the same rounds, interleaved")
 	keep := flag.Bool("keep", false, "keep the generated apps and logs")
 	only := flag.String("generate", "", "only write the app of the first of -n functions into this `directory`, to profile it")
 	flag.Parse()
-	root, err := filepath.Abs(*repo)
-	if err != nil {
-		return err
-	}
-	var rows []*row
+	var ns []int
 	for _, s := range strings.Split(*sizes, ",") {
 		n, err := strconv.Atoi(strings.TrimSpace(s))
 		if err != nil || n < 1 || n > 99 {
 			return fmt.Errorf("-n: %q: want numbers from 1 to 99", s)
 		}
-		rows = append(rows, &row{n: n})
+		ns = append(ns, n)
 	}
 	if *only != "" {
-		return generate(*only, root, rows[0].n)
+		root, err := filepath.Abs(*repo)
+		if err != nil {
+			return err
+		}
+		return generate(*only, root, ns[0])
 	}
 	tmp, err := os.MkdirTemp("", "httpapi-scale-")
 	if err != nil {
@@ -78,37 +82,85 @@ func run() error {
 	} else {
 		defer os.RemoveAll(tmp)
 	}
-	b := &bench{tmp: tmp}
-	if b.goCache, err = output(root, nil, "go", "env", "GOCACHE"); err != nil {
-		return err
-	}
-	b.local = filepath.Join(tmp, "local")
-	if _, err := output(root, nil, "go", "build", "-o", b.local, "./cmd/local"); err != nil {
-		return err
-	}
-	for _, r := range rows {
-		if err := generate(b.app(r.n), root, r.n); err != nil {
+	var benches []*bench
+	for i, dir := range []string{*repo, *compare} {
+		if dir == "" {
+			continue
+		}
+		b, err := newBench(filepath.Join(tmp, strconv.Itoa(i)), dir, ns)
+		if err != nil {
 			return err
 		}
+		benches = append(benches, b)
 	}
 	fmt.Fprintln(os.Stderr, "scale: warming the Go build cache")
-	for _, r := range rows {
-		if err := b.warm(r.n); err != nil {
-			return err
-		}
-	}
-	for round := 1; round <= *rounds; round++ {
-		for _, r := range rows {
-			fmt.Fprintf(os.Stderr, "scale: round %d, %d function(s)\n", round, r.n)
-			if err := b.measure(r, round); err != nil {
+	for _, b := range benches {
+		for _, r := range b.rows {
+			if err := b.warm(r.n); err != nil {
 				return err
 			}
 		}
 	}
+	for round := 1; round <= *rounds; round++ {
+		for i := range ns {
+			for j := range benches {
+				b := benches[(j+round)%len(benches)] // each first in turn
+				fmt.Fprintf(os.Stderr, "scale: round %d, %d function(s), %s\n", round, ns[i], b.root)
+				if err := b.measure(b.rows[i], round); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, b := range benches {
+		if len(benches) > 1 {
+			fmt.Printf("\n%s:\n\n", b.root)
+		}
+		b.print()
+	}
+	return nil
+}
+
+// newBench prepares the measures of the checkout repo in dir: it builds
+// its cmd/local and generates its apps.
+func newBench(dir, repo string, ns []int) (*bench, error) {
+	root, err := filepath.Abs(repo)
+	if err != nil {
+		return nil, err
+	}
+	b := &bench{tmp: dir, root: root}
+	for _, n := range ns {
+		b.rows = append(b.rows, &row{n: n})
+	}
+	if b.goCache, err = output(root, nil, "go", "env", "GOCACHE"); err != nil {
+		return nil, err
+	}
+	b.local = filepath.Join(dir, "local")
+	if _, err := output(root, nil, "go", "build", "-o", b.local, "./cmd/local"); err != nil {
+		return nil, err
+	}
+	for _, n := range ns {
+		if err := generate(b.app(n), root, n); err != nil {
+			return nil, err
+		}
+	}
+	return b, nil
+}
+
+// print writes b's tables and its ratios against the goals.
+func (b *bench) print() {
+	rows := b.rows
 	fmt.Println("| N functions | one `go build` of all N (the floor) | `cdk synth` first | `cdk synth` again, nothing changed | after editing one function | emulator: start to first route answering | emulator: start to every route answering |")
 	fmt.Println("|---|---|---|---|---|---|---|")
 	for _, r := range rows {
 		fmt.Printf("| %d | %s | %s | %s | %s | %s | %s |\n", r.n, median(r.floor), median(r.first), median(r.again), median(r.edit), median(r.emulatorFirst), median(r.emulatorAll))
+	}
+	fmt.Println("\nCPU time (user + system, with the processes each command waited for):")
+	fmt.Println()
+	fmt.Println("| N functions | the floor | `cdk synth` first | `cdk synth` again | after editing one function |")
+	fmt.Println("|---|---|---|---|---|")
+	for _, r := range rows {
+		fmt.Printf("| %d | %s | %s | %s | %s |\n", r.n, median(r.cpu[0]), median(r.cpu[1]), median(r.cpu[2]), median(r.cpu[3]))
 	}
 	if len(rows) > 1 {
 		first, last := rows[0], rows[len(rows)-1]
@@ -117,12 +169,15 @@ func run() error {
 			ratio(last.again, first.again),
 			float64(mid(last.first))/float64(mid(last.floor)+mid(first.first)), first.n,
 			ratio(last.emulatorAll, last.floor), median(last.emulatorFirst))
+		fmt.Printf("In CPU time, N=%d against N=%d: synth again %.2f×; synth first %.2f× floor + N=%d's first\n",
+			last.n, first.n, ratio(last.cpu[2], first.cpu[2]), float64(mid(last.cpu[1]))/float64(mid(last.cpu[0])+mid(first.cpu[1])), first.n)
 	}
-	return nil
 }
 
-// bench is the state of a run.
+// bench is the state of the measures of one checkout.
 type bench struct {
+	root    string // the checkout
+	rows    []*row
 	tmp     string
 	goCache string // the Go build cache, kept warm when gofunction's cache is emptied
 	local   string // the cmd/local binary
@@ -143,55 +198,54 @@ func packages(n int) []string {
 // warm fills the Go build cache with what the measures compile: the
 // functions for Lambda and for this machine, and the CDK app itself.
 func (b *bench) warm(n int) error {
-	if _, err := b.floor(n); err != nil {
+	if _, _, err := b.floor(n); err != nil {
 		return err
 	}
 	out := filepath.Join(b.tmp, "warm-host")
 	if _, err := output(b.app(n), nil, "go", append([]string{"build", "-o", out + "/"}, packages(n)...)...); err != nil {
 		return err
 	}
-	_, err := b.synth(n, filepath.Join(b.tmp, "warm-cache"))
+	_, _, err := b.synth(n, filepath.Join(b.tmp, "warm-cache"))
 	return err
 }
 
-// floor times one go build of the app's functions as gofunction builds them.
-func (b *bench) floor(n int) (time.Duration, error) {
+// floor times one go build of the app's functions as gofunction builds
+// them: wall and CPU time.
+func (b *bench) floor(n int) (wall, cpu time.Duration, err error) {
 	out := filepath.Join(b.tmp, fmt.Sprintf("floor%d", n))
 	os.RemoveAll(out)
 	args := append([]string{"build", "-trimpath", "-buildvcs=false", "-ldflags", "-s -w", "-tags", "lambda.norpc", "-o", out + "/"}, packages(n)...)
-	start := time.Now()
-	_, err := output(b.app(n), []string{"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0"}, "go", args...)
-	return time.Since(start), err
+	return timed(b.app(n), []string{"GOOS=linux", "GOARCH=arm64", "CGO_ENABLED=0"}, "go", args...)
 }
 
 // synth times `cdk synth` of the app of n functions with gofunction's
-// cache in cache (the user cache directory's, under XDG_CACHE_HOME).
-func (b *bench) synth(n int, cache string) (time.Duration, error) {
-	start := time.Now()
-	_, err := output(b.app(n), []string{"XDG_CACHE_HOME=" + cache, "GOCACHE=" + b.goCache}, "cdk", "synth", "--quiet")
-	return time.Since(start), err
+// cache in cache (the user cache directory's, under XDG_CACHE_HOME): wall
+// and CPU time.
+func (b *bench) synth(n int, cache string) (wall, cpu time.Duration, err error) {
+	return timed(b.app(n), []string{"XDG_CACHE_HOME=" + cache, "GOCACHE=" + b.goCache}, "cdk", "synth", "--quiet")
 }
 
 // measure takes one round of r's figures.
 func (b *bench) measure(r *row, round int) error {
-	d, err := b.floor(r.n)
+	d, cpu, err := b.floor(r.n)
 	if err != nil {
 		return err
 	}
-	r.floor = append(r.floor, d)
+	r.floor, r.cpu[0] = append(r.floor, d), append(r.cpu[0], cpu)
 	cache := filepath.Join(b.tmp, fmt.Sprintf("cache%d-%d", r.n, round))
 	os.RemoveAll(filepath.Join(b.app(r.n), "cdk.out"))
-	for _, fig := range []*[]time.Duration{&r.first, &r.again, &r.edit} {
+	for i, fig := range []*[]time.Duration{&r.first, &r.again, &r.edit} {
 		if fig == &r.edit {
 			if err := os.WriteFile(filepath.Join(b.app(r.n), functionDir(1), "main.go"), functionSource(1, round), 0o644); err != nil {
 				return err
 			}
 		}
-		d, err := b.synth(r.n, cache)
+		d, cpu, err := b.synth(r.n, cache)
 		if err != nil {
 			return err
 		}
 		*fig = append(*fig, d)
+		r.cpu[i+1] = append(r.cpu[i+1], cpu)
 	}
 	first, all, err := b.emulate(r.n, round)
 	if err != nil {
@@ -273,6 +327,21 @@ func get(ctx context.Context, url string) ([]byte, bool) {
 	defer resp.Body.Close()
 	body, err := io.ReadAll(resp.Body)
 	return body, err == nil && resp.StatusCode == http.StatusOK
+}
+
+// timed runs a command as output does and returns its wall time and the
+// CPU time of it and of the processes it waited for.
+func timed(dir string, env []string, name string, args ...string) (wall, cpu time.Duration, err error) {
+	cmd := exec.Command(name, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	var both bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &both, &both
+	start := time.Now()
+	if err := cmd.Run(); err != nil {
+		return 0, 0, fmt.Errorf("%s %s in %s: %v\n%s", name, strings.Join(args, " "), dir, err, both.Bytes())
+	}
+	return time.Since(start), cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime(), nil
 }
 
 // output runs a command in dir with env added to this process's, and
