@@ -8,6 +8,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -41,8 +42,8 @@ func routeOrder(api *API) []*Function {
 
 // buildInBackground gives each function of api a slot in c whose
 // invocations wait for its build, and builds them in the background: the
-// function of the first route alone, so that it answers soon, then all
-// the others together. It holds reloadMu meanwhile: a rebuild or reload
+// function of the first route alone, so that it answers soon, and all the
+// others together, at the same time. It holds reloadMu meanwhile: a rebuild or reload
 // waits for it.
 func (s *Server) buildInBackground(api *API, c *config) {
 	order := routeOrder(api)
@@ -73,30 +74,45 @@ func (s *Server) buildInBackground(api *API, c *config) {
 			fmt.Fprintf(s.log, "local: building failed: %v\n", err)
 			return
 		}
-		for _, part := range [][]*Function{order[:1], order[1:]} {
+		// The first route's function alone and the others together, at
+		// once: the first answers after one link, the others after the
+		// shared build.
+		var wg sync.WaitGroup
+		var first, rest []*Function // the first: the first route's package
+		for _, fn := range order {
+			if fn.GoPackage == order[0].GoPackage && fn.ModuleDir == order[0].ModuleDir {
+				first = append(first, fn)
+			} else {
+				rest = append(rest, fn)
+			}
+		}
+		for _, part := range [][]*Function{first, rest} {
 			if len(part) == 0 {
 				continue
 			}
-			started := time.Now()
-			built := buildTogether(ctx, part, dir, s.log, s.builder)
-			for _, fn := range part {
-				sl, b := slots[fn], built[fn]
-				var p *pool
-				err := b.err
-				if err == nil {
-					p, err = s.startPool(fn, b.binary)
-				}
-				if err != nil {
-					sl.fail(err)
-					if ctx.Err() == nil {
-						fmt.Fprintf(s.log, "local: %s failed to build; its invocations fail:\n%s\n", fn.LogicalID, strings.TrimRight(err.Error(), "\n"))
+			wg.Go(func() {
+				started := time.Now()
+				built := buildTogether(ctx, part, dir, s.log, s.builder)
+				for _, fn := range part {
+					sl, b := slots[fn], built[fn]
+					var p *pool
+					err := b.err
+					if err == nil {
+						p, err = s.startPool(fn, b.binary)
 					}
-					continue
+					if err != nil {
+						sl.fail(err)
+						if ctx.Err() == nil {
+							fmt.Fprintf(s.log, "local: %s failed to build; its invocations fail:\n%s\n", fn.LogicalID, strings.TrimRight(err.Error(), "\n"))
+						}
+						continue
+					}
+					sl.started = started
+					sl.done(&version{pool: p, binary: b.binary})
 				}
-				sl.started = started
-				sl.done(&version{pool: p, binary: b.binary})
-			}
+			})
 		}
+		wg.Wait()
 	}()
 }
 

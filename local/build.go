@@ -40,7 +40,7 @@ func build(ctx context.Context, fn *Function, dir string, log io.Writer, launch 
 	if err != nil {
 		return "", fmt.Errorf("building %s: reading GOFLAGS: %v", fn.LogicalID, err)
 	}
-	if output, _, err := runGo(ctx, launch, moduleDir, true, "build", "-tags", tags, "-o", out, "--", fn.GoPackage); err != nil {
+	if output, _, err := runGo(ctx, launch, moduleDir, true, "build", "-tags", tags, "-ldflags", linkFlags, "-o", out, "--", fn.GoPackage); err != nil {
 		if bytes.Contains(output, []byte("no required module provides package")) || bytes.Contains(output, []byte("go.mod file not found")) {
 			// The go command's hint, go get, would add the function's
 			// module to whatever module this is: never what is wanted.
@@ -60,6 +60,12 @@ func reportFallback(fn *Function, moduleDir, why string, log io.Writer) {
 		fmt.Fprintf(log, "local: %s: built %s from the current directory %s, which may hold other code than synthesis saw: %s\n", fn.LogicalID, fn.GoPackage, wd, why)
 	}
 }
+
+// linkFlags are the linker flags of the emulator's builds: those
+// gofunction links the deployed binary with, no symbol table and no DWARF
+// (stack traces keep their functions, files and lines; a debugger has
+// less to show). Linking without DWARF takes about 40 % less time.
+const linkFlags = "-s -w"
 
 // alphanumeric reports whether id is a valid CloudFormation logical id.
 func alphanumeric(id string) bool {
@@ -130,13 +136,17 @@ func buildTogether(ctx context.Context, fns []*Function, dir string, log io.Writ
 	if len(fns) > fewFunctions {
 		fmt.Fprintf(log, "local: building %d function(s), %d package(s), in %d go command(s)\n", len(fns), packages+len(alone), len(groups)+len(alone))
 	}
-	tags, err := buildTags()
+	tags, tagsErr := buildTags()
 	for _, g := range groups {
 		if len(g.pkgs) == 0 {
 			continue
 		}
-		bins := filepath.Join(dir, fmt.Sprintf(".packages-%d", time.Now().UnixNano()))
-		args := append([]string{"build", "-tags", tags, "-o", bins + string(filepath.Separator), "--"}, g.pkgs...)
+		err := tagsErr
+		bins, merr := os.MkdirTemp(dir, ".packages-")
+		if err == nil {
+			err = merr
+		}
+		args := append([]string{"build", "-tags", tags, "-ldflags", linkFlags, "-o", bins + string(filepath.Separator), "--"}, g.pkgs...)
 		if err == nil {
 			_, _, err = runGo(ctx, launch, g.moduleDir, true, args...)
 		}
@@ -146,10 +156,7 @@ func buildTogether(ctx context.Context, fns []*Function, dir string, log io.Writ
 					alone = append(alone, fn) // for its own error
 					continue
 				}
-				bin := filepath.Join(dir, fn.LogicalID)
-				if runtime.GOOS == "windows" {
-					bin += ".exe"
-				}
+				bin := filepath.Join(dir, fn.LogicalID+exeSuffix())
 				os.Remove(bin)
 				if lerr := os.Link(filepath.Join(bins, path.Base(pkg)+exeSuffix()), bin); lerr != nil {
 					alone = append(alone, fn)
@@ -161,7 +168,6 @@ func buildTogether(ctx context.Context, fns []*Function, dir string, log io.Writ
 			}
 		}
 		os.RemoveAll(bins)
-		err = nil
 	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup

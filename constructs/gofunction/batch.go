@@ -135,7 +135,7 @@ func flushPending() {
 	}
 	started := time.Now()
 	if len(byHash) >= progressAt {
-		fmt.Fprintf(progress, "gofunction: building %d Go function(s) for Lambda in one go build\n", len(byHash))
+		fmt.Fprintf(progress, "gofunction: building %d Go function(s) for Lambda, together\n", len(byHash))
 	}
 	errs := map[string]error{}
 	for _, key := range slices.Sorted(maps.Keys(groups)) {

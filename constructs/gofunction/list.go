@@ -138,6 +138,9 @@ func listDeps(pkg, tags string, env []string, key string, tc *toolchain) (*liste
 		memoMu.Unlock()
 		return m, nil
 	}
+	if beforeGoList != nil {
+		beforeGoList()
+	}
 	started := time.Now()
 	cmd := exec.Command("go", gosource.ListArgs(pkg, tags)...)
 	cmd.Env = env
@@ -176,6 +179,9 @@ func listDeps(pkg, tags string, env []string, key string, tc *toolchain) (*liste
 	}
 	return m, nil
 }
+
+// beforeGoList, if set, is called before go list runs: tests count them.
+var beforeGoList func()
 
 // checkListed returns an error, worded for the Package prop, if go list
 // found no package, several, or a package with an error.

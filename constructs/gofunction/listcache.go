@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/httpapi-cdk/httpapi/internal/gosource"
@@ -37,12 +38,22 @@ import (
 // again afterwards) and not kept.
 const settleTime = 2 * time.Second
 
-// listCacheEntry is a stored go list result.
+// listCacheEntry is a stored go list result: of the packages, only the
+// main package, which is all resolve reads of them once they are checked.
 type listCacheEntry struct {
-	Packages    []gosource.Package
+	Main        gosource.Package
 	Sources     *gosource.Sources
 	Fingerprint string
 }
+
+// listCacheMaxAge is the age at which an entry is removed, used or not
+// (its key holds the whole environment, which changes from one shell to
+// another); it is listed again when needed.
+const listCacheMaxAge = 30 * 24 * time.Hour
+
+// listCacheFormat names the format of the entries: a new format has
+// other file names.
+const listCacheFormat = "gofunction go list 1"
 
 // listCacheFile is the file of the cache entry for memoKey, under the
 // user cache directory, one directory per Go version: apart from the
@@ -52,7 +63,7 @@ func listCacheFile(goVersion, memoKey string) string {
 	if err != nil {
 		cache = os.TempDir()
 	}
-	sum := sha256.Sum256([]byte(memoKey))
+	sum := sha256.Sum256([]byte(listCacheFormat + "\x00" + memoKey))
 	return filepath.Join(cache, "httpapi-gofunction-sources", goVersion, hex.EncodeToString(sum[:])+".json")
 }
 
@@ -64,13 +75,13 @@ func loadListed(goVersion, memoKey string) (*listed, bool) {
 		return nil, false
 	}
 	var e listCacheEntry
-	if json.Unmarshal(data, &e) != nil || e.Sources == nil {
+	if json.Unmarshal(data, &e) != nil || e.Sources == nil || e.Main.ImportPath == "" {
 		return nil, false
 	}
 	if fp, err := fingerprint(e.Sources); err != nil || fp != e.Fingerprint {
 		return nil, false
 	}
-	return &listed{pkgs: e.Packages, src: e.Sources, fingerprint: e.Fingerprint}, true
+	return &listed{pkgs: []gosource.Package{e.Main}, src: e.Sources, fingerprint: e.Fingerprint}, true
 }
 
 // storeListed stores l for memoKey, written to a file of its own and
@@ -78,10 +89,17 @@ func loadListed(goVersion, memoKey string) (*listed, bool) {
 // Errors are ignored: the cache only saves time.
 func storeListed(goVersion, memoKey string, l *listed) {
 	file := listCacheFile(goVersion, memoKey)
-	data, err := json.Marshal(listCacheEntry{Packages: l.pkgs, Sources: l.src, Fingerprint: l.fingerprint})
+	e := listCacheEntry{Sources: l.src, Fingerprint: l.fingerprint}
+	for _, p := range l.pkgs {
+		if !p.DepOnly {
+			e.Main = p
+		}
+	}
+	data, err := json.Marshal(e)
 	if err != nil || os.MkdirAll(filepath.Dir(file), 0o755) != nil {
 		return
 	}
+	pruneOnce.Do(func() { pruneListCache(filepath.Dir(file)) })
 	tmp, err := os.CreateTemp(filepath.Dir(file), tmpPrefix)
 	if err != nil {
 		return
@@ -89,6 +107,25 @@ func storeListed(goVersion, memoKey string, l *listed) {
 	_, werr := tmp.Write(data)
 	if cerr := tmp.Close(); werr != nil || cerr != nil || os.Rename(tmp.Name(), file) != nil {
 		os.Remove(tmp.Name())
+	}
+}
+
+// pruneOnce prunes the cache once per process.
+var pruneOnce sync.Once
+
+// pruneListCache removes the entries of dir older than listCacheMaxAge,
+// and the temporary files of writers killed over an hour ago.
+func pruneListCache(dir string) {
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		info, err := e.Info()
+		if err != nil {
+			continue
+		}
+		age := time.Since(info.ModTime())
+		if age > listCacheMaxAge || strings.HasPrefix(e.Name(), tmpPrefix) && age > time.Hour {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
 	}
 }
 
