@@ -317,8 +317,15 @@ func TestInvalidGoFunctionProps(t *testing.T) {
 	}
 }
 
+// A package that does not build fails the synthesis (the functions are
+// built when the app is synthesized), naming the package and carrying the
+// compiler's output.
 func TestGoFunctionBuildFailureNamesPackageAndCompilerOutput(t *testing.T) {
-	got := panicMessage(func() { gofunction.New(newStack(), "Fn", &gofunction.Props{Package: "./testdata/broken"}) })
+	got := panicMessage(func() {
+		stack := newStack()
+		gofunction.New(stack, "Fn", &gofunction.Props{Package: "./testdata/broken"})
+		awscdk.Stage_Of(stack).Synth(nil)
+	})
 	for _, want := range []string{`gofunction: Package "./testdata/broken"`, "does not build", "undefined: undefinedFunction"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("panic message %q does not contain %q", got, want)

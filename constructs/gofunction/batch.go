@@ -27,16 +27,15 @@ import (
 // A function whose binary is not in the asset cache is not built by New:
 // New stages an empty directory under the asset hash (CDK copies an asset
 // when the construct is made, and never again into a staged directory that
-// exists), and adds a validation to the function. Validations run at
-// synthesis, once every construct is made; the first one builds every
-// pending function of the process at once (see flushPending), into the
-// asset cache, and copies each bootstrap into its staged directory. A
-// build that fails, or whose sources changed since New hashed them, fails
-// the validation, so the synthesis fails and no cloud assembly refers to
-// the directory. A staged directory is complete when it holds exactly one
-// regular file, bootstrap, written under another name and renamed; New
-// completes or empties one it finds incomplete (left by a synthesis that
-// was killed), so an incomplete one is never deployed.
+// exists) and gives the function a pendingBuild. At synthesis, once every
+// construct is made, the first pendingBuild to run builds every pending
+// function of the process at once (see flushPending), into the asset
+// cache, and copies each bootstrap into its staged directory. A build that
+// fails, or whose sources changed since New hashed them, fails the
+// synthesis. A staged directory is complete when it holds exactly one
+// regular file, bootstrap, written under another name and renamed; what a
+// killed synthesis left in one is removed before the bootstrap is copied
+// there, by the flush or, for a function whose binary is cached, by New.
 
 // pendingBuild is a function's build deferred to synthesis. It is an
 // aspect of the function (awscdk.IAspect), because aspects run at every
@@ -62,9 +61,6 @@ var (
 // builds and how long it took, one line each, on standard error: the CDK
 // CLI shows it.
 const progressAt = 4
-
-// progress receives those lines.
-var progress io.Writer = os.Stderr
 
 // deferBuild registers a build of p into staged for the next flush.
 func deferBuild(owner constructs.Construct, p *plan, staged string) *pendingBuild {
@@ -135,7 +131,7 @@ func flushPending() {
 	}
 	started := time.Now()
 	if len(byHash) >= progressAt {
-		fmt.Fprintf(progress, "gofunction: building %d Go function(s) for Lambda, together\n", len(byHash))
+		fmt.Fprintf(os.Stderr, "gofunction: building %d Go function(s) for Lambda, together\n", len(byHash))
 	}
 	errs := map[string]error{}
 	for _, key := range slices.Sorted(maps.Keys(groups)) {
@@ -157,7 +153,7 @@ func flushPending() {
 		}
 	}
 	if len(byHash) >= progressAt {
-		fmt.Fprintf(progress, "gofunction: built %d Go function(s) in %.1fs, %d failed\n", len(byHash)-failed, time.Since(started).Seconds(), failed)
+		fmt.Fprintf(os.Stderr, "gofunction: built %d Go function(s) in %.1fs, %d failed\n", len(byHash)-failed, time.Since(started).Seconds(), failed)
 	}
 }
 

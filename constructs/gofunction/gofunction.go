@@ -15,7 +15,11 @@
 //
 // Builds are cached by asset hash and Go version under the user cache
 // directory; syntheses running at the same time, in one process or
-// several, share that cache safely.
+// several, share that cache safely. New computes the asset hash; the
+// functions whose binary is not cached are built at synthesis, together,
+// in one go build (see batch.go). The go list results the hash is
+// computed from are cached too, and reused while the files they depend on
+// have the same content (see listcache.go).
 package gofunction
 
 import (
@@ -158,10 +162,12 @@ func (f *function) LogGroup() awslogs.LogGroup { return f.logGroup }
 func (f *function) Role() awsiam.Role          { return f.role }
 func (f *function) ImportPath() string         { return f.importPath }
 
-// New builds the Go package named by props.Package and defines a Lambda
-// function that runs it. It panics if props are invalid or the package does
-// not build; the panic message names the package and carries the compiler's
-// output.
+// New defines a Lambda function that runs the Go package named by
+// props.Package, built for Lambda when the app is synthesized (at once
+// when asset staging is disabled). It panics if props are invalid or the
+// package cannot be listed; a package that does not build fails the
+// synthesis, with a message that names the package and carries the
+// compiler's output.
 func New(scope constructs.Construct, id string, props *Props) Function {
 	p := props.withDefaults()
 	if err := p.validate(); err != nil {
