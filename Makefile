@@ -13,7 +13,7 @@ export PATH := $(TOOLS):$(CURDIR)/.tools/venv/bin:$(PATH)
 # script reports to scarf.sh: off, here and in .tools/package.json.
 export SCARF_ANALYTICS := false
 
-.PHONY: all synth test test-go test-bench tools modules cfn-lint lint openapi-lint fuzz bench bench-local local dev load clean
+.PHONY: all synth test test-go test-bench tools modules cfn-lint lint openapi-lint fuzz bench bench-local bench-scale local dev load clean
 
 all: synth test
 
@@ -122,6 +122,18 @@ BENCHFLAGS ?=
 bench-local:
 	set -o pipefail; for i in 1 2 3 4 5; do go test ./local -count=1 -run '^$$' -bench '^BenchmarkHello$$' -benchtime 25000x $(BENCHFLAGS) | grep '^Benchmark' || exit 1; done | tee bench/local.out
 	awk -f bench/ratios.awk bench/local.out
+
+# How synthesis and the emulator scale with the number of functions: apps
+# of N = 1, 10 and 30 generated Go functions (each a one-route router
+# behind one HTTP API, in a temporary module of their own), and for each
+# the floor (one go build of all N), `cdk synth` first, again, and after
+# an edit of one function, and the emulator's start to its first and to
+# every route answering. SCALEFLAGS adds flags, e.g. SCALEFLAGS='-rounds 3',
+# or SCALEFLAGS='-compare DIR' to measure another checkout (an older commit,
+# from git archive) in the same rounds, interleaved.
+SCALEFLAGS ?=
+bench-scale: tools modules
+	cd bench && go run ./scale -repo .. $(SCALEFLAGS)
 
 clean:
 	rm -rf cdk.out

@@ -81,6 +81,13 @@ type Options struct {
 	// their own, and the gateway the others, keeps each side's caches warm:
 	// cmd/local does so by default. Linux only. Default: no confinement.
 	FunctionCPUs []int
+	// ServeWhileBuilding makes New return before the functions are
+	// built: they build in the background, the function of the first
+	// route first, and an invocation waits for its function's build, as
+	// a cold start does. A function whose build fails answers as one
+	// that failed to initialize, and its error is on Log.
+	// Default: false, New returns once every function is built.
+	ServeWhileBuilding bool
 	// Unthrottled turns throttling off. Default: false, every request
 	// takes a token from its route's bucket on its stage, as the
 	// template's DefaultRouteSettings and RouteSettings size it, and from
@@ -109,6 +116,7 @@ type Server struct {
 	jwtKeys   *KeySet
 	account   *bucket          // the account's throttle; nil with Options.Unthrottled
 	clock     func() time.Time // Options.clock
+	built     chan struct{} // closed once New's builds are done: see Built
 
 	// Reloads and rebuilds run one at a time.
 	reloadMu sync.Mutex
@@ -155,7 +163,7 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{opts: o, buildDir: o.BuildDir, jwtKeys: o.JWTKeys, pools: map[*pool]bool{}, clock: o.clock}
+	s := &Server{opts: o, buildDir: o.BuildDir, jwtKeys: o.JWTKeys, pools: map[*pool]bool{}, clock: o.clock, built: make(chan struct{})}
 	if !o.Unthrottled {
 		s.account = newBucket(accountThrottle) // one for the server's life: a reload keeps it
 	}
@@ -186,6 +194,11 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		}
 		s.buildDir, s.dirLock, s.ownsDir = dir, lock, true
 	}
+	if o.ServeWhileBuilding {
+		s.buildInBackground(api, c) // closes s.built
+		return s, nil
+	}
+	defer close(s.built)
 	fmt.Fprintf(s.log, "local: building %d function(s) of %s\n", len(api.Functions), qualifiedName(api))
 	slots, err := s.buildFunctions(ctx, api.Functions)
 	if err != nil {
@@ -206,7 +219,8 @@ func qualifiedName(api *API) string {
 	return api.Stack + "/" + api.LogicalID
 }
 
-// buildFunctions builds fns, all at once, and returns a slot serving each.
+// buildFunctions builds fns, together (see buildTogether), and returns a
+// slot serving each.
 // The first round of builds goes to the build directory, each later one to
 // a directory of its own in it: a running process's binary is never
 // overwritten. When a build fails, it returns every build error and
@@ -217,29 +231,23 @@ func (s *Server) buildFunctions(ctx context.Context, fns map[string]*Function) (
 		return nil, err
 	}
 	slots := map[string]*slot{}
-	var wg sync.WaitGroup
-	var mu sync.Mutex
 	var errs []error
-	for id, fn := range fns {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			started := time.Now()
-			bin, err := build(ctx, fn, dir, s.log, s.builder)
-			var p *pool
-			if err == nil {
-				p, err = s.startPool(fn, bin)
-			}
-			mu.Lock()
-			defer mu.Unlock()
-			if err != nil {
-				errs = append(errs, err)
-				return
-			}
-			slots[id] = &slot{fn: fn, cur: &version{pool: p, binary: bin}, started: started}
-		}()
+	started := time.Now()
+	built := buildTogether(ctx, sortedFunctions(fns), dir, s.log, s.builder)
+	for _, id := range slices.Sorted(maps.Keys(fns)) {
+		fn := fns[id]
+		b := built[fn]
+		var p *pool
+		err := b.err
+		if err == nil {
+			p, err = s.startPool(fn, b.binary)
+		}
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		slots[id] = &slot{fn: fn, cur: &version{pool: p, binary: b.binary}, started: started}
 	}
-	wg.Wait()
 	if len(errs) > 0 {
 		for _, sl := range slots {
 			s.closePool(sl.cur.pool)

@@ -3,6 +3,7 @@
 package local
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"sync"
@@ -18,7 +19,8 @@ type slot struct {
 	fn *Function
 
 	mu         sync.Mutex
-	cur        *version
+	cur        *version      // nil until the first build is done (see buildInBackground)
+	buildErr   error         // why there is no current version, when the first build failed
 	rebuilding chan struct{} // while a rebuild runs; closed when it ends
 
 	// The watcher's, under Server.reloadMu:
@@ -53,10 +55,24 @@ func (sl *slot) invoke(payload []byte, deadline time.Time) (result, bool) {
 		sl.mu.Lock()
 	}
 	v := sl.cur
+	if v == nil {
+		err := sl.buildErr
+		sl.mu.Unlock()
+		return result{outcome: outcomeInitError, detail: fmt.Sprintf("function %s did not build: %v", sl.fn.LogicalID, err)}, true
+	}
 	v.calls.Add(1)
 	sl.mu.Unlock()
 	defer v.calls.Add(-1)
 	return v.pool.invoke(payload, deadline)
+}
+
+// fail ends the first build of sl, which failed with err: invocations
+// fail with it until a build succeeds.
+func (sl *slot) fail(err error) {
+	sl.mu.Lock()
+	sl.buildErr = err
+	sl.mu.Unlock()
+	sl.done(nil)
 }
 
 // hold makes invocations wait for a rebuild, until done.
@@ -91,6 +107,9 @@ const drainPoll = 20 * time.Millisecond
 // retire closes v's pool and removes its binary once no invocation runs
 // on it, or at once when the server closes.
 func (s *Server) retire(v *version) {
+	if v == nil { // a function whose first build failed
+		return
+	}
 	for v.calls.Load() > 0 {
 		select {
 		case <-s.stopped.Done():

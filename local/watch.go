@@ -306,8 +306,8 @@ func (s *Server) holdForRebuild(sl *slot, path string) {
 	fmt.Fprintf(s.log, "local: %s changed: rebuilding %s\n", displayPath(sl.fn, path), sl.fn.LogicalID)
 }
 
-// rebuild builds slots again, all at once, and swaps in each build that
-// succeeds; reloadMu must be held.
+// rebuild builds slots again, together (see buildTogether), and swaps in
+// each build that succeeds; reloadMu must be held.
 func (s *Server) rebuild(ctx context.Context, slots []*slot) {
 	if len(slots) == 0 {
 		return
@@ -321,37 +321,44 @@ func (s *Server) rebuild(ctx context.Context, slots []*slot) {
 		fmt.Fprintf(s.log, "local: rebuilding failed; the previous builds keep serving: %v\n", err)
 		return
 	}
+	started := time.Now()
+	// What each build reads, listed before it reads it: an edit made
+	// during the build is seen as a change after it.
+	listErrs := make([]error, len(slots))
 	var wg sync.WaitGroup
-	for _, sl := range slots {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.rebuildSlot(ctx, sl, dir)
-		}()
+	for i, sl := range slots {
+		sl.since = time.Time{}
+		wg.Go(func() {
+			src, err := listSources(ctx, sl.fn, s.builder)
+			if err != nil {
+				src, listErrs[i] = fallbackSources(sl.fn), err
+			}
+			sl.sources = src
+			sl.stored = src.snapshot()
+			sl.last = sl.stored
+		})
 	}
 	wg.Wait()
+	fns := make([]*Function, len(slots))
+	for i, sl := range slots {
+		fns[i] = sl.fn
+	}
+	built := buildTogether(ctx, fns, dir, s.log, s.builder)
+	for i, sl := range slots {
+		s.swapIn(ctx, sl, built[sl.fn], listErrs[i], started)
+	}
 	if dir != s.buildDir {
 		os.Remove(dir) // if every build failed
 	}
 }
 
-// rebuildSlot builds sl's function again into dir and swaps it in.
-func (s *Server) rebuildSlot(ctx context.Context, sl *slot, dir string) {
-	started := time.Now()
-	sl.since = time.Time{}
-	// What this build reads, listed before it reads it: an edit made
-	// during the build is seen as a change after it.
-	src, listErr := listSources(ctx, sl.fn, s.builder)
-	if listErr != nil {
-		src = fallbackSources(sl.fn)
-	}
-	sl.sources = src
-	sl.stored = sl.sources.snapshot()
-	sl.last = sl.stored
-	bin, err := build(ctx, sl.fn, dir, s.log, s.builder)
+// swapIn starts the processes of sl's new build b and sends sl's
+// invocations to them, or says why b failed.
+func (s *Server) swapIn(ctx context.Context, sl *slot, b built, listErr error, started time.Time) {
+	err := b.err
 	var p *pool
 	if err == nil {
-		p, err = s.startPool(sl.fn, bin)
+		p, err = s.startPool(sl.fn, b.binary)
 	}
 	if err != nil {
 		sl.done(nil)
@@ -364,7 +371,7 @@ func (s *Server) rebuildSlot(ctx context.Context, sl *slot, dir string) {
 	if listErr != nil {
 		fmt.Fprintf(s.log, "local: %v\n", listErr)
 	}
-	old := sl.done(&version{pool: p, binary: bin})
+	old := sl.done(&version{pool: p, binary: b.binary})
 	sl.started = started
 	go s.retire(old)
 	fmt.Fprintf(s.log, "local: rebuilt %s (%s) in %.1fs\n", sl.fn.LogicalID, sl.fn.GoPackage, time.Since(started).Seconds())

@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/aws-cdk-go/awscdk/v2/assertions"
 	"github.com/aws/aws-cdk-go/awscdk/v2/awslogs"
 	"github.com/aws/jsii-runtime-go"
@@ -88,12 +89,22 @@ func TestInvalidGoFunctionProps(t *testing.T) {
 	}
 }
 
+// A package that does not build fails the synthesis (the functions are
+// built when the app is synthesized), naming the package once and
+// carrying the compiler's output.
 func TestGoFunctionBuildFailureNamesPackageAndCompilerOutput(t *testing.T) {
-	got := panicMessage(func() { gofunction.New(newStack(), "Fn", &gofunction.Props{Package: "./testdata/broken"}) })
+	got := panicMessage(func() {
+		stack := newStack()
+		gofunction.New(stack, "Fn", &gofunction.Props{Package: "./testdata/broken"})
+		awscdk.Stage_Of(stack).Synth(nil)
+	})
 	for _, want := range []string{`gofunction: Package "./testdata/broken"`, "does not build", "undefined: undefinedFunction"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("panic message %q does not contain %q", got, want)
 		}
+	}
+	if strings.Count(got, "gofunction:") != 1 {
+		t.Errorf("panic message %q names the package more than once", got)
 	}
 }
 

@@ -212,7 +212,7 @@ func run() error {
 		}
 		gatewayCPUs, functionCPUs = affinity.Split(cpus)
 	}
-	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, JWTKeys: jwtKeys, JWTAuthorizers: localJWT, FunctionCPUs: functionCPUs, Unthrottled: !*throttle, IAMCredentials: iamCreds})
+	srv, err := local.New(ctx, api, &local.Options{Concurrency: *concurrency, Stages: only, Log: stderr, AccessLog: stdout, JWTKeys: jwtKeys, JWTAuthorizers: localJWT, FunctionCPUs: functionCPUs, Unthrottled: !*throttle, IAMCredentials: iamCreds, ServeWhileBuilding: true})
 	if err != nil {
 		return err
 	}
@@ -221,14 +221,19 @@ func run() error {
 		fmt.Fprintln(os.Stderr, "local:", l)
 	}
 	if len(gatewayCPUs) > 0 {
-		// After the builds, which may use every CPU.
-		if err := affinity.Process(gatewayCPUs); err != nil {
-			return fmt.Errorf("-pin: %w (-pin=false runs without it)", err)
-		}
-		if os.Getenv("GOMAXPROCS") == "" {
-			runtime.GOMAXPROCS(len(gatewayCPUs))
-		}
-		fmt.Fprintf(os.Stderr, "local: gateway on CPUs %v, functions on CPUs %v (-pin=false to share them all)\n", gatewayCPUs, functionCPUs)
+		// After the builds, which may use every CPU: the go commands
+		// start from a thread of this process and would inherit its CPUs.
+		go func() {
+			<-srv.Built()
+			if err := affinity.Process(gatewayCPUs); err != nil {
+				fmt.Fprintf(os.Stderr, "local: -pin: %v; the gateway shares every CPU\n", err)
+				return
+			}
+			if os.Getenv("GOMAXPROCS") == "" {
+				runtime.GOMAXPROCS(len(gatewayCPUs))
+			}
+			fmt.Fprintf(os.Stderr, "local: gateway on CPUs %v, functions on CPUs %v (-pin=false to share them all)\n", gatewayCPUs, functionCPUs)
+		}()
 	}
 
 	addr = ln.Addr().String() // the port chosen when -port is 0

@@ -33,6 +33,7 @@ type built struct {
 // without compiling anything: the asset hash is computed from sources.
 type plan struct {
 	pkg    string // as the Package prop names it
+	wd     string // the directory the go commands run in
 	goarch string
 	env    []string // for every go command
 	tc     *toolchain
@@ -85,7 +86,11 @@ func resolve(pkg, goarch string) (*plan, error) {
 	if err != nil {
 		return nil, fmt.Errorf("Package %q: %w", pkg, err)
 	}
-	return &plan{pkg: pkg, goarch: goarch, env: env, tc: tc, tags: tags, flags: goflags, src: l.src, main: main, hash: hash, fp: l.fingerprint}, nil
+	wd, err := os.Getwd()
+	if err != nil {
+		return nil, err
+	}
+	return &plan{pkg: pkg, wd: wd, goarch: goarch, env: env, tc: tc, tags: tags, flags: goflags, src: l.src, main: main, hash: hash, fp: l.fingerprint}, nil
 }
 
 // build compiles the main package pkg for linux/goarch, or reuses an earlier
@@ -119,22 +124,11 @@ var errSourcesChanged = errors.New("sources changed during the build; synthesize
 // and renames it into place, so an asset directory either does not exist
 // or holds exactly one complete bootstrap.
 func (p *plan) build() (*built, error) {
-	cache, err := os.UserCacheDir()
-	if err != nil {
-		cache = os.TempDir()
-	}
-	root := filepath.Join(cache, "httpapi-gofunction", p.tc.GOVERSION)
-	// No dots in the last element: CDK would take them for an extension.
-	out := filepath.Join(root, p.hash)
-	b := &built{dir: out, hash: p.hash, importPath: p.main.ImportPath, modulePath: p.main.Module.Path, moduleDir: p.main.Module.Dir}
-	if complete(out) {
+	b := p.built()
+	if complete(b.dir) {
 		return b, nil
 	}
-	if err := os.MkdirAll(root, 0o755); err != nil {
-		return nil, err
-	}
-	removeAbandoned(root)
-	tmp, err := os.MkdirTemp(root, tmpPrefix)
+	tmp, err := p.tempDir()
 	if err != nil {
 		return nil, err
 	}
@@ -145,25 +139,64 @@ func (p *plan) build() (*built, error) {
 		beforeGoBuild()
 	}
 	cmd := exec.Command("go", args...)
-	cmd.Env = p.env
+	cmd.Env, cmd.Dir = p.env, p.wd
 	if output, err := cmd.CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("Package %q (%s) does not build: %v\n%s", p.pkg, p.main.ImportPath, err, output)
 	}
+	return b, p.install(tmp)
+}
+
+// cacheRoot is the directory of the asset cache for p's toolchain.
+func (p *plan) cacheRoot() string {
+	cache, err := os.UserCacheDir()
+	if err != nil {
+		cache = os.TempDir()
+	}
+	return filepath.Join(cache, "httpapi-gofunction", p.tc.GOVERSION)
+}
+
+// built is p's build in the asset cache, complete or not.
+func (p *plan) built() *built {
+	// No dots in the last element: CDK would take them for an extension.
+	out := filepath.Join(p.cacheRoot(), p.hash)
+	return &built{dir: out, hash: p.hash, importPath: p.main.ImportPath, modulePath: p.main.Module.Path, moduleDir: p.main.Module.Dir}
+}
+
+// tempDir makes a private directory for a build of p in the asset cache,
+// after removing those of builds killed long ago.
+func (p *plan) tempDir() (string, error) {
+	root := p.cacheRoot()
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return "", err
+	}
+	removeAbandoned(root)
+	tmp, err := os.MkdirTemp(root, tmpPrefix)
+	if err != nil {
+		return "", err
+	}
+	return tmp, nil
+}
+
+// install moves tmp, a private directory holding the bootstrap go build
+// wrote for p, into p's place in the asset cache, if p's sources are still
+// those it was resolved from; else it returns errSourcesChanged.
+func (p *plan) install(tmp string) error {
 	if !p.unchanged() {
-		return nil, errSourcesChanged
+		return errSourcesChanged
 	}
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return nil, err
+		return err
 	}
+	out := p.built().dir
 	if err := os.Rename(tmp, out); err != nil {
 		// Another build of the same sources got there first: its
 		// bootstrap is the same program.
 		if complete(out) {
-			return b, nil
+			return nil
 		}
-		return nil, err
+		return err
 	}
-	return b, nil
+	return nil
 }
 
 // beforeGoBuild, if set, is called just before go build runs: tests edit

@@ -15,7 +15,11 @@
 //
 // Builds are cached by asset hash and Go version under the user cache
 // directory; syntheses running at the same time, in one process or
-// several, share that cache safely.
+// several, share that cache safely. New computes the asset hash; the
+// functions whose binary is not cached are built at synthesis, together,
+// in one go build (see batch.go). The go list results the hash is
+// computed from are cached too, and reused while the files they depend on
+// have the same content (see listcache.go).
 package gofunction
 
 import (
@@ -163,16 +167,19 @@ func (f *function) LogGroup() awslogs.LogGroup { return f.logGroup }
 func (f *function) Role() awsiam.Role          { return f.role }
 func (f *function) ImportPath() string         { return f.importPath }
 
-// New builds the Go package named by props.Package and defines a Lambda
-// function that runs it. It panics if props are invalid or the package does
-// not build; the panic message names the package and carries the compiler's
-// output.
+// New defines a Lambda function that runs the Go package named by
+// props.Package, built for Lambda when the app is synthesized (at once
+// when asset staging is disabled). It panics if props are invalid or the
+// package cannot be listed; a package that does not build fails the
+// synthesis, with a message that names the package and carries the
+// compiler's output.
 func New(scope constructs.Construct, id string, props *Props) Function {
 	p := props.withDefaults()
 	err := p.validate()
 	var b *built
+	var deferred *plan
 	if err == nil {
-		b, err = build(p.Package, string(p.Architecture))
+		b, deferred, err = prepare(scope, p.Package, string(p.Architecture))
 	}
 	if err != nil {
 		// Every error of the package is worded without its name: it is added here, once.
@@ -233,6 +240,9 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 		ApplicationLogLevelV2: awslambda.ApplicationLogLevel(p.ApplicationLogLevel),
 		SystemLogLevelV2:      awslambda.SystemLogLevel(p.SystemLogLevel),
 	})
+	if err := f.completeAsset(b, deferred); err != nil {
+		panic(propcheck.Prefix("gofunction", err))
+	}
 	cfn := f.lambda.Node().DefaultChild().(awscdk.CfnResource)
 	cfn.AddMetadata(jsii.String(MetadataPackage), b.importPath)
 	cfn.AddMetadata(jsii.String(MetadataModule), b.modulePath)

@@ -59,7 +59,10 @@ func sourceHash(src *gosource.Sources, tc *toolchain, goarch, tags string, gofla
 // src.Dirs that count (a new file of a package, or one an embed pattern
 // matches), the content of the Go files of package directories (imports,
 // build constraints, embed patterns), and the content, or absence, of the
-// module files (go.mod, go.sum, go.work, go.work.sum, vendor/modules.txt).
+// module files (go.mod, go.sum, go.work, go.work.sum, vendor/modules.txt),
+// and the directory of the nearest go.mod above each package directory
+// (a go.mod created between a package and its module's root makes it a
+// package of another module).
 func fingerprint(src *gosource.Sources) (string, error) {
 	h := sha256.New()
 	for _, d := range src.Dirs {
@@ -68,6 +71,9 @@ func fingerprint(src *gosource.Sources) (string, error) {
 			return "", err
 		}
 		fmt.Fprintf(h, "dir %s\n", d.Path)
+		if d.Package {
+			fmt.Fprintf(h, "in module at %s\n", nearestGoMod(d.Path))
+		}
 		for _, e := range entries {
 			if !d.Counts(e.Name(), e.IsDir()) {
 				continue
@@ -88,6 +94,19 @@ func fingerprint(src *gosource.Sources) (string, error) {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// nearestGoMod returns the directory of the go.mod file nearest above dir,
+// or dir itself, or "" when there is none.
+func nearestGoMod(dir string) string {
+	for d := dir; ; d = filepath.Dir(d) {
+		if st, err := os.Stat(filepath.Join(d, "go.mod")); err == nil && !st.IsDir() {
+			return d
+		}
+		if filepath.Dir(d) == d {
+			return ""
+		}
+	}
 }
 
 // hashFile writes f's path, size and content to h, or that it is absent.

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/httpapi-cdk/httpapi/internal/gopkg"
 	"github.com/httpapi-cdk/httpapi/internal/gosource"
@@ -121,8 +122,8 @@ func goEnv(env []string, key string) (*toolchain, error) {
 }
 
 // listDeps runs go list -deps for pkg, or reuses the result of an earlier
-// run in the same context whose sources' fingerprint has not changed
-// since. The result's fingerprint is computed or checked either way.
+// run in the same context, in this process or a former one (see
+// listcache.go), whose sources' fingerprint has not changed since. The result's fingerprint is computed or checked either way.
 func listDeps(pkg, tags string, env []string, key string, tc *toolchain) (*listed, error) {
 	memoKey := key + "\x00" + pkg + "\x00" + tags
 	memoMu.Lock()
@@ -133,6 +134,16 @@ func listDeps(pkg, tags string, env []string, key string, tc *toolchain) (*liste
 			return m, nil
 		}
 	}
+	if m, ok := loadListed(tc.GOVERSION, memoKey); ok {
+		memoMu.Lock()
+		listMemo[memoKey] = m
+		memoMu.Unlock()
+		return m, nil
+	}
+	if beforeGoList != nil {
+		beforeGoList()
+	}
+	started := time.Now()
 	cmd := exec.Command("go", gosource.ListArgs(pkg, tags)...)
 	cmd.Env = env
 	var stderr bytes.Buffer
@@ -162,11 +173,17 @@ func listDeps(pkg, tags string, env []string, key string, tc *toolchain) (*liste
 		return nil, fmt.Errorf("Package %q: %w", pkg, err)
 	}
 	m = &listed{pkgs: pkgs, src: src, fingerprint: fp}
-	memoMu.Lock()
-	listMemo[memoKey] = m
-	memoMu.Unlock()
+	if settledBefore(src, started.Add(-settleTime)) { // see listcache.go
+		memoMu.Lock()
+		listMemo[memoKey] = m
+		memoMu.Unlock()
+		storeListed(tc.GOVERSION, memoKey, m)
+	}
 	return m, nil
 }
+
+// beforeGoList, if set, is called before go list runs: tests count them.
+var beforeGoList func()
 
 // checkListed returns an error, worded for the Package prop, if go list
 // found no package, several, or a package with an error.
