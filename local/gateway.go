@@ -116,7 +116,7 @@ type Server struct {
 	jwtKeys   *KeySet
 	account   *bucket          // the account's throttle; nil with Options.Unthrottled
 	clock     func() time.Time // Options.clock
-	built     chan struct{} // closed once New's builds are done: see Built
+	built     chan struct{}    // closed once New's builds are done: see Built
 
 	// Reloads and rebuilds run one at a time.
 	reloadMu sync.Mutex
