@@ -13,7 +13,7 @@ export PATH := $(TOOLS):$(CURDIR)/.tools/venv/bin:$(PATH)
 # script reports to scarf.sh: off, here and in .tools/package.json.
 export SCARF_ANALYTICS := false
 
-.PHONY: all synth test test-go test-bench tools modules cfn-lint lint openapi-lint fuzz bench bench-local bench-scale local dev load clean
+.PHONY: all synth test test-go test-bench test-benchmarks tools modules cfn-lint lint openapi-lint fuzz bench bench-local bench-scale local dev load clean
 
 all: synth test
 
@@ -70,22 +70,28 @@ load:
 # built-in CloudFormation validation (1-2 s and 400 MB per synthesis; it
 # does not change templates, and `make synth` runs it); it is set here
 # because a test binary's jsii kernel can start before TestMain runs.
-# Three jobs run at once (lint, test-go, test-bench): on 2 cores the
-# suite's time is that of its longest package, ./test, and the rest fits
-# beside it.
+# Four jobs run at once (lint, test-go, test-bench, test-benchmarks): on 2
+# cores the suite's time is that of its longest packages, and the rest
+# fits beside them.
 test: tools modules
-	@$(MAKE) --no-print-directory -j3 lint test-go test-bench
+	@$(MAKE) --no-print-directory -j4 lint test-go test-bench test-benchmarks
 
 # go test starts packages in the order they are named: the two longest
 # first, so that neither waits behind the short ones. The parallel tests
 # mostly wait (for a timeout, for processes of their own): -parallel 8
 # runs more of them at once than there are cores. -ldflags=-w links the
 # test binaries without DWARF (debuggers' data; stack traces keep their
-# files and lines), a third less work for the 130 MB CDK ones. Every
-# benchmark runs once (-bench . -benchtime 1x), in the same test binaries,
-# so that none can rot: make bench and make bench-local take the figures.
+# files and lines), a third less work for the 130 MB CDK ones.
 test-go: cfn-lint
-	CDK_VALIDATION=false go test -count=1 -parallel 8 -ldflags=-w -bench . -benchtime 1x ./test ./local ./...
+	CDK_VALIDATION=false go test -count=1 -parallel 8 -ldflags=-w ./test ./local ./...
+
+# Every benchmark of the module runs once, so that none can rot (make
+# bench and make bench-local take the figures). A separate go test: with
+# -bench, go test runs its packages' binaries one at a time, which would
+# serialize the whole suite; here only the packages that have benchmarks.
+BENCH_PACKAGES := $(sort $(dir $(shell grep -l '^func Benchmark' $$(git ls-files '*_test.go' | grep -v '^bench/'))))
+test-benchmarks:
+	go test -count=1 -run '^$$' -bench . -benchtime 1x -ldflags=-w $(addprefix ./,$(BENCH_PACKAGES))
 
 # The bench module: vet, the check that every variant answers alike, and
 # every benchmark once.
