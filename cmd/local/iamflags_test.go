@@ -5,11 +5,9 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,26 +27,11 @@ import (
 // (docs/api-gateway-behavior.md R-AUTH-14, R-AUTH-15).
 func TestIAMCredentialsFlag(t *testing.T) {
 	t.Parallel() // each emulator has a port of its own
-	b, err := os.ReadFile(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tpl map[string]any
-	if err := json.Unmarshal(b, &tpl); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range tpl["Resources"].(map[string]any) {
-		if r := r.(map[string]any); r["Type"] == "AWS::ApiGatewayV2::Route" {
-			r["Properties"].(map[string]any)["AuthorizationType"] = "AWS_IAM"
-		}
-	}
-	b, _ = json.Marshal(tpl)
+	template := fixtureWith(t, "AWS::ApiGatewayV2::Route", func(props map[string]any) { props["AuthorizationType"] = "AWS_IAM" })
 	dir := t.TempDir()
-	template := filepath.Join(dir, "iam.template.json")
 	credsFile := filepath.Join(dir, "creds.json")
 	localtest.WriteFiles(t, dir, map[string]string{
-		"iam.template.json": string(b),
-		"creds.json":        `{"Version":1,"AccessKeyId":"AKIAFILEEXAMPLE00001","SecretAccessKey":"file-secret","AccountId":"444455556666"}`,
+		"creds.json": `{"Version":1,"AccessKeyId":"AKIAFILEEXAMPLE00001","SecretAccessKey":"file-secret","AccountId":"444455556666"}`,
 	})
 	for _, tc := range []struct {
 		name  string
@@ -65,18 +48,8 @@ func TestIAMCredentialsFlag(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(binary, append([]string{"-template", template, "-api", "V2", "-port", "0", "-pin=false"}, tc.flags...)...)
-			cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=")
-			cmd.Env = append(cmd.Env, tc.env...)
-			stderr := &localtest.Buffer{}
-			cmd.Stdout, cmd.Stderr = io.Discard, stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() {
-				cmd.Process.Signal(os.Interrupt)
-				cmd.Wait()
-			}()
+			env := append([]string{"AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN="}, tc.env...)
+			stderr := startEmulator(t, "", env, append([]string{"-template", template, "-api", "V2", "-port", "0", "-pin=false"}, tc.flags...)...)
 			addr := waitOutput(t, stderr, 2*time.Minute, listening)[1]
 			if !strings.Contains(stderr.String(), "local: IAM-authorized routes admit requests signed with access key ["+tc.creds.AccessKeyID+"]") {
 				t.Errorf("no start-up line naming the access key:\n%s", stderr)

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/exec"
@@ -49,6 +51,52 @@ func waitOutput(t *testing.T, out *localtest.Buffer, timeout time.Duration, re *
 		t.Fatalf("no %q in the output:\n%s", re, out)
 	}
 	return m
+}
+
+// fixtureWith writes the fixture template into a temporary directory with
+// edit applied to the properties of each of its resources of type typ,
+// and returns the file's path.
+func fixtureWith(t *testing.T, typ string, edit func(props map[string]any)) string {
+	t.Helper()
+	b, err := os.ReadFile(fixture)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tpl map[string]any
+	if err := json.Unmarshal(b, &tpl); err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range tpl["Resources"].(map[string]any) {
+		if r := r.(map[string]any); r["Type"] == typ {
+			edit(r["Properties"].(map[string]any))
+		}
+	}
+	b, _ = json.Marshal(tpl)
+	path := filepath.Join(t.TempDir(), "edited.template.json")
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// startEmulator starts the command with args in dir ("" for this one),
+// env added to this process's environment, and returns its standard
+// error. The test's cleanup interrupts it and waits for it to end.
+func startEmulator(t *testing.T, dir string, env []string, args ...string) *localtest.Buffer {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), env...)
+	stderr := &localtest.Buffer{}
+	cmd.Stdout, cmd.Stderr = io.Discard, stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Signal(os.Interrupt)
+		cmd.Wait()
+	})
+	return stderr
 }
 
 // What can be refused without building is refused before building: the

@@ -2,8 +2,6 @@ package main
 
 import (
 	"encoding/json"
-	"io"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -52,18 +50,8 @@ func TestStagesFromAnywhere(t *testing.T) {
 	for _, stage := range []string{"Prod", "Dev"} {
 		t.Run(stage, func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(bin, "-cdk-out", cdkOut, "-stack", stage+"/Api", "-port", "0", "-pin=false")
-			cmd.Dir = elsewhere
-			stderr := &localtest.Buffer{}
-			cmd.Stdout, cmd.Stderr = io.Discard, stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() {
-				cmd.Process.Signal(os.Interrupt)
-				cmd.Wait()
-				t.Logf("output:\n%s", stderr)
-			}()
+			stderr := startEmulator(t, elsewhere, nil, "-cdk-out", cdkOut, "-stack", stage+"/Api", "-port", "0", "-pin=false")
+			defer func() { t.Logf("output:\n%s", stderr) }()
 			addr := waitOutput(t, stderr, 2*time.Minute, listening)[1]
 			status, body := localtest.Get(t, "http://"+addr+"/echo")
 			var ev struct {

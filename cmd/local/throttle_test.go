@@ -1,11 +1,6 @@
 package main
 
 import (
-	"encoding/json"
-	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,24 +12,9 @@ import (
 // test, the second request is a 429, or, unthrottled, a 200.
 func TestThrottleFlag(t *testing.T) {
 	t.Parallel() // each emulator has a port of its own
-	b, err := os.ReadFile(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tpl map[string]any
-	if err := json.Unmarshal(b, &tpl); err != nil {
-		t.Fatal(err)
-	}
-	for _, r := range tpl["Resources"].(map[string]any) {
-		if r := r.(map[string]any); r["Type"] == "AWS::ApiGatewayV2::Stage" {
-			r["Properties"].(map[string]any)["DefaultRouteSettings"] = map[string]any{"ThrottlingRateLimit": 0.001, "ThrottlingBurstLimit": 1}
-		}
-	}
-	b, _ = json.Marshal(tpl)
-	template := filepath.Join(t.TempDir(), "throttled.template.json")
-	if err := os.WriteFile(template, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	template := fixtureWith(t, "AWS::ApiGatewayV2::Stage", func(props map[string]any) {
+		props["DefaultRouteSettings"] = map[string]any{"ThrottlingRateLimit": 0.001, "ThrottlingBurstLimit": 1}
+	})
 	for _, tc := range []struct {
 		name   string
 		flags  []string
@@ -45,16 +25,7 @@ func TestThrottleFlag(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			cmd := exec.Command(binary, append([]string{"-template", template, "-api", "V2", "-port", "0", "-pin=false"}, tc.flags...)...)
-			stderr := &localtest.Buffer{}
-			cmd.Stdout, cmd.Stderr = io.Discard, stderr
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			defer func() {
-				cmd.Process.Signal(os.Interrupt)
-				cmd.Wait()
-			}()
+			stderr := startEmulator(t, "", nil, append([]string{"-template", template, "-api", "V2", "-port", "0", "-pin=false"}, tc.flags...)...)
 			addr := waitOutput(t, stderr, 2*time.Minute, listening)[1]
 			if status, body := localtest.Get(t, "http://"+addr+"/echo/1"); status != 200 {
 				t.Fatalf("first request: %d %.200s", status, body)
