@@ -2,8 +2,6 @@ package local
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -292,18 +290,7 @@ func newJWTRequest(routeScopes []string) *request {
 // route's scopes on a 403, no error code when there is no token
 // (docs/api-gateway-behavior.md R-AUTH-11).
 func TestJWTChallenge(t *testing.T) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ks, err := ParseKeySet(jwksDoc(map[string]*rsa.PublicKey{"k1": &key.PublicKey}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	key, other, ks := keysAndSet(t, "k1")
 	now := time.Now()
 	claims := func(changes ...any) map[string]any {
 		c := map[string]any{"iss": "https://issuer.example", "aud": "api", "exp": now.Add(time.Hour).Unix(), "sub": "u1", "scope": "read"}

@@ -2,8 +2,6 @@ package local
 
 import (
 	"context"
-	"crypto/rand"
-	"crypto/rsa"
 	"net/http/httptest"
 	"strings"
 	"testing"
@@ -24,14 +22,7 @@ const cdkCognito = `{"Audience": [{"Ref": "PoolClient"}], "Issuer": {"Fn::Join":
 // refuses any other; given only part of what it cannot know, it still
 // refuses every request (docs/api-gateway-behavior.md R-AUTH-13).
 func TestCognitoAuthorizerLocal(t *testing.T) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ks, err := ParseKeySet(jwksDoc(map[string]*rsa.PublicKey{"local": &key.PublicKey}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	key, _, ks := keysAndSet(t, "local")
 	const issuer = "https://cognito.local/pool"
 	future := time.Now().Add(time.Hour).Unix()
 	access := map[string]any{"iss": issuer, "client_id": "local-client", "exp": future, "token_use": "access", "sub": "u1"}

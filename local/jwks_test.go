@@ -12,6 +12,7 @@ import (
 	"math/big"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -68,11 +69,33 @@ func signedJWT(t *testing.T, alg, kid string, key *rsa.PrivateKey, claims map[st
 	return "Bearer " + signing + "." + base64.RawURLEncoding.EncodeToString(sig)
 }
 
-func TestParseKeySet(t *testing.T) {
+// testKeys are two RSA keys the tests sign tokens with, made once (a
+// 2048-bit key takes a tenth of a second).
+var testKeys = sync.OnceValues(func() (*rsa.PrivateKey, *rsa.PrivateKey) {
 	key, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	other, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		panic(err)
+	}
+	return key, other
+})
+
+// keysAndSet returns testKeys, and a key set that holds the first as kid.
+func keysAndSet(t *testing.T, kid string) (key, other *rsa.PrivateKey, ks *KeySet) {
+	t.Helper()
+	key, other = testKeys()
+	ks, err := ParseKeySet(jwksDoc(map[string]*rsa.PublicKey{kid: &key.PublicKey}))
 	if err != nil {
 		t.Fatal(err)
 	}
+	return key, other, ks
+}
+
+func TestParseKeySet(t *testing.T) {
+	key, _ := testKeys()
 	good := jwksDoc(map[string]*rsa.PublicKey{"k1": &key.PublicKey})
 	ks, err := ParseKeySet(good)
 	if err != nil || ks.Len() != 1 || ks.keys["k1"].N.Cmp(key.N) != 0 || ks.keys["k1"].E != key.E {
@@ -101,18 +124,7 @@ func TestParseKeySet(t *testing.T) {
 // each token is answered as API Gateway would, and the access log's
 // $context.authorizer.error says why a token was refused.
 func TestJWTSignatures(t *testing.T) {
-	key, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	other, err := rsa.GenerateKey(rand.Reader, 2048)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ks, err := ParseKeySet(jwksDoc(map[string]*rsa.PublicKey{"k1": &key.PublicKey}))
-	if err != nil {
-		t.Fatal(err)
-	}
+	key, other, ks := keysAndSet(t, "k1")
 	apis, err := LoadTemplate(productionTemplate, "Production")
 	if err != nil {
 		t.Fatal(err)
