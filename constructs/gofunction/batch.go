@@ -306,7 +306,7 @@ const stagingDisabledContext = "aws:cdk:disable-asset-staging"
 // completeAsset). Without asset staging, it builds at once: the asset is
 // then the directory itself.
 func prepare(scope constructs.Construct, pkg, goarch string) (*built, *plan, error) {
-	if v := scope.Node().TryGetContext(jsii.String(stagingDisabledContext)); v != nil && v != false && v != "false" {
+	if stagingDisabled(scope.Node().TryGetContext(jsii.String(stagingDisabledContext))) {
 		b, err := build(pkg, goarch)
 		return b, nil, err
 	}
@@ -318,12 +318,41 @@ func prepare(scope constructs.Construct, pkg, goarch string) (*built, *plan, err
 	if complete(b.dir) {
 		return b, nil, nil
 	}
-	empty := filepath.Join(filepath.Dir(listCacheFile(p.tc.GOVERSION, "")), "empty")
+	empty := p.emptyDir()
 	if err := os.MkdirAll(empty, 0o755); err != nil {
 		return nil, nil, err
 	}
+	// Every deferred asset is staged as a copy of this directory: a file
+	// in it would be in each of them, taken for a complete build. It is
+	// never written to; should anything be there, it goes.
+	if entries, err := os.ReadDir(empty); err != nil || len(entries) > 0 {
+		if err := os.RemoveAll(empty); err != nil {
+			return nil, nil, err
+		}
+		if err := os.MkdirAll(empty, 0o755); err != nil {
+			return nil, nil, err
+		}
+	}
 	b.dir = empty
 	return b, p, nil
+}
+
+// stagingDisabled reports whether a value of the context key
+// aws:cdk:disable-asset-staging disables staging, as aws-cdk-lib reads it
+// (JavaScript's truthiness: any non-empty string, "false" included, any
+// number but 0, true).
+func stagingDisabled(v any) bool {
+	switch v := v.(type) {
+	case nil:
+		return false
+	case bool:
+		return v
+	case string:
+		return v != ""
+	case float64:
+		return v != 0
+	}
+	return true
 }
 
 // completeAsset makes the function's staged asset directory complete: now
@@ -338,6 +367,12 @@ func (f *function) completeAsset(b *built, p *plan) error {
 			return fmt.Errorf("staging the asset of %s: %w", b.importPath, err)
 		}
 		return nil
+	}
+	// A deferred build writes into the staged copy in the cloud assembly,
+	// never into the directory it was copied from, which every deferred
+	// asset shares: staging that did not copy is refused, not written to.
+	if staged == p.emptyDir() || !within(rootOutdir(f), staged) {
+		return fmt.Errorf("the asset of %s was not staged into the cloud assembly (%s): is asset staging disabled in a way gofunction does not read? build with staging, or disable it with the context value true", b.importPath, staged)
 	}
 	pb := deferBuild(f, p, staged)
 	awscdk.Aspects_Of(f).Add(pb, nil)
@@ -357,4 +392,30 @@ func stagedDir(fn awslambda.Function) (string, error) {
 		dir = filepath.Join(*awscdk.Stage_Of(asset).Outdir(), dir)
 	}
 	return filepath.Abs(dir)
+}
+
+// emptyDir is the empty directory deferred assets are staged from.
+func (p *plan) emptyDir() string {
+	return filepath.Join(filepath.Dir(listCacheFile(p.tc.GOVERSION, "")), "empty")
+}
+
+// within reports whether path is dir or inside it, both absolute.
+func within(dir, path string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator))
+}
+
+// rootOutdir returns the absolute directory of the outermost cloud
+// assembly scope synthesizes into: a nested Stage's assets are staged
+// there.
+func rootOutdir(scope constructs.Construct) string {
+	stage := awscdk.Stage_Of(scope)
+	for parent := stage.ParentStage(); parent != nil; parent = parent.ParentStage() {
+		stage = parent
+	}
+	dir, err := filepath.Abs(*stage.Outdir())
+	if err != nil {
+		return *stage.Outdir()
+	}
+	return dir
 }

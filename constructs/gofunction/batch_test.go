@@ -112,3 +112,32 @@ func mustRead(t *testing.T, path string) []byte {
 	}
 	return b
 }
+
+// Staging is disabled as aws-cdk-lib reads the context value, by
+// JavaScript's truthiness: the string "false" disables it too. With it
+// disabled, each function is built at once into a directory of its own,
+// never into the empty directory deferred assets are copied from, and
+// two packages get two binaries.
+func TestStagingDisabled(t *testing.T) {
+	for v, want := range map[any]bool{nil: false, false: false, "": false, 0.0: false, true: true, "true": true, "false": true, 1.0: true} {
+		if got := stagingDisabled(v); got != want {
+			t.Errorf("stagingDisabled(%#v) = %v, want %v", v, got, want)
+		}
+	}
+	freshBuildCache(t)
+	dir := writeModule(t)
+	writeFiles(t, dir, map[string]string{"cmd/other/main.go": "package main\n\nfunc main() { println(\"other\") }\n"})
+	t.Chdir(dir)
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(t.TempDir()), Context: &map[string]any{stagingDisabledContext: "false"}})
+	stack := awscdk.NewStack(app, jsii.String("Stack"), nil)
+	a := New(stack, "A", &Props{Package: "./cmd/fn"}).(*function)
+	b := New(stack, "B", &Props{Package: "./cmd/other"}).(*function)
+	da, _ := stagedDir(a.lambda)
+	db, _ := stagedDir(b.lambda)
+	if da == db || !stagedComplete(da) || !stagedComplete(db) {
+		t.Fatalf("asset directories %s and %s: want two, each with its bootstrap", da, db)
+	}
+	if bytes.Equal(mustRead(t, filepath.Join(da, "bootstrap")), mustRead(t, filepath.Join(db, "bootstrap"))) {
+		t.Error("two packages, one binary")
+	}
+}

@@ -258,14 +258,7 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 // directory, which MetadataModuleDir is relative to) is, once per
 // directory and process.
 func recordAppDir(scope constructs.Construct) {
-	stage := awscdk.Stage_Of(scope)
-	if stage == nil {
-		return
-	}
-	for parent := stage.ParentStage(); parent != nil; parent = parent.ParentStage() {
-		stage = parent
-	}
-	outdir := *stage.Outdir()
+	outdir := rootOutdir(scope)
 	appDirsMu.Lock()
 	defer appDirsMu.Unlock()
 	if appDirs[outdir] {
