@@ -31,6 +31,8 @@ type appSynth struct {
 
 	mu      sync.Mutex
 	running bool // a synthesis is running; changes meanwhile wait for it
+
+	off bool // the app's sources could not be listed: not followed
 }
 
 // newAppSynth returns the follower of the app that synthesized the cloud
@@ -57,16 +59,21 @@ func (a *appSynth) list(ctx context.Context) bool {
 }
 
 // look runs the synthesis when the app's sources changed and have stopped
-// changing, in the background; the watch loop goes on meanwhile.
+// changing, in the background; the watch loop goes on meanwhile. It lists
+// the app's sources on its first call (a go list, in the loop) and again
+// before each synthesis (in the background); when the first listing
+// fails it says so once and follows the app no more.
 func (a *appSynth) look(ctx context.Context) {
 	a.mu.Lock()
 	running := a.running
 	a.mu.Unlock()
-	if running {
+	if running || a.off {
 		return
 	}
 	if a.src == nil {
 		if !a.list(ctx) {
+			a.off = true
+			fmt.Fprintf(a.s.log, "local: the CDK app in %s is not followed: its edits are served after a hand-run synthesis\n", a.dir)
 			return
 		}
 		a.seen = a.src.snapshot()
@@ -84,13 +91,9 @@ func (a *appSynth) look(ctx context.Context) {
 		// Still changing: a checkout, an editor saving several files.
 	default:
 		a.since = time.Time{}
-		// List again first (the edit may import another package): the
-		// state seen now is what the synthesis reads; an edit made while
-		// it runs brings another.
-		if a.list(ctx) {
-			cur = a.src.snapshot()
+		if !a.s.enter() {
+			return // closing
 		}
-		a.seen, a.last = cur, cur
 		a.mu.Lock()
 		a.running = true
 		a.mu.Unlock()
@@ -100,20 +103,41 @@ func (a *appSynth) look(ctx context.Context) {
 	a.last = cur
 }
 
-// synthesize runs the command for a change of path.
+// synthesize lists the app's sources again (the edit may import another
+// package), takes their state as the one the synthesis reads (an edit
+// made while it runs brings another), and runs the command for a change
+// of path. The command leads a process group of its own, started from the
+// server's launcher (not confined to the gateway's CPUs), and the group is
+// killed when ctx ends; Close waits for it.
 func (a *appSynth) synthesize(ctx context.Context, path string) {
+	defer a.s.work.Done()
 	defer func() {
 		a.mu.Lock()
 		a.running = false
 		a.mu.Unlock()
 	}()
+	cur := a.src.snapshot()
+	if a.list(ctx) {
+		cur = a.src.snapshot()
+	}
+	a.seen, a.last = cur, cur
 	fmt.Fprintf(a.s.log, "local: the app's sources changed (%s): synthesizing: %s\n", displayAppPath(a.dir, path), strings.Join(a.cmd, " "))
 	start := time.Now()
 	cmd := exec.CommandContext(ctx, a.cmd[0], a.cmd[1:]...)
 	cmd.Dir = a.dir
+	cmd.SysProcAttr = groupAttr()
+	cmd.Cancel = func() error { return killGroup(cmd.Process) }
+	cmd.WaitDelay = 5 * time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
-	err := cmd.Run()
+	run := cmd.Start
+	if a.s.builder != nil {
+		run = func() error { return a.s.builder.Start(cmd.Start) }
+	}
+	err := run()
+	if err == nil {
+		err = cmd.Wait()
+	}
 	if ctx.Err() != nil {
 		return
 	}

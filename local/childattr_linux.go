@@ -2,7 +2,10 @@
 
 package local
 
-import "syscall"
+import (
+	"os"
+	"syscall"
+)
 
 // childAttr returns the attributes of a child process (a function process,
 // a build): SIGKILL when the emulator dies, even by SIGKILL, so that none
@@ -13,3 +16,13 @@ import "syscall"
 func childAttr() *syscall.SysProcAttr {
 	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL}
 }
+
+// groupAttr is childAttr for a command whose own children must end with
+// it (a synthesis: the CDK CLI, and the go and app processes it starts):
+// it leads a process group of its own, which killGroup ends.
+func groupAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Pdeathsig: syscall.SIGKILL, Setpgid: true}
+}
+
+// killGroup kills the process group p leads (see groupAttr).
+func killGroup(p *os.Process) error { return syscall.Kill(-p.Pid, syscall.SIGKILL) }
