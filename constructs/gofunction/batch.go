@@ -142,16 +142,19 @@ func flushPending() {
 	}
 	failed := 0
 	for h, pbs := range byHash {
-		err := errs[h]
+		built := errs[h]
+		hashFailed := built != nil
 		for _, pb := range pbs {
+			err := built // the build's error, else this function's own staging error
 			if err == nil {
 				err = pb.complete()
 			}
 			pendingMu.Lock()
 			pb.err = err
 			pendingMu.Unlock()
+			hashFailed = hashFailed || err != nil
 		}
-		if err != nil {
+		if hashFailed {
 			failed++
 		}
 	}
