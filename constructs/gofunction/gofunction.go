@@ -172,7 +172,9 @@ func (f *function) ImportPath() string         { return f.importPath }
 // when asset staging is disabled). It panics if props are invalid or the
 // package cannot be listed; a package that does not build fails the
 // synthesis, with a message that names the package and carries the
-// compiler's output.
+// compiler's output (with asset staging disabled, New builds at once and
+// panics with that message). Synthesized with SkipValidation, the failure
+// is an error annotation, which the CDK CLI refuses to deploy.
 func New(scope constructs.Construct, id string, props *Props) Function {
 	p := props.withDefaults()
 	err := p.validate()
