@@ -21,7 +21,6 @@ import (
 	"github.com/httpapi-cdk/httpapi/function/app"
 	"github.com/httpapi-cdk/httpapi/lambdahttp"
 	"github.com/httpapi-cdk/httpapi/local"
-	"github.com/httpapi-cdk/httpapi/stacks"
 )
 
 // TestDocsHandler checks what -docs serves: the page, the document with
@@ -151,8 +150,17 @@ func TestDocsInBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Every function of the reference template runs the reference handler
+	// (package function, whose router is function/app's), in process.
+	handlers := map[string]lambda.Handler{}
+	for _, fn := range apis[0].Functions {
+		if !strings.HasSuffix(fn.GoPackage, "/httpapi/function") {
+			t.Fatalf("function %s: package %s, not the reference handler's", fn.LogicalID, fn.GoPackage)
+		}
+		handlers[fn.GoPackage] = app.Router(&lambdahttp.Options{Logger: slog.New(slog.DiscardHandler)})
+	}
 	emu, err := local.New(context.Background(), apis[0], &local.Options{
-		Handlers:  map[string]lambda.Handler{stacks.FunctionPackage: app.Router(&lambdahttp.Options{Logger: slog.New(slog.DiscardHandler)})},
+		Handlers:  handlers,
 		AccessLog: io.Discard, Log: io.Discard,
 	})
 	if err != nil {
