@@ -88,14 +88,16 @@ type built struct {
 
 // buildTogether builds fns into dir with as few go commands as it can:
 // one go build -o per module directory for the distinct packages of the
-// functions built there (two functions of one package share a build, and
-// each gets a hard link of the binary named after its logical id), and
-// one go build per function whose package cannot join (a binary name
-// taken, a name go build -o DIR would not use) or when the shared build
-// fails, so that each error is the function's own. It says on log what it
-// builds and how long it took, one line each, when that is more than a
-// few functions.
-func buildTogether(ctx context.Context, fns []*Function, dir string, log io.Writer, launch *affinity.Launcher) map[*Function]built {
+// functions built there, into that group's entry of the binary store of
+// the build directory store (see storeEntry: what did not change since
+// the group's last build there is not linked again), each function
+// getting a hard link of its package's binary named after its logical id
+// (two functions of one package share a build); and one go build per
+// function whose package cannot join (a binary name taken, a name go
+// build -o DIR would not use) or when the shared build fails, so that
+// each error is the function's own. It says on log what it builds and how
+// long it took, one line each, when that is more than a few functions.
+func buildTogether(ctx context.Context, fns []*Function, store, dir string, log io.Writer, launch *affinity.Launcher) map[*Function]built {
 	out := make(map[*Function]built, len(fns))
 	started := time.Now()
 	type group struct {
@@ -142,9 +144,10 @@ func buildTogether(ctx context.Context, fns []*Function, dir string, log io.Writ
 			continue
 		}
 		err := tagsErr
-		bins, merr := os.MkdirTemp(dir, ".packages-")
+		var bins string
+		release := func() {}
 		if err == nil {
-			err = merr
+			bins, release, err = storeEntry(store, g.moduleDir, tags, g.pkgs)
 		}
 		args := append([]string{"build", "-tags", tags, "-ldflags", linkFlags, "-o", bins + string(filepath.Separator), "--"}, g.pkgs...)
 		if err == nil {
@@ -167,7 +170,7 @@ func buildTogether(ctx context.Context, fns []*Function, dir string, log io.Writ
 				out[fn] = built{binary: bin}
 			}
 		}
-		os.RemoveAll(bins)
+		release()
 	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup

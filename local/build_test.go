@@ -1,10 +1,17 @@
 package local
 
 import (
+	"bytes"
 	"context"
 	"io"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
+	"sync"
 	"testing"
+
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
 
 // TestBuildRefusesUntrustedValues: a function's package and logical id come
@@ -26,6 +33,72 @@ func TestBuildRefusesUntrustedValues(t *testing.T) {
 		_, err := build(context.Background(), &tc.fn, t.TempDir(), io.Discard, nil)
 		if err == nil || !strings.HasPrefix(err.Error(), tc.want) {
 			t.Errorf("build(%+v) = %v, want an error starting with %q", tc.fn, err, tc.want)
+		}
+	}
+}
+
+// TestBinaryStore: builds of an unchanged group in one build directory
+// link nothing (each function's binary is the store's file, the same file
+// as the last build's), an edit gives a new file while the old one keeps
+// its content for the processes running it, and builds of the same group
+// at once each get a complete binary.
+func TestBinaryStore(t *testing.T) {
+	mod := t.TempDir()
+	localtest.WriteFiles(t, mod, map[string]string{"go.mod": localtest.VersionGoMod, "main.go": localtest.VersionSource(t, "store-v1")})
+	store := t.TempDir()
+	fn := &Function{LogicalID: "Fn", GoPackage: localtest.VersionModule, ModulePath: localtest.VersionModule, ModuleDir: mod}
+	round := func(name string) string {
+		t.Helper()
+		dir := filepath.Join(store, name)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		b := buildTogether(context.Background(), []*Function{fn}, store, dir, io.Discard, nil)[fn]
+		if b.err != nil {
+			t.Fatal(b.err)
+		}
+		return b.binary
+	}
+	stat := func(path string) os.FileInfo {
+		t.Helper()
+		fi, err := os.Stat(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi
+	}
+	first := round("1")
+	v1, err := os.ReadFile(first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again := round("2"); !os.SameFile(stat(first), stat(again)) {
+		t.Errorf("a build with nothing changed made another binary: linked again")
+	}
+	localtest.WriteFiles(t, mod, map[string]string{"main.go": localtest.VersionSource(t, "store-v2")})
+	edited := round("3")
+	if os.SameFile(stat(first), stat(edited)) {
+		t.Fatalf("the build after an edit is the binary of before it")
+	}
+	if b, _ := os.ReadFile(first); !bytes.Equal(b, v1) {
+		t.Errorf("the build after an edit rewrote the earlier binary, which its processes run")
+	}
+	if b, _ := os.ReadFile(edited); bytes.Equal(b, v1) || !bytes.Contains(b, []byte("store-v2")) {
+		t.Errorf("the build after an edit is not v2's")
+	}
+	localtest.WriteFiles(t, mod, map[string]string{"main.go": localtest.VersionSource(t, "store-v3")})
+	var wg sync.WaitGroup
+	bins := make([]string, 4)
+	for i := range bins {
+		wg.Go(func() { bins[i] = round("at-once-" + strconv.Itoa(i)) })
+	}
+	wg.Wait()
+	for _, bin := range bins {
+		if b, err := os.ReadFile(bin); err != nil || !bytes.Contains(b, []byte("store-v3")) {
+			t.Errorf("%s: not v3's binary (%v)", bin, err)
+		}
+		if !os.SameFile(stat(bins[0]), stat(bin)) {
+			t.Errorf("builds at once of one group linked more than once")
 		}
 	}
 }

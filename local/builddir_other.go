@@ -11,3 +11,6 @@ import (
 
 // lockFile reports that it cannot lock: no directory is swept.
 func lockFile(f *os.File) error { return errors.ErrUnsupported }
+
+// waitLockFile reports that it cannot lock: builds share no store entry.
+func waitLockFile(f *os.File) error { return errors.ErrUnsupported }

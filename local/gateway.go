@@ -233,7 +233,7 @@ func (s *Server) buildFunctions(ctx context.Context, fns map[string]*Function) (
 	slots := map[string]*slot{}
 	var errs []error
 	started := time.Now()
-	built := buildTogether(ctx, sortedFunctions(fns), dir, s.log, s.builder)
+	built := buildTogether(ctx, sortedFunctions(fns), s.buildDir, dir, s.log, s.builder)
 	for _, id := range slices.Sorted(maps.Keys(fns)) {
 		fn := fns[id]
 		b := built[fn]
