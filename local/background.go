@@ -92,7 +92,7 @@ func (s *Server) buildInBackground(api *API, c *config) {
 			}
 			wg.Go(func() {
 				started := time.Now()
-				built := buildTogether(ctx, part, s.buildDir, dir, s.log, s.builder)
+				built := buildTogether(ctx, part, s.store, dir, s.log, s.builder)
 				for _, fn := range part {
 					sl, b := slots[fn], built[fn]
 					var p *pool

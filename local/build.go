@@ -88,15 +88,15 @@ type built struct {
 
 // buildTogether builds fns into dir with as few go commands as it can:
 // one go build -o per module directory for the distinct packages of the
-// functions built there, into that group's entry of the binary store of
-// the build directory store (see storeEntry: what did not change since
-// the group's last build there is not linked again), each function
-// getting a hard link of its package's binary named after its logical id
-// (two functions of one package share a build); and one go build per
-// function whose package cannot join (a binary name taken, a name go
-// build -o DIR would not use) or when the shared build fails, so that
-// each error is the function's own. It says on log what it builds and how
-// long it took, one line each, when that is more than a few functions.
+// functions built there, into that group's entry of the binary store
+// store (see storeEntry: what did not change since the group's last build
+// there is not linked again), each function getting a hard link (or a
+// copy) of its package's binary named after its logical id (two functions
+// of one package share a build); and one go build per function whose
+// package cannot join (a binary name taken, a name go build -o DIR would
+// not use) or when the shared build fails, so that each error is the
+// function's own. It says on log what it builds and how long it took, one
+// line each, when that is more than a few functions.
 func buildTogether(ctx context.Context, fns []*Function, store, dir string, log io.Writer, launch *affinity.Launcher) map[*Function]built {
 	out := make(map[*Function]built, len(fns))
 	started := time.Now()
@@ -161,7 +161,7 @@ func buildTogether(ctx context.Context, fns []*Function, store, dir string, log 
 				}
 				bin := filepath.Join(dir, fn.LogicalID+exeSuffix())
 				os.Remove(bin)
-				if lerr := os.Link(filepath.Join(bins, path.Base(pkg)+exeSuffix()), bin); lerr != nil {
+				if lerr := linkOrCopy(filepath.Join(bins, path.Base(pkg)+exeSuffix()), bin); lerr != nil {
 					alone = append(alone, fn)
 					continue
 				}

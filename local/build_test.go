@@ -3,6 +3,7 @@ package local
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/httpapi-cdk/httpapi/internal/localtest"
 )
@@ -99,6 +101,44 @@ func TestBinaryStore(t *testing.T) {
 		}
 		if !os.SameFile(stat(bins[0]), stat(bin)) {
 			t.Errorf("builds at once of one group linked more than once")
+		}
+	}
+}
+
+// TestTrimStore: entries nobody built into for 5 days are removed, and so
+// are those whose module directory is gone, unless a build holds them;
+// the others stay.
+func TestTrimStore(t *testing.T) {
+	store, module := t.TempDir(), t.TempDir()
+	now := time.Now()
+	for name, e := range map[string]struct {
+		age    time.Duration
+		module string
+	}{
+		"old":        {6 * 24 * time.Hour, module},
+		"held":       {6 * 24 * time.Hour, module},
+		"recent":     {time.Hour, module},
+		"moduleGone": {time.Hour, filepath.Join(module, "gone")},
+		"currentDir": {time.Hour, ""},
+	} {
+		localtest.WriteFiles(t, store, map[string]string{name + "/bin": "binary", name + "/" + moduleFile: e.module, name + ".lock": ""})
+		os.Chtimes(filepath.Join(store, name+".lock"), now.Add(-e.age), now.Add(-e.age))
+	}
+	held, err := os.OpenFile(filepath.Join(store, "held.lock"), os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer held.Close()
+	if err := lockFile(held); errors.Is(err, errors.ErrUnsupported) {
+		t.Skip("no file locks on this system: the store is not shared, nor trimmed")
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	trimStore(store, now)
+	for name, want := range map[string]bool{"old": false, "held": true, "recent": true, "moduleGone": false, "currentDir": true} {
+		_, err := os.Stat(filepath.Join(store, name, "bin"))
+		if got := err == nil; got != want {
+			t.Errorf("entry %s kept: %v, want %v", name, got, want)
 		}
 	}
 }

@@ -44,7 +44,11 @@ type Options struct {
 	AccessLog io.Writer
 	// BuildDir is where functions are built for this machine.
 	// Default: a temporary directory removed by Close, or, after an
-	// emulator killed outright, by the next New on the machine.
+	// emulator killed outright, by the next New on the machine. Whatever
+	// it is, go build writes into a store kept between runs (httpapi-local
+	// in the user's cache directory, see os.UserCacheDir; entries unused
+	// for 5 days are removed), so that a function whose build inputs did
+	// not change is not linked again.
 	BuildDir string
 	// JWTKeys, when set, verifies the signature of every token a JWT
 	// authorizer sees against these keys, as API Gateway does against the
@@ -113,6 +117,7 @@ type Server struct {
 	buildDir  string
 	ownsDir   bool
 	dirLock   *os.File // held while the server runs: see sweepBuildDirs
+	store     string   // the binary store builds go through: see storeEntry
 	jwtKeys   *KeySet
 	account   *bucket          // the account's throttle; nil with Options.Unthrottled
 	clock     func() time.Time // Options.clock
@@ -194,6 +199,9 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		}
 		s.buildDir, s.dirLock, s.ownsDir = dir, lock, true
 	}
+	if s.store = defaultStore(); s.store == "" {
+		s.store = filepath.Join(s.buildDir, storeDir)
+	}
 	if o.ServeWhileBuilding {
 		s.buildInBackground(api, c) // closes s.built
 		return s, nil
@@ -233,7 +241,7 @@ func (s *Server) buildFunctions(ctx context.Context, fns map[string]*Function) (
 	slots := map[string]*slot{}
 	var errs []error
 	started := time.Now()
-	built := buildTogether(ctx, sortedFunctions(fns), s.buildDir, dir, s.log, s.builder)
+	built := buildTogether(ctx, sortedFunctions(fns), s.store, dir, s.log, s.builder)
 	for _, id := range slices.Sorted(maps.Keys(fns)) {
 		fn := fns[id]
 		b := built[fn]

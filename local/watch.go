@@ -343,7 +343,7 @@ func (s *Server) rebuild(ctx context.Context, slots []*slot) {
 	for i, sl := range slots {
 		fns[i] = sl.fn
 	}
-	built := buildTogether(ctx, fns, s.buildDir, dir, s.log, s.builder)
+	built := buildTogether(ctx, fns, s.store, dir, s.log, s.builder)
 	for i, sl := range slots {
 		s.swapIn(ctx, sl, built[sl.fn], listErrs[i], started)
 	}
