@@ -340,8 +340,13 @@ func (t *routeTable) validate(fn awslambda.IFunction, keys []route.Key, o *Route
 // preflight routes CORS needs, the per-route stage settings, and the invoke
 // permissions. It runs inside a jsii callback: it must not panic (report
 // problems as error annotations).
+//
+// The aspect is the owner's: CDK visits the owner first, then each
+// construct under it, and the first visit does the work. The others
+// return at once, without a call into the jsii kernel (an app of many
+// functions has hundreds of constructs under its API).
 func (t *routeTable) Visit(node constructs.IConstruct) {
-	if t.done || *node.Node().Path() != *t.owner.Node().Path() {
+	if t.done {
 		return
 	}
 	t.done = true
