@@ -13,7 +13,7 @@ export PATH := $(TOOLS):$(CURDIR)/.tools/venv/bin:$(PATH)
 # script reports to scarf.sh: off, here and in .tools/package.json.
 export SCARF_ANALYTICS := false
 
-.PHONY: all synth test test-go test-bench test-benchmarks tools modules cfn-lint lint openapi-lint fuzz bench bench-local bench-scale local dev load clean
+.PHONY: all synth test test-go test-bench tools modules cfn-lint lint openapi-lint fuzz bench bench-local bench-scale local dev load clean
 
 all: synth test
 
@@ -70,11 +70,15 @@ load:
 # built-in CloudFormation validation (1-2 s and 400 MB per synthesis; it
 # does not change templates, and `make synth` runs it); it is set here
 # because a test binary's jsii kernel can start before TestMain runs.
-# Four jobs run at once (lint, test-go, test-bench, test-benchmarks): on 2
-# cores the suite's time is that of its longest packages, and the rest
-# fits beside them.
+# Three jobs run at once (lint, test-go, test-bench): on 2 cores the
+# suite's time is that of its longest packages, and the rest fits beside
+# them. Every benchmark runs once in it, so that none can rot (make bench
+# and make bench-local take the figures): the bench module's with -bench
+# in test-bench, the others' by a TestBenchmarksRunOnce of their package,
+# which TestEveryBenchmarkRuns requires (with -bench, go test would run
+# the packages' binaries one at a time).
 test: tools modules
-	@$(MAKE) --no-print-directory -j4 lint test-go test-bench test-benchmarks
+	@$(MAKE) --no-print-directory -j3 lint test-go test-bench
 
 # go test starts packages in the order they are named: the two longest
 # first, so that neither waits behind the short ones. The parallel tests
@@ -84,16 +88,6 @@ test: tools modules
 # files and lines), a third less work for the 130 MB CDK ones.
 test-go: cfn-lint
 	CDK_VALIDATION=false go test -count=1 -parallel 8 -ldflags=-w ./test ./local ./...
-
-# Every benchmark of the module runs once, so that none can rot (make
-# bench and make bench-local take the figures). A separate go test: with
-# -bench, go test runs its packages' binaries one at a time, which would
-# serialize the whole suite; here only the packages that have benchmarks.
-test-benchmarks:
-	@pkgs=$$(grep -rl --include='*_test.go' --exclude-dir=bench --exclude-dir=.tools --exclude-dir=node_modules '^func Benchmark' . | xargs -r -n1 dirname | sort -u); \
-	if [ -z "$$pkgs" ]; then echo "test-benchmarks: no benchmark found"; exit 1; fi; \
-	echo "CDK_VALIDATION=false go test -count=1 -run '^$$' -bench . -benchtime 1x -ldflags=-w" $$pkgs; \
-	CDK_VALIDATION=false go test -count=1 -run '^$$' -bench . -benchtime 1x -ldflags=-w $$pkgs
 
 # The bench module: vet, the check that every variant answers alike, and
 # every benchmark once.
