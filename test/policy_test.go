@@ -113,12 +113,30 @@ func checkThrottling(tpl map[string]any, _ bool) []string {
 }
 
 // checkIAM refuses Action "*" always, and Resource "*" unless the policy
-// carries a cdk-nag acknowledgement of AwsSolutions-IAM5 with a reason.
+// carries a cdk-nag acknowledgement of AwsSolutions-IAM5 with a reason:
+// in policy resources, and in the inline policies of roles.
 func checkIAM(tpl map[string]any, _ bool) []string {
 	var bad []string
+	type document struct {
+		id         string
+		metadata   any
+		statements []any
+	}
+	var documents []document
 	for id, p := range resources(tpl, "AWS::IAM::Policy") {
-		acknowledged := strings.Contains(fmt.Sprint(p["Metadata"]), "AwsSolutions-IAM5")
-		for _, st := range props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any) {
+		documents = append(documents, document{id, p["Metadata"], props(p)["PolicyDocument"].(map[string]any)["Statement"].([]any)})
+	}
+	for id, r := range resources(tpl, "AWS::IAM::Role") {
+		policies, _ := props(r)["Policies"].([]any)
+		for _, p := range policies {
+			p := p.(map[string]any)
+			documents = append(documents, document{id + "/" + fmt.Sprint(p["PolicyName"]), r["Metadata"], p["PolicyDocument"].(map[string]any)["Statement"].([]any)})
+		}
+	}
+	for _, d := range documents {
+		id := d.id
+		acknowledged := strings.Contains(fmt.Sprint(d.metadata), "AwsSolutions-IAM5")
+		for _, st := range d.statements {
 			st := st.(map[string]any)
 			for _, a := range asList(st["Action"]) {
 				if a == "*" {
@@ -232,6 +250,17 @@ func TestPolicyChecksCatchViolations(t *testing.T) {
 		if v := f(tpl, false); len(v) == 0 {
 			t.Errorf("check %q did not catch its violation", check)
 		}
+	}
+	// The same statement in a role's inline policy.
+	inline, _, _ := build()
+	awsiam.NewRole(inline, jsii.String("Wide"), &awsiam.RoleProps{
+		AssumedBy: awsiam.NewServicePrincipal(jsii.String("lambda.amazonaws.com"), nil),
+		InlinePolicies: &map[string]awsiam.PolicyDocument{
+			"All": awsiam.NewPolicyDocument(&awsiam.PolicyDocumentProps{Statements: &[]awsiam.PolicyStatement{allowEverything()}}),
+		},
+	})
+	if v := checkIAM(toJSON(inline), false); len(v) != 2 {
+		t.Errorf("checkIAM on a role's inline policy allowing everything: %q, want its action and its resource refused", v)
 	}
 }
 
