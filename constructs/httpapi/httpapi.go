@@ -396,13 +396,14 @@ func functionTimeout(fn awslambda.IFunction) time.Duration {
 	if !ok {
 		return 0
 	}
-	if cfn.Timeout() == nil {
+	timeout := cfn.Timeout()
+	if timeout == nil {
 		return quota.DefaultFunctionTimeout
 	}
-	if *awscdk.Token_IsUnresolved(cfn.Timeout()) {
+	if *awscdk.Token_IsUnresolved(timeout) {
 		return 0
 	}
-	return time.Duration(*cfn.Timeout()) * time.Second
+	return time.Duration(*timeout) * time.Second
 }
 
 func (p *Props) withDefaults() Props {
