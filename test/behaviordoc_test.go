@@ -25,6 +25,13 @@ var (
 	ruleHeading = regexp.MustCompile(`(?m)^\*\*(R-[A-Z]+[0-9]?-[0-9]+)\. `)
 )
 
+// notSource reports whether a directory of that name holds none of the
+// module's own Go sources: hidden ones (.git, .tools), node_modules,
+// cdk.out and testdata.
+func notSource(name string) bool {
+	return strings.HasPrefix(name, ".") || name == "node_modules" || name == "cdk.out" || name == "testdata"
+}
+
 // TestBehaviorDocTestsExist checks the behaviour reference's test pointers:
 // in each rule's "Tests:" paragraph, every `path_test.go` names a file of
 // the repository and every `TestName` after it is a top-level function of
@@ -48,7 +55,7 @@ func TestBehaviorDocTestsExist(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" || d.Name() == "cdk.out" || d.Name() == "testdata") {
+		if d.IsDir() && path != root && notSource(d.Name()) {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".go") {

@@ -22,7 +22,7 @@ func TestEveryBenchmarkRuns(t *testing.T) {
 		if err != nil {
 			return err
 		}
-		if d.IsDir() && path != root && (strings.HasPrefix(d.Name(), ".") || d.Name() == "node_modules" || d.Name() == "cdk.out" || d.Name() == "testdata" || path == filepath.Join(root, "bench")) {
+		if d.IsDir() && path != root && (notSource(d.Name()) || path == filepath.Join(root, "bench")) {
 			return filepath.SkipDir
 		}
 		if d.IsDir() || !strings.HasSuffix(path, "_test.go") {
