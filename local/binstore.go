@@ -3,6 +3,7 @@
 package local
 
 import (
+	"context"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -18,11 +19,10 @@ import (
 // store when the machine has no user cache directory.
 const storeDir = ".bin"
 
-// defaultStore is the binary store of servers that make their own build
-// directory: httpapi-local in the user's cache directory, kept between
-// runs, so that a restarted emulator links only what changed; "" when the
-// machine has no user cache directory (then each server keeps its store
-// in its build directory).
+// defaultStore is the binary store of every server: httpapi-local in the
+// user's cache directory, kept between runs, so that a restarted emulator
+// links only what changed; "" when the machine has no user cache
+// directory (then each server keeps its store in its build directory).
 func defaultStore() string {
 	cache, err := os.UserCacheDir()
 	if err != nil {
@@ -35,68 +35,127 @@ func defaultStore() string {
 // (the Go build cache's own limit for unused entries).
 const storeUnused = 5 * 24 * time.Hour
 
+// storeTmp is the directory of a store the go command works in (GOTMPDIR):
+// on the store's file system, so that go build puts each binary in place
+// by renaming it, whole, never by copying it in (a copy cut short would
+// leave a file whose build ID says it is up to date).
+const storeTmp = ".tmp"
+
 // storeLocks holds a mutex per store entry, by path: the builds of one
 // process that share a store take turns at an entry.
 var storeLocks sync.Map
 
-// storeTrims holds the stores this process has trimmed.
+// storeTrims holds, per store, the trim this process does of it once:
+// every entry waits for it.
 var storeTrims sync.Map
 
-// storeEntry returns the directory in which go build -o writes the
-// packages pkgs of the module in moduleDir, built with tags: the same for
-// the same group in the same store, so that go build finds its earlier
-// binaries there and, as for any target whose build ID is still that of
-// its inputs, neither compiles nor links them again (the build ID covers
-// every input, the toolchain and the environment included; the entry only
-// groups). Another build of the same entry waits until release, in this
-// process and, where files can be locked, in others: go build replaces a
-// binary (by rename, or by removing it first), never rewrites it, so the
-// links or copies taken before release keep the files their processes
+// storeWait is how often a build waiting for another process's build of
+// the same entry looks again, and storeSay how long it waits before it
+// says so.
+const (
+	storeWait = 50 * time.Millisecond
+	storeSay  = time.Second
+)
+
+// A storeEntry is the directory in which go build -o writes one group of
+// packages: the same for the same group in the same store, so that go
+// build finds its earlier binaries there and, as for any target whose
+// build ID is still that of its inputs, neither compiles nor links them
+// again (the build ID covers every input: sources, toolchain, flags,
+// environment; the entry only groups). One build at a time holds an
+// entry, in this process and, where files can be locked, in others: go
+// build replaces a binary (a rename onto it), never rewrites it, so the
+// links or copies taken while it is held keep the files their processes
 // run.
+type storeEntry struct {
+	dir     string   // where go build -o writes
+	env     []string // the go command's environment additions (GOTMPDIR)
+	release func()
+}
+
+// openStoreEntry returns the entry of the packages pkgs of the module in
+// moduleDir, built with tags, held until its release; it waits for
+// another build of the entry (saying so on log after storeSay) until ctx
+// ends. The first entry a process asks of a store removes the entries
+// nobody built into for storeUnused or whose module directory is gone.
 //
 // Where files cannot be locked, it returns a new directory of its own in
-// store, removed by release: every build links, as go build -o into an
-// empty directory does. The first entry a process asks of a store removes
-// the entries nobody built into for storeUnused.
-func storeEntry(store, moduleDir, tags string, pkgs []string) (dir string, release func(), err error) {
-	if err := os.MkdirAll(store, 0o700); err != nil {
-		return "", nil, err
+// dir, removed by release: every build links, as go build -o into an
+// empty directory does.
+func openStoreEntry(ctx context.Context, store, dir, moduleDir, tags string, pkgs []string, log io.Writer) (*storeEntry, error) {
+	tmp := filepath.Join(store, storeTmp)
+	if err := os.MkdirAll(tmp, 0o700); err != nil {
+		return nil, err
 	}
-	if _, done := storeTrims.LoadOrStore(store, true); !done {
-		trimStore(store, time.Now())
-	}
+	trim, _ := storeTrims.LoadOrStore(store, sync.OnceFunc(func() { trimStore(store, time.Now()) }))
+	trim.(func())()
 	key := sha256.Sum256([]byte(strings.Join(append([]string{moduleDir, tags, linkFlags}, pkgs...), "\x00")))
-	dir = filepath.Join(store, fmt.Sprintf("%x", key[:12]))
-	mu, _ := storeLocks.LoadOrStore(dir, new(sync.Mutex))
+	entry := filepath.Join(store, fmt.Sprintf("%x", key[:12]))
+	mu, _ := storeLocks.LoadOrStore(entry, new(sync.Mutex))
 	mu.(*sync.Mutex).Lock()
-	lock, err := os.OpenFile(dir+".lock", os.O_CREATE|os.O_RDWR, 0o600)
-	if err == nil {
-		err = waitLockFile(lock)
-	}
+	lock, err := lockEntry(ctx, entry+".lock", log)
 	if err == nil {
 		now := time.Now()
 		os.Chtimes(lock.Name(), now, now) // in use: see trimStore
-		if err = os.MkdirAll(dir, 0o700); err == nil {
-			err = os.WriteFile(filepath.Join(dir, moduleFile), []byte(moduleDir), 0o600)
+		if err = os.MkdirAll(entry, 0o700); err == nil {
+			err = os.WriteFile(filepath.Join(entry, moduleFile), []byte(moduleDir), 0o600)
+		}
+		if err != nil {
+			lock.Close()
 		}
 	}
 	if err != nil {
-		if lock != nil {
-			lock.Close()
-		}
 		mu.(*sync.Mutex).Unlock()
 		if !errors.Is(err, errors.ErrUnsupported) {
-			return "", nil, err
+			return nil, err
 		}
-		if dir, err = os.MkdirTemp(store, ".packages-"); err != nil {
-			return "", nil, err
+		own, err := os.MkdirTemp(dir, ".packages-")
+		if err != nil {
+			return nil, err
 		}
-		return dir, func() { os.RemoveAll(dir) }, nil
+		return &storeEntry{dir: own, release: func() { os.RemoveAll(own) }}, nil
 	}
-	return dir, func() {
+	return &storeEntry{dir: entry, env: []string{"GOTMPDIR=" + tmp}, release: func() {
 		lock.Close() // and with it the lock
 		mu.(*sync.Mutex).Unlock()
-	}, nil
+	}}, nil
+}
+
+// lockEntry opens and locks the lock file name, creating it, waiting for
+// another process's lock until ctx ends. It holds the file that has the
+// name once locked: should trimStore have removed the file it waited on,
+// it locks the new one.
+func lockEntry(ctx context.Context, name string, log io.Writer) (*os.File, error) {
+	started, said := time.Now(), false
+	for {
+		f, err := os.OpenFile(name, os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			return nil, err
+		}
+		err = lockFile(f)
+		if err == nil {
+			held, serr := f.Stat()
+			named, nerr := os.Stat(name)
+			if serr == nil && nerr == nil && os.SameFile(held, named) {
+				return f, nil
+			}
+			f.Close() // removed while we waited: lock the one there now
+			continue
+		}
+		f.Close()
+		if errors.Is(err, errors.ErrUnsupported) {
+			return nil, err
+		}
+		if !said && time.Since(started) > storeSay {
+			fmt.Fprintf(log, "local: waiting for another process's build in %s\n", filepath.Dir(name))
+			said = true
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(storeWait):
+		}
+	}
 }
 
 // moduleFile is the file of a store entry that holds the directory of the
@@ -106,33 +165,62 @@ const moduleFile = ".module"
 // trimStore removes the entries of store that no build holds and that
 // either nobody built into since now-storeUnused (their lock file's time)
 // or whose module directory is gone (a test's temporary module, a project
-// deleted).
+// deleted). It removes an entry, then its lock file, while holding that
+// lock: a build waiting on the file then locks a new one (see lockEntry).
 func trimStore(store string, now time.Time) {
+	// And what go commands killed long ago left in the store's GOTMPDIR.
+	if work, err := os.ReadDir(filepath.Join(store, storeTmp)); err == nil {
+		for _, w := range work {
+			if fi, err := w.Info(); err == nil && now.Sub(fi.ModTime()) > time.Hour {
+				os.RemoveAll(filepath.Join(store, storeTmp, w.Name()))
+			}
+		}
+	}
 	locks, _ := filepath.Glob(filepath.Join(store, "*.lock"))
 	for _, name := range locks {
-		fi, err := os.Stat(name)
-		if err != nil {
-			continue
-		}
-		if now.Sub(fi.ModTime()) < storeUnused {
-			moduleDir, err := os.ReadFile(filepath.Join(strings.TrimSuffix(name, ".lock"), moduleFile))
-			if err != nil || len(moduleDir) == 0 {
-				continue
-			}
-			if _, err := os.Stat(string(moduleDir)); err == nil {
-				continue
-			}
-		}
 		f, err := os.OpenFile(name, os.O_RDWR, 0)
 		if err != nil {
 			continue
 		}
-		if lockFile(f) == nil {
+		if lockFile(f) == nil && unused(name, now) {
 			os.RemoveAll(strings.TrimSuffix(name, ".lock"))
 			os.Remove(name)
 		}
 		f.Close()
 	}
+}
+
+// unused reports whether the entry of the lock file name is to be
+// trimmed (see trimStore).
+func unused(name string, now time.Time) bool {
+	fi, err := os.Stat(name)
+	if err != nil {
+		return false
+	}
+	if now.Sub(fi.ModTime()) >= storeUnused {
+		return true
+	}
+	moduleDir, err := os.ReadFile(filepath.Join(strings.TrimSuffix(name, ".lock"), moduleFile))
+	if err != nil || len(moduleDir) == 0 {
+		return false
+	}
+	_, err = os.Stat(string(moduleDir))
+	return errors.Is(err, os.ErrNotExist)
+}
+
+// confirmed reports whether go build wrote or confirmed the target path in
+// the build that before (the target's state just before it, nil for no
+// file) preceded: a
+// new file, or the same file touched (go build sets the time of a target
+// it finds up to date). A target go build passed over keeps its file and
+// time: a package that is no longer a main package, which go build -o DIR
+// skips without an error, must not run its last binary.
+func confirmed(path string, before os.FileInfo) bool {
+	after, err := os.Stat(path)
+	if err != nil {
+		return false
+	}
+	return before == nil || !os.SameFile(before, after) || !after.ModTime().Equal(before.ModTime())
 }
 
 // linkOrCopy makes dst the file src: a hard link, or where that cannot be

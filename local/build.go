@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"runtime"
+	"strings"
 	"sync"
 	"time"
 
@@ -90,7 +91,8 @@ type built struct {
 // one go build -o per module directory for the distinct packages of the
 // functions built there, into that group's entry of the binary store
 // store (see storeEntry: what did not change since the group's last build
-// there is not linked again), each function getting a hard link (or a
+// there is not linked again; a package go build passed over is built
+// alone, for its own error), each function getting a hard link (or a
 // copy) of its package's binary named after its logical id (two functions
 // of one package share a build); and one go build per function whose
 // package cannot join (a binary name taken, a name go build -o DIR would
@@ -117,7 +119,9 @@ func buildTogether(ctx context.Context, fns []*Function, store, dir string, log 
 			byDir[moduleDir] = g
 			groups = append(groups, g)
 		}
-		name := moduleDir + "\x00" + path.Base(fn.GoPackage)
+		// Binary names compared as a file system that ignores case would:
+		// two packages must not write one file.
+		name := moduleDir + "\x00" + strings.ToLower(path.Base(fn.GoPackage))
 		switch {
 		case gopkg.Check(fn.GoPackage) != nil || !alphanumeric(fn.LogicalID) || majorVersion.MatchString(path.Base(fn.GoPackage)) || path.Base(fn.GoPackage) == "." || path.Base(fn.GoPackage) == "..":
 			alone = append(alone, fn)
@@ -144,14 +148,18 @@ func buildTogether(ctx context.Context, fns []*Function, store, dir string, log 
 			continue
 		}
 		err := tagsErr
-		var bins string
-		release := func() {}
+		entry := &storeEntry{release: func() {}}
 		if err == nil {
-			bins, release, err = storeEntry(store, g.moduleDir, tags, g.pkgs)
+			entry, err = openStoreEntry(ctx, store, dir, g.moduleDir, tags, g.pkgs, log)
 		}
-		args := append([]string{"build", "-tags", tags, "-ldflags", linkFlags, "-o", bins + string(filepath.Separator), "--"}, g.pkgs...)
+		target := func(pkg string) string { return filepath.Join(entry.dir, path.Base(pkg)+exeSuffix()) }
+		before := map[string]os.FileInfo{}
 		if err == nil {
-			_, _, err = runGo(ctx, launch, g.moduleDir, true, args...)
+			for _, pkg := range g.pkgs {
+				before[pkg], _ = os.Stat(target(pkg))
+			}
+			args := append([]string{"build", "-tags", tags, "-ldflags", linkFlags, "-o", entry.dir + string(filepath.Separator), "--"}, g.pkgs...)
+			_, _, err = runGoEnv(ctx, launch, g.moduleDir, entry.env, true, args...)
 		}
 		for _, pkg := range g.pkgs {
 			for _, fn := range g.fns[pkg] {
@@ -159,9 +167,16 @@ func buildTogether(ctx context.Context, fns []*Function, store, dir string, log 
 					alone = append(alone, fn) // for its own error
 					continue
 				}
+				if !confirmed(target(pkg), before[pkg]) {
+					// Not built (not a main package, say): its own build
+					// says why; a binary left from before must not run.
+					os.Remove(target(pkg))
+					alone = append(alone, fn)
+					continue
+				}
 				bin := filepath.Join(dir, fn.LogicalID+exeSuffix())
 				os.Remove(bin)
-				if lerr := linkOrCopy(filepath.Join(bins, path.Base(pkg)+exeSuffix()), bin); lerr != nil {
+				if lerr := linkOrCopy(target(pkg), bin); lerr != nil {
 					alone = append(alone, fn)
 					continue
 				}
@@ -170,7 +185,7 @@ func buildTogether(ctx context.Context, fns []*Function, store, dir string, log 
 				out[fn] = built{binary: bin}
 			}
 		}
-		release()
+		entry.release()
 	}
 	var mu sync.Mutex
 	var wg sync.WaitGroup

@@ -142,3 +142,92 @@ func TestTrimStore(t *testing.T) {
 		}
 	}
 }
+
+// TestBinaryStoreSkippedPackage: go build -o DIR passes over a package
+// that is no longer a main package without an error; the function must
+// not run the binary the store kept from before.
+func TestBinaryStoreSkippedPackage(t *testing.T) {
+	mod := t.TempDir()
+	main := func(version string) string {
+		return "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"" + version + "\") }\n"
+	}
+	localtest.WriteFiles(t, mod, map[string]string{"go.mod": "module example.com/two\n\ngo 1.22\n", "a/main.go": main("a-v1"), "b/main.go": main("b-v1")})
+	store := t.TempDir()
+	fns := []*Function{
+		{LogicalID: "A", GoPackage: "example.com/two/a", ModulePath: "example.com/two", ModuleDir: mod},
+		{LogicalID: "B", GoPackage: "example.com/two/b", ModulePath: "example.com/two", ModuleDir: mod},
+	}
+	round := func(name string) map[*Function]built {
+		dir := filepath.Join(store, name)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		return buildTogether(context.Background(), fns, store, dir, io.Discard, nil)
+	}
+	first := round("1")
+	if first[fns[1]].err != nil {
+		t.Fatal(first[fns[1]].err)
+	}
+	localtest.WriteFiles(t, mod, map[string]string{"b/main.go": "package b\n\nconst Version = \"b-v2\"\n"})
+	second := round("2")
+	if second[fns[0]].err != nil {
+		t.Fatal(second[fns[0]].err)
+	}
+	if b := second[fns[1]]; b.err == nil {
+		old, _ := os.Stat(first[fns[1]].binary)
+		now, err := os.Stat(b.binary)
+		if err == nil && os.SameFile(old, now) {
+			t.Errorf("B, no longer a main package, runs its binary of before")
+		}
+		if content, _ := os.ReadFile(b.binary); bytes.Contains(content, []byte("b-v1")) {
+			t.Errorf("B's build holds b-v1's code")
+		}
+	}
+}
+
+// TestLockEntryFollowsTheName: a build waiting for an entry whose lock
+// file is removed (trimStore) and made anew by another build locks the
+// file that has the name, once that build lets it go, not the removed one.
+func TestLockEntryFollowsTheName(t *testing.T) {
+	name := filepath.Join(t.TempDir(), "entry.lock")
+	trim, err := os.OpenFile(name, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lockFile(trim); errors.Is(err, errors.ErrUnsupported) {
+		t.Skip("no file locks on this system")
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	got := make(chan *os.File, 1)
+	go func() {
+		f, err := lockEntry(context.Background(), name, io.Discard)
+		if err != nil {
+			t.Error(err)
+		}
+		got <- f
+	}()
+	time.Sleep(3 * storeWait)
+	os.Remove(name) // the trim removes the entry, then lets its lock go
+	other, err := os.OpenFile(name, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := lockFile(other); err != nil {
+		t.Fatal(err) // another build takes the new lock file first
+	}
+	trim.Close()
+	select {
+	case f := <-got:
+		t.Fatalf("the waiting build took %s while another build held it", f.Name())
+	case <-time.After(5 * storeWait):
+	}
+	other.Close()
+	f := <-got
+	defer f.Close()
+	held, _ := f.Stat()
+	named, err := os.Stat(name)
+	if err != nil || !os.SameFile(held, named) {
+		t.Errorf("the waiting build holds a file that no longer has the name (%v)", err)
+	}
+}

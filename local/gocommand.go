@@ -33,9 +33,14 @@ var buildTags = sync.OnceValues(func() (string, error) {
 // an ordinary goroutine can be locked, and ended, by an unrelated one
 // later.
 func runGo(ctx context.Context, launch *affinity.Launcher, dir string, combined bool, args ...string) (stdout, stderr []byte, err error) {
+	return runGoEnv(ctx, launch, dir, nil, combined, args...)
+}
+
+// runGoEnv is runGo with env added to the go command's environment.
+func runGoEnv(ctx context.Context, launch *affinity.Launcher, dir string, env []string, combined bool, args ...string) (stdout, stderr []byte, err error) {
 	cmd := exec.CommandContext(ctx, "go", args...)
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+	cmd.Env = append(append(os.Environ(), "CGO_ENABLED=0"), env...)
 	cmd.SysProcAttr = childAttr()
 	var out, errOut bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errOut
