@@ -41,8 +41,9 @@ const storeUnused = 5 * 24 * time.Hour
 // leave a file whose build ID says it is up to date).
 const storeTmp = ".tmp"
 
-// storeLocks holds a mutex per store entry, by path: the builds of one
-// process that share a store take turns at an entry.
+// storeLocks holds a semaphore (a channel of one) per store entry, by
+// path: the builds of one process that share a store take turns at an
+// entry, each waiting only as long as its context lasts.
 var storeLocks sync.Map
 
 // storeTrims holds, per store, the trim this process does of it once:
@@ -91,8 +92,13 @@ func openStoreEntry(ctx context.Context, store, dir, moduleDir, tags string, pkg
 	trim.(func())()
 	key := sha256.Sum256([]byte(strings.Join(append([]string{moduleDir, tags, linkFlags}, pkgs...), "\x00")))
 	entry := filepath.Join(store, fmt.Sprintf("%x", key[:12]))
-	mu, _ := storeLocks.LoadOrStore(entry, new(sync.Mutex))
-	mu.(*sync.Mutex).Lock()
+	sem, _ := storeLocks.LoadOrStore(entry, make(chan struct{}, 1))
+	select {
+	case sem.(chan struct{}) <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	unlock := func() { <-sem.(chan struct{}) }
 	lock, err := lockEntry(ctx, entry+".lock", log)
 	if err == nil {
 		now := time.Now()
@@ -100,12 +106,15 @@ func openStoreEntry(ctx context.Context, store, dir, moduleDir, tags string, pkg
 		if err = os.MkdirAll(entry, 0o700); err == nil {
 			err = os.WriteFile(filepath.Join(entry, moduleFile), []byte(moduleDir), 0o600)
 		}
+		if err == nil {
+			err = startBuilding(entry)
+		}
 		if err != nil {
 			lock.Close()
 		}
 	}
 	if err != nil {
-		mu.(*sync.Mutex).Unlock()
+		unlock()
 		if !errors.Is(err, errors.ErrUnsupported) {
 			return nil, err
 		}
@@ -117,8 +126,40 @@ func openStoreEntry(ctx context.Context, store, dir, moduleDir, tags string, pkg
 	}
 	return &storeEntry{dir: entry, env: []string{"GOTMPDIR=" + tmp}, release: func() {
 		lock.Close() // and with it the lock
-		mu.(*sync.Mutex).Unlock()
+		unlock()
 	}}, nil
+}
+
+// buildingFile is in a store entry from before its go build starts until
+// that build has exited successfully (see built).
+const buildingFile = ".building"
+
+// startBuilding marks the entry as being built. When the mark is there
+// already, a build of the entry did not end (killed, or failed): its
+// binaries, one of which it may have been writing when it stopped, go
+// before go build looks at them.
+func startBuilding(entry string) error {
+	mark := filepath.Join(entry, buildingFile)
+	if _, err := os.Stat(mark); err == nil {
+		names, err := os.ReadDir(entry)
+		if err != nil {
+			return err
+		}
+		for _, n := range names {
+			if n.Name() != moduleFile && n.Name() != buildingFile {
+				if err := os.RemoveAll(filepath.Join(entry, n.Name())); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return os.WriteFile(mark, nil, 0o600)
+}
+
+// built records that the entry's go build exited successfully: every
+// binary in it is whole.
+func (e *storeEntry) built() {
+	os.Remove(filepath.Join(e.dir, buildingFile))
 }
 
 // lockEntry opens and locks the lock file name, creating it, waiting for
@@ -145,6 +186,11 @@ func lockEntry(ctx context.Context, name string, log io.Writer) (*os.File, error
 		f.Close()
 		if errors.Is(err, errors.ErrUnsupported) {
 			return nil, err
+		}
+		if !lockBusy(err) {
+			// A file system that cannot lock (NFS without its lock
+			// service): no shared entry, then.
+			return nil, fmt.Errorf("%w: locking %s: %v", errors.ErrUnsupported, name, err)
 		}
 		if !said && time.Since(started) > storeSay {
 			fmt.Fprintf(log, "local: waiting for another process's build in %s\n", filepath.Dir(name))

@@ -5,9 +5,11 @@ package local
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"os/exec"
 	"path"
 	"path/filepath"
 	"regexp"
@@ -49,8 +51,27 @@ func build(ctx context.Context, fn *Function, dir string, log io.Writer, launch 
 		}
 		return "", fmt.Errorf("building %s (%s): %v\n%s", fn.LogicalID, fn.GoPackage, err, output)
 	}
+	if archive, err := isArchive(out); err != nil || archive {
+		if err == nil {
+			err = errors.New("it is not a main package (go build wrote a package archive): a function's package must be package main")
+		}
+		return "", fmt.Errorf("building %s (%s): %v", fn.LogicalID, fn.GoPackage, err)
+	}
 	reportFallback(fn, moduleDir, why, log)
 	return out, nil
+}
+
+// isArchive reports whether the file at path is a package archive, what go
+// build -o FILE writes for a package that is not a main package.
+func isArchive(path string) (bool, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, err
+	}
+	defer f.Close()
+	head := make([]byte, 8)
+	n, _ := io.ReadFull(f, head)
+	return string(head[:n]) == "!<arch>\n", nil
 }
 
 // reportFallback says on log when fn, whose module synthesis recorded,
@@ -150,7 +171,10 @@ func buildTogether(ctx context.Context, fns []*Function, store, dir string, log 
 		err := tagsErr
 		entry := &storeEntry{release: func() {}}
 		if err == nil {
-			entry, err = openStoreEntry(ctx, store, dir, g.moduleDir, tags, g.pkgs, log)
+			var e *storeEntry
+			if e, err = openStoreEntry(ctx, store, dir, g.moduleDir, tags, g.pkgs, log); err == nil {
+				entry = e
+			}
 		}
 		target := func(pkg string) string { return filepath.Join(entry.dir, path.Base(pkg)+exeSuffix()) }
 		before := map[string]os.FileInfo{}
@@ -160,6 +184,10 @@ func buildTogether(ctx context.Context, fns []*Function, store, dir string, log 
 			}
 			args := append([]string{"build", "-tags", tags, "-ldflags", linkFlags, "-o", entry.dir + string(filepath.Separator), "--"}, g.pkgs...)
 			_, _, err = runGoEnv(ctx, launch, g.moduleDir, entry.env, true, args...)
+			var exit *exec.ExitError
+			if err == nil || errors.As(err, &exit) && exit.Exited() {
+				entry.built() // it ended by itself: what it wrote is whole
+			}
 		}
 		for _, pkg := range g.pkgs {
 			for _, fn := range g.fns[pkg] {

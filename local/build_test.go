@@ -173,15 +173,19 @@ func TestBinaryStoreSkippedPackage(t *testing.T) {
 	if second[fns[0]].err != nil {
 		t.Fatal(second[fns[0]].err)
 	}
-	if b := second[fns[1]]; b.err == nil {
+	b := second[fns[1]]
+	if b.err == nil {
 		old, _ := os.Stat(first[fns[1]].binary)
-		now, err := os.Stat(b.binary)
-		if err == nil && os.SameFile(old, now) {
+		if now, err := os.Stat(b.binary); err == nil && os.SameFile(old, now) {
 			t.Errorf("B, no longer a main package, runs its binary of before")
 		}
 		if content, _ := os.ReadFile(b.binary); bytes.Contains(content, []byte("b-v1")) {
 			t.Errorf("B's build holds b-v1's code")
 		}
+		t.Fatalf("B, no longer a main package, built: %s", b.binary)
+	}
+	if !strings.Contains(b.err.Error(), "not a main package") {
+		t.Errorf("B's build error does not say why: %v", b.err)
 	}
 }
 
@@ -229,5 +233,44 @@ func TestLockEntryFollowsTheName(t *testing.T) {
 	named, err := os.Stat(name)
 	if err != nil || !os.SameFile(held, named) {
 		t.Errorf("the waiting build holds a file that no longer has the name (%v)", err)
+	}
+}
+
+// TestStoreEntryAfterAnUnfinishedBuild: an entry whose last go build did
+// not end by itself (killed while writing a binary) loses its binaries
+// before the next build looks at them.
+func TestStoreEntryAfterAnUnfinishedBuild(t *testing.T) {
+	entry := t.TempDir()
+	localtest.WriteFiles(t, entry, map[string]string{"fn": "half a binary", moduleFile: "/somewhere", buildingFile: ""})
+	if err := startBuilding(entry); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(entry, "fn")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the binary of an unfinished build is still there (%v)", err)
+	}
+	for _, keep := range []string{moduleFile, buildingFile} {
+		if _, err := os.Stat(filepath.Join(entry, keep)); err != nil {
+			t.Errorf("%s: %v", keep, err)
+		}
+	}
+}
+
+// TestBuildWithoutAStore: when the store cannot be opened (here, a file
+// where its directory should be), the functions are still built, each
+// on its own.
+func TestBuildWithoutAStore(t *testing.T) {
+	mod := t.TempDir()
+	localtest.WriteFiles(t, mod, map[string]string{"go.mod": localtest.VersionGoMod, "main.go": localtest.VersionSource(t, "no-store")})
+	store := filepath.Join(t.TempDir(), "store")
+	if err := os.WriteFile(store, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	fn := &Function{LogicalID: "Fn", GoPackage: localtest.VersionModule, ModulePath: localtest.VersionModule, ModuleDir: mod}
+	b := buildTogether(context.Background(), []*Function{fn}, store, t.TempDir(), io.Discard, nil)[fn]
+	if b.err != nil {
+		t.Fatal(b.err)
+	}
+	if content, _ := os.ReadFile(b.binary); !bytes.Contains(content, []byte("no-store")) {
+		t.Errorf("%s is not the function's build", b.binary)
 	}
 }

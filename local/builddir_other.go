@@ -12,5 +12,5 @@ import (
 // lockFile reports that it cannot lock: no directory is swept.
 func lockFile(f *os.File) error { return errors.ErrUnsupported }
 
-// waitLockFile reports that it cannot lock: builds share no store entry.
-func waitLockFile(f *os.File) error { return errors.ErrUnsupported }
+// lockBusy reports false: lockFile never locks here.
+func lockBusy(err error) bool { return false }

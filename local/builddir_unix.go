@@ -5,6 +5,7 @@
 package local
 
 import (
+	"errors"
 	"os"
 	"syscall"
 )
@@ -15,12 +16,7 @@ func lockFile(f *os.File) error {
 	return syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
 }
 
-// waitLockFile takes an exclusive lock on f, waiting for it.
-func waitLockFile(f *os.File) error {
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
-		if err != syscall.EINTR {
-			return err
-		}
-	}
+// lockBusy reports whether err, from lockFile, says another holds the lock.
+func lockBusy(err error) bool {
+	return errors.Is(err, syscall.EWOULDBLOCK) || errors.Is(err, syscall.EAGAIN)
 }
