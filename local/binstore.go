@@ -31,6 +31,23 @@ func defaultStore() string {
 	return filepath.Join(cache, "httpapi-local")
 }
 
+// ownStore makes the store directory if need be and checks that it is
+// this user's alone (see storeOwner): the emulator runs the binaries it
+// finds there.
+func ownStore(store string) error {
+	if err := os.MkdirAll(store, 0o700); err != nil {
+		return err
+	}
+	fi, err := os.Lstat(store)
+	if err != nil {
+		return err
+	}
+	if !fi.IsDir() {
+		return errors.New("not a directory")
+	}
+	return storeOwner(fi)
+}
+
 // storeUnused is how long a store entry is kept without being built into
 // (the Go build cache's own limit for unused entries).
 const storeUnused = 5 * 24 * time.Hour

@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -272,5 +273,40 @@ func TestBuildWithoutAStore(t *testing.T) {
 	}
 	if content, _ := os.ReadFile(b.binary); !bytes.Contains(content, []byte("no-store")) {
 		t.Errorf("%s is not the function's build", b.binary)
+	}
+}
+
+// TestOwnStore: the emulator keeps builds only in a store that is this
+// user's alone; another user could put binaries in one writable by
+// others, or owned by someone else.
+func TestOwnStore(t *testing.T) {
+	if runtime.GOOS == "windows" {
+		t.Skip("owners and modes are not checked on Windows")
+	}
+	root := t.TempDir()
+	mine := filepath.Join(root, "mine")
+	if err := ownStore(mine); err != nil {
+		t.Errorf("a new store: %v", err)
+	}
+	shared := filepath.Join(root, "shared")
+	os.Mkdir(shared, 0o777)
+	os.Chmod(shared, 0o777)
+	if err := ownStore(shared); err == nil || !strings.Contains(err.Error(), "writable by others") {
+		t.Errorf("a store writable by others: %v", err)
+	}
+	file := filepath.Join(root, "file")
+	os.WriteFile(file, nil, 0o600)
+	if err := ownStore(file); err == nil {
+		t.Errorf("a file where the store should be: no error")
+	}
+	if os.Getuid() == 0 { // root can give a directory away
+		theirs := filepath.Join(root, "theirs")
+		os.Mkdir(theirs, 0o700)
+		if err := os.Chown(theirs, 4242, 4242); err != nil {
+			t.Fatal(err)
+		}
+		if err := ownStore(theirs); err == nil || !strings.Contains(err.Error(), "owned by user 4242") {
+			t.Errorf("a store owned by another user: %v", err)
+		}
 	}
 }

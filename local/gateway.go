@@ -48,7 +48,8 @@ type Options struct {
 	// it is, go build writes into a store kept between runs (httpapi-local
 	// in the user's cache directory, see os.UserCacheDir; entries unused
 	// for 5 days are removed), so that a function whose build inputs did
-	// not change is not linked again.
+	// not change is not linked again. A store directory owned by another
+	// user, or writable by others, is not used (it is said on Log).
 	BuildDir string
 	// JWTKeys, when set, verifies the signature of every token a JWT
 	// authorizer sees against these keys, as API Gateway does against the
@@ -200,6 +201,9 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		s.buildDir, s.dirLock, s.ownsDir = dir, lock, true
 	}
 	if s.store = defaultStore(); s.store == "" {
+		s.store = filepath.Join(s.buildDir, storeDir)
+	} else if err := ownStore(s.store); err != nil {
+		fmt.Fprintf(s.log, "local: not keeping builds in %s (%v): every function is linked at each start\n", s.store, err)
 		s.store = filepath.Join(s.buildDir, storeDir)
 	}
 	if o.ServeWhileBuilding {
