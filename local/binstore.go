@@ -22,7 +22,8 @@ const storeDir = ".bin"
 // defaultStore is the binary store of every server: httpapi-local in the
 // user's cache directory, kept between runs, so that a restarted emulator
 // links only what changed; "" when the machine has no user cache
-// directory (then each server keeps its store in its build directory).
+// directory (then each server keeps its store in its build directory, as
+// it does where files cannot be locked).
 func defaultStore() string {
 	cache, err := os.UserCacheDir()
 	if err != nil {
@@ -101,6 +102,9 @@ type storeEntry struct {
 // dir, removed by release: every build links, as go build -o into an
 // empty directory does.
 func openStoreEntry(ctx context.Context, store, dir, moduleDir, tags string, pkgs []string, log io.Writer) (*storeEntry, error) {
+	if !fileLocks {
+		return privateEntry(dir)
+	}
 	tmp := filepath.Join(store, storeTmp)
 	if err := os.MkdirAll(tmp, 0o700); err != nil {
 		return nil, err
@@ -135,16 +139,23 @@ func openStoreEntry(ctx context.Context, store, dir, moduleDir, tags string, pkg
 		if !errors.Is(err, errors.ErrUnsupported) {
 			return nil, err
 		}
-		own, err := os.MkdirTemp(dir, ".packages-")
-		if err != nil {
-			return nil, err
-		}
-		return &storeEntry{dir: own, release: func() { os.RemoveAll(own) }}, nil
+		return privateEntry(dir)
 	}
 	return &storeEntry{dir: entry, env: []string{"GOTMPDIR=" + tmp}, release: func() {
 		lock.Close() // and with it the lock
 		unlock()
 	}}, nil
+}
+
+// privateEntry is an entry of one build's own, a new directory in dir,
+// removed by release: go build links every binary, as into any empty
+// directory.
+func privateEntry(dir string) (*storeEntry, error) {
+	own, err := os.MkdirTemp(dir, ".packages-")
+	if err != nil {
+		return nil, err
+	}
+	return &storeEntry{dir: own, release: func() { os.RemoveAll(own) }}, nil
 }
 
 // buildingFile is in a store entry from before its go build starts until

@@ -34,3 +34,6 @@ func storeOwner(fi os.FileInfo) error {
 	}
 	return nil
 }
+
+// fileLocks reports that lockFile locks here.
+const fileLocks = true

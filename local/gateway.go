@@ -200,7 +200,7 @@ func New(ctx context.Context, api *API, opts *Options) (*Server, error) {
 		}
 		s.buildDir, s.dirLock, s.ownsDir = dir, lock, true
 	}
-	if s.store = defaultStore(); s.store == "" {
+	if s.store = defaultStore(); s.store == "" || !fileLocks {
 		s.store = filepath.Join(s.buildDir, storeDir)
 	} else if err := ownStore(s.store); err != nil {
 		fmt.Fprintf(s.log, "local: not keeping builds in %s (%v): every function is linked at each start\n", s.store, err)
