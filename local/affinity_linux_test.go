@@ -30,7 +30,7 @@ func TestFunctionCPUs(t *testing.T) {
 	}
 
 	last := cpus[len(cpus)-1]
-	srv, err := New(context.Background(), apis[0], sharedBuild(apis[0], &Options{Log: io.Discard, AccessLog: io.Discard, FunctionCPUs: []int{last}}))
+	srv, err := New(context.Background(), apis[0], &Options{Log: io.Discard, AccessLog: io.Discard, FunctionCPUs: []int{last}})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -44,7 +44,7 @@ func TestStagesAssembly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		srv, err := New(context.Background(), api, sharedBuild(api, &Options{Log: testWriter{t}, AccessLog: testWriter{t}}))
+		srv, err := New(context.Background(), api, &Options{Log: testWriter{t}, AccessLog: testWriter{t}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -143,7 +143,7 @@ func TestCognitoAuthorizerServed(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			api := loadAPI(t, apiTemplate(tc.config))
 			accessLog := &localtest.Buffer{}
-			srv, err := New(context.Background(), api, sharedBuild(api, &Options{Log: testWriter{t}, AccessLog: accessLog}))
+			srv, err := New(context.Background(), api, &Options{Log: testWriter{t}, AccessLog: accessLog})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -48,7 +48,7 @@ func TestCognitoAuthorizerLocal(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			api := loadAPI(t, strings.Replace(apiTemplate(cdkCognito), `"Name": "Auth"`, `"Name": "CognitoAuth"`, 1))
 			accessLog := &localtest.Buffer{}
-			srv, err := New(context.Background(), api, sharedBuild(api, &Options{Log: testWriter{t}, AccessLog: accessLog, JWTAuthorizers: tc.given}))
+			srv, err := New(context.Background(), api, &Options{Log: testWriter{t}, AccessLog: accessLog, JWTAuthorizers: tc.given})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -123,7 +123,7 @@ func TestCrossStackAssembly(t *testing.T) {
 	if len(api.Routes) != 8 || len(api.Problems) != 0 {
 		t.Fatalf("shared API: %d routes, problems %v", len(api.Routes), api.Problems)
 	}
-	srv, err := New(context.Background(), api, sharedBuild(api, &Options{Log: testWriter{t}, AccessLog: testWriter{t}}))
+	srv, err := New(context.Background(), api, &Options{Log: testWriter{t}, AccessLog: testWriter{t}})
 	if err != nil {
 		t.Fatal(err)
 	}

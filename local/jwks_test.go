@@ -130,7 +130,7 @@ func TestJWTSignatures(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := &fixture{api: apis[0], accessLog: &localtest.Buffer{}, log: &localtest.Buffer{}}
-	f.srv, err = New(context.Background(), apis[0], sharedBuild(apis[0], &Options{Log: f.log, AccessLog: f.accessLog, JWTKeys: ks, Unthrottled: true})) // its cases go past POST /echo's burst of 5
+	f.srv, err = New(context.Background(), apis[0], &Options{Log: f.log, AccessLog: f.accessLog, JWTKeys: ks, Unthrottled: true}) // its cases go past POST /echo's burst of 5
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -3,7 +3,6 @@ package local
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -11,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
@@ -54,7 +52,7 @@ func serve(t *testing.T, template, api string) *fixture {
 	var err error
 	// Unthrottled: many tests share the fixture, some of them in parallel;
 	// throttling has servers of its own (throttle_test.go).
-	f.srv, err = New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 4, Log: f.log, AccessLog: f.accessLog, Unthrottled: true}))
+	f.srv, err = New(context.Background(), a, &Options{Concurrency: 4, Log: f.log, AccessLog: f.accessLog, Unthrottled: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,47 +76,16 @@ func templateAPI(t testing.TB, path, api string) *API {
 	return a
 }
 
-// buildRoot holds the build directories the servers of these tests
-// share (see sharedBuild).
-var buildRoot string
-
-// sharedBuild sets o.BuildDir to a directory shared by every server of
-// this test binary with the same functions (logical ids, packages and
-// modules), and returns o. The go command finds a function built there by
-// an earlier server up to date and does not link it again, so each
-// function is linked once per test binary, not once per server. Tests of
-// the build directory itself (its creation, removal and sweeping) and of
-// building from elsewhere leave BuildDir unset.
-func sharedBuild(api *API, o *Options) *Options {
-	var lines []string
-	for id, fn := range api.Functions {
-		lines = append(lines, strings.Join([]string{id, fn.GoPackage, fn.ModulePath, fn.ModuleDir}, "\x00"))
-	}
-	slices.Sort(lines)
-	key := sha256.Sum256([]byte(strings.Join(lines, "\n")))
-	o.BuildDir = filepath.Join(buildRoot, fmt.Sprintf("%x", key[:8]))
-	if err := os.MkdirAll(o.BuildDir, 0o755); err != nil {
-		panic(err)
-	}
-	return o
-}
-
 func TestMain(m *testing.M) {
 	if url := os.Getenv(intruderEnv); url != "" {
 		intrude(url) // this binary plays another program of the machine
 		return
-	}
-	var err error
-	if buildRoot, err = os.MkdirTemp("", "local-test-builds-"); err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
 	}
 	code := m.Run()
 	for _, f := range fixtures {
 		f.http.Close()
 		f.srv.Close()
 	}
-	os.RemoveAll(buildRoot)
 	os.Exit(code)
 }
 
@@ -485,7 +452,7 @@ func TestIntegrationTimeoutIs503(t *testing.T) {
 	for i := range a.Routes {
 		a.Routes[i].Timeout = 300 * time.Millisecond // shorter than the function's own 3 s timeout
 	}
-	srv, err := New(context.Background(), a, sharedBuild(a, &Options{Log: io.Discard, AccessLog: io.Discard}))
+	srv, err := New(context.Background(), a, &Options{Log: io.Discard, AccessLog: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -600,7 +567,7 @@ func TestUnsupportedIsReported(t *testing.T) {
 			t.Errorf("problems do not report %q:\n%s", want, all)
 		}
 	}
-	srv, err := New(context.Background(), api, sharedBuild(api, &Options{Log: io.Discard, AccessLog: io.Discard}))
+	srv, err := New(context.Background(), api, &Options{Log: io.Discard, AccessLog: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -624,7 +591,7 @@ func TestQueuedRequestSurvivesProcessDeath(t *testing.T) {
 	for i := range a.Routes {
 		a.Routes[i].Timeout = 8 * time.Second
 	}
-	srv, err := New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 1, Log: io.Discard, AccessLog: io.Discard}))
+	srv, err := New(context.Background(), a, &Options{Concurrency: 1, Log: io.Discard, AccessLog: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}

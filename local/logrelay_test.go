@@ -94,7 +94,7 @@ func TestUnreadLogStopsNothing(t *testing.T) {
 		}
 	}
 	defer release()
-	srv, err := New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 1, Log: stuck, AccessLog: stuck}))
+	srv, err := New(context.Background(), a, &Options{Concurrency: 1, Log: stuck, AccessLog: stuck})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func TestLoad(t *testing.T) {
 	var accessLines lineCounter
 	// Unthrottled: 50 clients go far past the stages' 1000 requests/s,
 	// and this test is about the emulator, not its throttles.
-	srv, err := New(context.Background(), apis[0], sharedBuild(apis[0], &Options{Log: &lineCounter{}, AccessLog: &accessLines, Unthrottled: true}))
+	srv, err := New(context.Background(), apis[0], &Options{Log: &lineCounter{}, AccessLog: &accessLines, Unthrottled: true})
 	if err != nil {
 		t.Fatal(err)
 	}

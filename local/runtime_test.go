@@ -37,7 +37,7 @@ func intrude(url string) {
 func TestRuntimeAPIRefusesOtherProcesses(t *testing.T) {
 	t.Parallel() // waits for a slow function; runs beside the other waiting tests
 	a := templateAPI(t, fixtureTemplate, "V2")
-	srv, err := New(context.Background(), a, sharedBuild(a, &Options{Concurrency: 1, Log: io.Discard, AccessLog: io.Discard}))
+	srv, err := New(context.Background(), a, &Options{Concurrency: 1, Log: io.Discard, AccessLog: io.Discard})
 	if err != nil {
 		t.Fatal(err)
 	}
