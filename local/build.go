@@ -43,7 +43,7 @@ func build(ctx context.Context, fn *Function, dir string, log io.Writer, launch 
 	if err != nil {
 		return "", fmt.Errorf("building %s: reading GOFLAGS: %v", fn.LogicalID, err)
 	}
-	if output, _, err := runGo(ctx, launch, moduleDir, true, "build", "-tags", tags, "-ldflags", linkFlags, "-o", out, "--", fn.GoPackage); err != nil {
+	if output, _, err := runGo(ctx, launch, moduleDir, true, "build", "-tags", tags, "-ldflags", gopkg.LinkFlags, "-o", out, "--", fn.GoPackage); err != nil {
 		if bytes.Contains(output, []byte("no required module provides package")) || bytes.Contains(output, []byte("go.mod file not found")) {
 			// The go command's hint, go get, would add the function's
 			// module to whatever module this is: never what is wanted.
@@ -82,12 +82,6 @@ func reportFallback(fn *Function, moduleDir, why string, log io.Writer) {
 		fmt.Fprintf(log, "local: %s: built %s from the current directory %s, which may hold other code than synthesis saw: %s\n", fn.LogicalID, fn.GoPackage, wd, why)
 	}
 }
-
-// linkFlags are the linker flags of the emulator's builds: those
-// gofunction links the deployed binary with, no symbol table and no DWARF
-// (stack traces keep their functions, files and lines; a debugger has
-// less to show). Linking without DWARF takes about 40 % less time.
-const linkFlags = "-s -w"
 
 // alphanumeric reports whether id is a valid CloudFormation logical id.
 func alphanumeric(id string) bool {
@@ -182,7 +176,7 @@ func buildTogether(ctx context.Context, fns []*Function, store, dir string, log 
 			for _, pkg := range g.pkgs {
 				before[pkg], _ = os.Stat(target(pkg))
 			}
-			args := append([]string{"build", "-tags", tags, "-ldflags", linkFlags, "-o", entry.dir + string(filepath.Separator), "--"}, g.pkgs...)
+			args := append([]string{"build", "-tags", tags, "-ldflags", gopkg.LinkFlags, "-o", entry.dir + string(filepath.Separator), "--"}, g.pkgs...)
 			_, _, err = runGoEnv(ctx, launch, g.moduleDir, entry.env, true, args...)
 			var exit *exec.ExitError
 			if err == nil || errors.As(err, &exit) && exit.Exited() {

@@ -8,6 +8,12 @@ import (
 	"strings"
 )
 
+// LinkFlags are the linker flags (-ldflags) every Lambda function is
+// built with, deployed (gofunction) and emulated (local) alike: no symbol
+// table and no DWARF. Stack traces keep their functions, files and lines;
+// a debugger has less to show; linking takes about 40 % less time.
+const LinkFlags = "-s -w"
+
 // LambdaTag is the build tag every Lambda function is built with: it
 // leaves aws-lambda-go's net/rpc support out of the binary.
 const LambdaTag = "lambda.norpc"
