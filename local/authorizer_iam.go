@@ -150,6 +150,23 @@ type sigV4 struct {
 	sessionToken                      string
 }
 
+// authorizationParams returns the parameters (Credential, SignedHeaders,
+// Signature) of an AWS4-HMAC-SHA256 Authorization header, the client's or
+// the one the emulator computes to compare with it; false when the header
+// is not of that scheme.
+func authorizationParams(auth string) (map[string]string, bool) {
+	list, ok := strings.CutPrefix(auth, "AWS4-HMAC-SHA256 ")
+	if !ok {
+		return nil, false
+	}
+	params := map[string]string{}
+	for _, p := range strings.Split(list, ",") {
+		name, value, _ := strings.Cut(strings.TrimSpace(p), "=")
+		params[name] = value
+	}
+	return params, true
+}
+
 // parseSigV4 reads the request's signature; nil and no error when the
 // request carries none.
 func parseSigV4(r *http.Request, query url.Values) (*sigV4, *iamRefusal) {
@@ -173,21 +190,11 @@ func parseSigV4(r *http.Request, query url.Values) (*sigV4, *iamRefusal) {
 	case auth == "":
 		return nil, nil
 	default:
-		params, ok := strings.CutPrefix(auth, "AWS4-HMAC-SHA256 ")
+		params, ok := authorizationParams(auth)
 		if !ok {
 			return nil, incompleteSignature("the Authorization header is not an AWS4-HMAC-SHA256 signature")
 		}
-		for _, p := range strings.Split(params, ",") {
-			name, value, _ := strings.Cut(strings.TrimSpace(p), "=")
-			switch name {
-			case "Credential":
-				credential = value
-			case "SignedHeaders":
-				s.signedHeaders = value
-			case "Signature":
-				s.signature = value
-			}
-		}
+		credential, s.signedHeaders, s.signature = params["Credential"], params["SignedHeaders"], params["Signature"]
 		s.amzDate, s.sessionToken = r.Header.Get("X-Amz-Date"), r.Header.Get("X-Amz-Security-Token")
 	}
 	var missing []string
@@ -334,16 +341,8 @@ func resign(r *http.Request, body []byte, query url.Values, sig *sigV4, c *IAMCr
 	if err := signer.SignHTTP(context.Background(), creds, cp, payload, sig.service, sig.region, signedAt, opts); err != nil {
 		return "", "", err
 	}
-	auth, _ := strings.CutPrefix(cp.Header.Get("Authorization"), "AWS4-HMAC-SHA256 ")
-	for _, p := range strings.Split(auth, ",") {
-		name, value, _ := strings.Cut(strings.TrimSpace(p), "=")
-		switch name {
-		case "SignedHeaders":
-			signedHeaders = value
-		case "Signature":
-			signature = value
-		}
-	}
+	params, _ := authorizationParams(cp.Header.Get("Authorization"))
+	signature, signedHeaders = params["Signature"], params["SignedHeaders"]
 	if signature == "" {
 		return "", "", errors.New("the SDK's signer wrote no signature")
 	}
