@@ -27,14 +27,10 @@ the $default stage, of payload format -format. The route's authorizer is
 not run: the event carries no identity.`
 
 func runEvent(args []string) error {
-	fl := flag.NewFlagSet("local event", flag.ContinueOnError)
+	fl := subcommandFlags("local event", eventUsage)
 	src := apiFlags(fl)
 	req := requestFlags(fl)
 	format := fl.String("format", "", `payload format, "2.0" or "1.0" (default: the route's; 2.0 without a cloud assembly)`)
-	fl.Usage = func() {
-		fmt.Fprintln(fl.Output(), eventUsage)
-		fl.PrintDefaults()
-	}
 	positional, err := parseInterspersed(fl, args)
 	if err != nil {
 		return err

@@ -6,7 +6,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,22 +28,15 @@ of the route it takes. A failed invocation prints Lambda's error payload
 and exits with status 1.`
 
 func runInvoke(args []string) error {
-	fl := flag.NewFlagSet("local invoke", flag.ContinueOnError)
+	fl := subcommandFlags("local invoke", invokeUsage)
 	src := apiFlags(fl)
 	req := requestFlags(fl)
 	function := fl.String("function", "", "the function's logical id or Go package")
 	eventFile := fl.String("event", "-", "`file` of the event to invoke the function with (- for standard input)")
 	routeLine := fl.String("route", "", "build the event for this request, `\"METHOD /path?query\"`, and invoke its route's function")
 	format := fl.String("format", "", `with -route: payload format "2.0" or "1.0" (default: the route's)`)
-	fl.Usage = func() {
-		fmt.Fprintln(fl.Output(), invokeUsage)
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
+	if err := parseFlagsOnly(fl, args); err != nil {
 		return err
-	}
-	if fl.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (flags: local invoke -h)", fl.Arg(0))
 	}
 	if (*function == "") == (*routeLine == "") {
 		return errors.New("give -function (with -event) or -route")

@@ -68,6 +68,29 @@ func (s *apiSource) load() (*local.API, error) {
 	return local.Select(apis, *s.stack, *s.api)
 }
 
+// subcommandFlags returns the flag set of the subcommand name ("local
+// token"): its errors are returned, and -h prints usage, then the flags.
+func subcommandFlags(name, usage string) *flag.FlagSet {
+	fl := flag.NewFlagSet(name, flag.ContinueOnError)
+	fl.Usage = func() {
+		fmt.Fprintln(fl.Output(), usage)
+		fl.PrintDefaults()
+	}
+	return fl
+}
+
+// parseFlagsOnly parses args into fl and refuses an argument that is not
+// a flag.
+func parseFlagsOnly(fl *flag.FlagSet, args []string) error {
+	if err := fl.Parse(args); err != nil {
+		return err
+	}
+	if fl.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q (flags: %s -h)", fl.Arg(0), fl.Name())
+	}
+	return nil
+}
+
 // parseInterspersed parses fl's flags wherever they are among args, as in
 // `local event "POST /todos" -body '{}'`, and returns the other arguments.
 func parseInterspersed(fl *flag.FlagSet, args []string) ([]string, error) {

@@ -5,7 +5,6 @@ package main
 import (
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -27,7 +26,7 @@ authorizer (of -route's, when the API has several), unless -iss and -aud
 give them.`
 
 func runToken(args []string) error {
-	fl := flag.NewFlagSet("local token", flag.ContinueOnError)
+	fl := subcommandFlags("local token", tokenUsage)
 	src := apiFlags(fl)
 	sub := fl.String("sub", "local-user", "the token's subject (sub)")
 	var scopes, claims multiFlag
@@ -38,15 +37,8 @@ func runToken(args []string) error {
 	routeKey := fl.String("route", "", "take issuer and audience from this `route`'s authorizer")
 	ttl := fl.Duration("ttl", time.Hour, "how long the token is valid")
 	keys := fl.String("keys", ".local-jwt", "`directory` of the signing key and its jwks.json (created if missing)")
-	fl.Usage = func() {
-		fmt.Fprintln(fl.Output(), tokenUsage)
-		fl.PrintDefaults()
-	}
-	if err := fl.Parse(args); err != nil {
+	if err := parseFlagsOnly(fl, args); err != nil {
 		return err
-	}
-	if fl.NArg() > 0 {
-		return fmt.Errorf("unexpected argument %q (flags: local token -h)", fl.Arg(0))
 	}
 	if *iss == "" || *aud == "" {
 		a, err := jwtAuthorizer(src, *routeKey)
