@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/httpapi-cdk/httpapi/function/app"
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 	"github.com/httpapi-cdk/httpapi/lambdahttp"
 	"github.com/httpapi-cdk/httpapi/proxyevent"
 	"github.com/httpapi-cdk/httpapi/quota"
@@ -121,14 +122,7 @@ func BenchmarkHello(b *testing.B) {
 // 5,000 to 9,000 requests/s on the project's machine, and at 1000/s every
 // request past the first 500 would be a 429.
 func accountThrottledTemplate(b *testing.B) string {
-	src, err := os.ReadFile(referenceTemplate)
-	if err != nil {
-		b.Fatal(err)
-	}
-	var tpl map[string]any
-	if err := json.Unmarshal(src, &tpl); err != nil {
-		b.Fatal(err)
-	}
+	tpl := localtest.ReadTemplate(b, referenceTemplate)
 	for _, r := range tpl["Resources"].(map[string]any) {
 		if r := r.(map[string]any); r["Type"] == "AWS::ApiGatewayV2::Stage" {
 			r["Properties"].(map[string]any)["DefaultRouteSettings"] = map[string]any{

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"io"
 	"net/http/httptest"
-	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/aws/aws-lambda-go/lambda"
 
+	"github.com/httpapi-cdk/httpapi/internal/localtest"
 	"github.com/httpapi-cdk/httpapi/route"
 )
 
@@ -85,14 +85,7 @@ func TestTemplateThrottles(t *testing.T) {
 	// A setting that leaves a limit out takes it from the stage's default,
 	// else from the account's; a string or a join of strings resolves, a
 	// parameter (set at deployment) does not, and is reported.
-	b, err := os.ReadFile(productionTemplate)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tpl map[string]any
-	if err := json.Unmarshal(b, &tpl); err != nil {
-		t.Fatal(err)
-	}
+	tpl := localtest.ReadTemplate(t, productionTemplate)
 	tpl["Parameters"] = map[string]any{"Burst": map[string]any{"Type": "Number", "Default": "7"}}
 	for _, r := range tpl["Resources"].(map[string]any) {
 		r := r.(map[string]any)
@@ -111,7 +104,7 @@ func TestTemplateThrottles(t *testing.T) {
 			"GET /hello":   map[string]any{"ThrottlingBurstLimit": map[string]any{"Ref": "Burst"}},
 		}
 	}
-	b, _ = json.Marshal(tpl)
+	b, _ := json.Marshal(tpl)
 	apis, err := ParseTemplate(b, "Production")
 	if err != nil {
 		t.Fatal(err)

@@ -58,20 +58,13 @@ func waitOutput(t *testing.T, out *localtest.Buffer, timeout time.Duration, re *
 // and returns the file's path.
 func fixtureWith(t *testing.T, typ string, edit func(props map[string]any)) string {
 	t.Helper()
-	b, err := os.ReadFile(fixture)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var tpl map[string]any
-	if err := json.Unmarshal(b, &tpl); err != nil {
-		t.Fatal(err)
-	}
+	tpl := localtest.ReadTemplate(t, fixture)
 	for _, r := range tpl["Resources"].(map[string]any) {
 		if r := r.(map[string]any); r["Type"] == typ {
 			edit(r["Properties"].(map[string]any))
 		}
 	}
-	b, _ = json.Marshal(tpl)
+	b, _ := json.Marshal(tpl)
 	path := filepath.Join(t.TempDir(), "edited.template.json")
 	if err := os.WriteFile(path, b, 0o644); err != nil {
 		t.Fatal(err)

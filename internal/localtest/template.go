@@ -5,6 +5,8 @@ package localtest
 import (
 	"encoding/json"
 	"fmt"
+	"os"
+	"testing"
 )
 
 // EchoPackage is the Go package of the emulator tests' echo function: it
@@ -72,4 +74,19 @@ func (tp Template) JSON() string {
 		panic(err) // maps of strings always marshal
 	}
 	return string(b)
+}
+
+// ReadTemplate reads the CloudFormation template at path as JSON, for a
+// test to edit and write again; an error fails the test.
+func ReadTemplate(t testing.TB, path string) map[string]any {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tpl map[string]any
+	if err := json.Unmarshal(b, &tpl); err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	return tpl
 }
