@@ -102,18 +102,17 @@ type built struct {
 	err    error
 }
 
-// buildTogether builds fns into dir with as few go commands as it can:
-// one go build -o per module directory for the distinct packages of the
-// functions built there, into that group's entry of the binary store
-// store (see storeEntry: what did not change since the group's last build
-// there is not linked again; a package go build passed over is built
-// alone, for its own error), each function getting a hard link (or a
-// copy) of its package's binary named after its logical id (two functions
-// of one package share a build); and one go build per function whose
-// package cannot join (a binary name taken, a name go build -o DIR would
-// not use) or when the shared build fails, so that each error is the
-// function's own. It says on log what it builds and how long it took, one
-// line each, when that is more than a few functions.
+// buildTogether builds fns into dir with as few go commands as it can.
+// The functions of one module directory are built by one go build -o,
+// each package once, into that group's entry of the binary store store
+// (see storeEntry), where a binary whose inputs did not change since the
+// last build is neither compiled nor linked again; each function gets a
+// hard link (or a copy) of its package's binary, named after its logical
+// id. A function whose package cannot join (a binary name taken, a name
+// go build -o DIR would not use), whose package go build passed over, or
+// whose group's build failed is built on its own, so that each error is
+// the function's own. It says on log what it builds and how long it took,
+// one line each, when that is more than a few functions.
 func buildTogether(ctx context.Context, fns []*Function, store, dir string, log io.Writer, launch *affinity.Launcher) map[*Function]built {
 	out := make(map[*Function]built, len(fns))
 	started := time.Now()
