@@ -308,8 +308,8 @@ const stagingDisabledContext = "aws:cdk:disable-asset-staging"
 // empty directory and the plan whose build is deferred (see
 // completeAsset). Without asset staging, it builds at once: the asset is
 // then the directory itself.
-func prepare(scope constructs.Construct, pkg, goarch string) (*built, *plan, error) {
-	if stagingDisabled(scope.Node().TryGetContext(jsii.String(stagingDisabledContext))) {
+func prepare(facts scopeFacts, pkg, goarch string) (*built, *plan, error) {
+	if facts.stagingDisabled {
 		b, err := build(pkg, goarch)
 		return b, nil, err
 	}
@@ -360,7 +360,7 @@ func stagingDisabled(v any) bool {
 
 // completeAsset makes the function's staged asset directory complete: now
 // from the cached build b, or, for a deferred build p, at synthesis.
-func (f *function) completeAsset(b *built, p *plan) error {
+func (f *function) completeAsset(facts scopeFacts, b *built, p *plan) error {
 	staged, err := stagedDir(f.lambda)
 	if err != nil {
 		return err
@@ -374,7 +374,7 @@ func (f *function) completeAsset(b *built, p *plan) error {
 	// A deferred build writes into the staged copy in the cloud assembly,
 	// never into the directory it was copied from, which every deferred
 	// asset shares: staging that did not copy is refused, not written to.
-	if staged == p.emptyDir() || !within(rootOutdir(f), staged) {
+	if staged == p.emptyDir() || !within(facts.rootOutdir, staged) {
 		return fmt.Errorf("the asset of %s was not staged into the cloud assembly (%s): is asset staging disabled in a way gofunction does not read? build with staging, or disable it with the context value true", b.importPath, staged)
 	}
 	pb := deferBuild(f, p, staged)

@@ -180,8 +180,10 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 	err := p.validate()
 	var b *built
 	var deferred *plan
+	var facts scopeFacts
 	if err == nil {
-		b, deferred, err = prepare(scope, p.Package, string(p.Architecture))
+		facts = factsOf(scope)
+		b, deferred, err = prepare(facts, p.Package, string(p.Architecture))
 	}
 	if err != nil {
 		// Every error of the package is worded without its name: it is added here, once.
@@ -254,7 +256,7 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 		ApplicationLogLevelV2: awslambda.ApplicationLogLevel(p.ApplicationLogLevel),
 		SystemLogLevelV2:      awslambda.SystemLogLevel(p.SystemLogLevel),
 	})
-	if err := f.completeAsset(b, deferred); err != nil {
+	if err := f.completeAsset(facts, b, deferred); err != nil {
 		panic(propcheck.Prefix("gofunction", err))
 	}
 	cfn := f.lambda.Node().DefaultChild().(awscdk.CfnResource)
@@ -262,17 +264,15 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 	cfn.AddMetadata(jsii.String(MetadataModule), b.modulePath)
 	if dir, ok := relativeToApp(b.moduleDir); ok {
 		cfn.AddMetadata(jsii.String(MetadataModuleDir), dir)
-		recordAppDir(scope)
+		recordAppDir(facts.rootOutdir)
 	}
 	return f
 }
 
-// recordAppDir records, in the top-level directory of the cloud assembly
-// scope synthesizes into, where the app's directory (the working
-// directory, which MetadataModuleDir is relative to) is, once per
-// directory and process.
-func recordAppDir(scope constructs.Construct) {
-	outdir := rootOutdir(scope)
+// recordAppDir records, in outdir, the top-level directory of a cloud
+// assembly, where the app's directory (the working directory, which
+// MetadataModuleDir is relative to) is, once per directory and process.
+func recordAppDir(outdir string) {
 	appDirsMu.Lock()
 	defer appDirsMu.Unlock()
 	if appDirs[outdir] {
