@@ -47,16 +47,17 @@ type listed struct {
 }
 
 // contextKey identifies what the go command sees of this process before it
-// reads a package: the environment, the working directory, which go.mod and
-// go.work files exist from there up (they choose the main modules and the
-// workspace) and the go env configuration file.
+// reads a package: the environment it reads (gosource.CommandEnv), the
+// working directory, which go.mod and go.work files exist from there up
+// (they choose the main modules and the workspace) and the go env
+// configuration file.
 func contextKey(env []string) (string, error) {
 	wd, err := os.Getwd()
 	if err != nil {
 		return "", err
 	}
 	var b strings.Builder
-	for _, kv := range env {
+	for _, kv := range gosource.CommandEnv(env) {
 		b.WriteString(kv)
 		b.WriteByte(0)
 	}

@@ -26,9 +26,9 @@ import (
 // (versions, replacements, vendoring), and the absence of a go.mod
 // between each package directory and its module's root (a nested module
 // takes the package out of its module). The context is the cache key:
-// the environment, the working directory, the go.mod and go.work files
-// from there up, the go env file (contextKey), the Go version and the
-// build tags. Module cache packages are pinned by go.sum and go.mod.
+// the go command's environment, the working directory, the go.mod and
+// go.work files from there up, the go env file (contextKey), the Go
+// version and the build tags. Module cache packages are pinned by go.sum and go.mod.
 //
 // A result is stored only when every file and directory the fingerprint
 // covers was last modified at least settleTime before go list started:
@@ -47,8 +47,8 @@ type listCacheEntry struct {
 }
 
 // listCacheMaxAge is the age at which an entry is removed, used or not
-// (its key holds the whole environment, which changes from one shell to
-// another); it is listed again when needed.
+// (its key holds the go command's environment, which a new GOPATH or PATH
+// changes for good); it is listed again when needed.
 const listCacheMaxAge = 30 * 24 * time.Hour
 
 // listCacheFormat names the format of the entries: a new format has

@@ -80,6 +80,27 @@ func TestListCache(t *testing.T) {
 	if lists != 5 {
 		t.Errorf("sources listed just after an edit: %d go list runs, want 5 (not stored)", lists)
 	}
+
+	// Another shell: variables the go command does not read leave the
+	// cache key alone; one it reads makes another key.
+	settle(t, dir)
+	newProcess()
+	resolveIn(t, "./cmd/fn", "arm64") // stored, the sources having settled
+	lists = 0
+	t.Setenv("OLDPWD", t.TempDir())
+	t.Setenv("_", "/usr/local/bin/cdk")
+	t.Setenv("CDK_OUTDIR", t.TempDir())
+	newProcess()
+	resolveIn(t, "./cmd/fn", "arm64")
+	if lists != 0 {
+		t.Errorf("from another shell: %d go list runs, want 0", lists)
+	}
+	t.Setenv("GOPROXY", "off")
+	newProcess()
+	resolveIn(t, "./cmd/fn", "arm64")
+	if lists != 1 {
+		t.Errorf("with another GOPROXY: %d go list runs, want 1", lists)
+	}
 }
 
 func hasFile(src *gosource.Sources, name string) bool {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strings"
 )
 
 // Package is a package as `go list -json` reports it, with the fields
@@ -88,3 +89,35 @@ type Env struct {
 
 // EnvVars are the variables of [Env], for go env -json.
 var EnvVars = []string{"GOFLAGS", "GOMODCACHE", "GOWORK"}
+
+// CommandEnv returns the entries of env, in order, that can change what
+// the go command answers: the variables go env reports (every GO and
+// CGO_ variable, and the C toolchain's), PATH (which go command, and
+// which toolchain GOTOOLCHAIN finds), the working directory's PWD (the
+// spelling of every directory go list reports), and the variables that
+// locate the user's directories (the go env file, and the default GOPATH
+// and so GOMODCACHE). Names are compared without case, as Windows does;
+// keeping more than needed only costs a cache a miss. The rest (a
+// shell's OLDPWD and _, a terminal's, the CDK CLI's) cannot change an
+// answer, and a cache keyed on the whole environment would miss whenever
+// the app is synthesized from another shell.
+func CommandEnv(env []string) []string {
+	var out []string
+	for _, kv := range env {
+		name, _, _ := strings.Cut(kv, "=")
+		name = strings.ToUpper(name)
+		if strings.HasPrefix(name, "GO") || strings.HasPrefix(name, "CGO_") || commandVars[name] {
+			out = append(out, kv)
+		}
+	}
+	return out
+}
+
+// commandVars are the variables CommandEnv keeps besides GO* and CGO_*,
+// in upper case.
+var commandVars = map[string]bool{
+	"CC": true, "CXX": true, "FC": true, "AR": true, "PKG_CONFIG": true, // go env's C toolchain
+	"PATH": true, "PWD": true,
+	"HOME": true, "XDG_CONFIG_HOME": true, "XDG_CACHE_HOME": true, // Unix; Plan 9's home too
+	"APPDATA": true, "LOCALAPPDATA": true, "USERPROFILE": true, // Windows
+}
