@@ -90,8 +90,9 @@ func main() {
 `, i, v)
 }
 
-// appTemplate is the CDK app: one stack, N functions, one HTTP API whose
-// first function is its handler and to which each other adds its route.
+// appTemplate is the CDK app, with the main the README shows (cdkapp.Main):
+// one stack, N functions, one HTTP API whose first function is its
+// handler and to which each other adds its route.
 var appTemplate = template.Must(template.New("main.go").Parse(`// Command scaleapp is the scale benchmark's CDK app, generated.
 package main
 
@@ -101,6 +102,7 @@ import (
 	"github.com/aws/aws-cdk-go/awscdk/v2"
 	"github.com/aws/jsii-runtime-go"
 
+	"github.com/httpapi-cdk/httpapi/cdkapp"
 	"github.com/httpapi-cdk/httpapi/constructs/gofunction"
 	"github.com/httpapi-cdk/httpapi/constructs/httpapi"
 	"github.com/httpapi-cdk/httpapi/route"
@@ -109,19 +111,18 @@ import (
 const functions = {{.}}
 
 func main() {
-	defer jsii.Close()
-	app := awscdk.NewApp(nil)
-	stack := awscdk.NewStack(app, jsii.String("Scale"), nil)
-	var api httpapi.API
-	for i := 1; i <= functions; i++ {
-		fn := gofunction.New(stack, fmt.Sprintf("Fn%02d", i), &gofunction.Props{Package: fmt.Sprintf("./fn%02d", i)})
-		keys := []route.Key{route.MustParse(fmt.Sprintf("GET /fn%02d", i))}
-		if api == nil {
-			api = httpapi.New(stack, "Api", &httpapi.Props{Handler: fn.Lambda(), Routes: keys})
-		} else {
-			api.AddRoutes(fn.Lambda(), keys, nil)
+	cdkapp.Main(func(app awscdk.App) {
+		stack := awscdk.NewStack(app, jsii.String("Scale"), nil)
+		var api httpapi.API
+		for i := 1; i <= functions; i++ {
+			fn := gofunction.New(stack, fmt.Sprintf("Fn%02d", i), &gofunction.Props{Package: fmt.Sprintf("./fn%02d", i)})
+			keys := []route.Key{route.MustParse(fmt.Sprintf("GET /fn%02d", i))}
+			if api == nil {
+				api = httpapi.New(stack, "Api", &httpapi.Props{Handler: fn.Lambda(), Routes: keys})
+			} else {
+				api.AddRoutes(fn.Lambda(), keys, nil)
+			}
 		}
-	}
-	app.Synth(nil)
+	})
 }
 `))
