@@ -84,7 +84,7 @@ func checkDocumentURL(prop, u string) error {
 // API, t among them, in the order they were created.
 func (t *routeTable) apiTables() []*routeTable {
 	tablesMu.Lock()
-	all := slices.Clone(tablesByApp[t.owner.Node().Root()])
+	all := slices.Clone(tablesByApp[t.root])
 	tablesMu.Unlock()
 	var out []*routeTable
 	for _, o := range all {

@@ -49,6 +49,10 @@ const wholeAPI = "*/*"
 // "apiId/*/$default".
 type permissionPlanner struct {
 	table *routeTable
+	// stack and principal, made at the first grant, are the table's stack
+	// and API Gateway's service principal, shared by every permission.
+	stack     awscdk.Stack
+	principal awsiam.IPrincipal
 }
 
 // resourceNames returns the execute-api resource names (after the API id)
@@ -111,15 +115,18 @@ func (p *permissionPlanner) grant(fn awslambda.IFunction, idPrefix string) {
 			"invoke permissions of %s widened %s: %d per-route statements (about %d bytes) would not fit the %d-byte budget of Lambda's 20 KB resource policy",
 			*fn.Node().Path(), what, len(narrow), estimatePolicyBytes(narrow), PolicyBudgetBytes)))
 	}
-	stack := awscdk.Stack_Of(p.table.owner)
+	if p.stack == nil {
+		p.stack = awscdk.Stack_Of(p.table.owner)
+		p.principal = awsiam.NewServicePrincipal(jsii.String("apigateway.amazonaws.com"), nil)
+	}
 	for _, name := range names {
 		fn.AddPermission(jsii.String(idPrefix+name), &awslambda.Permission{
-			Principal: awsiam.NewServicePrincipal(jsii.String("apigateway.amazonaws.com"), nil),
+			Principal: p.principal,
 			Action:    jsii.String("lambda:InvokeFunction"),
 			Scope:     p.table.owner,
-			SourceArn: stack.FormatArn(&awscdk.ArnComponents{
+			SourceArn: p.stack.FormatArn(&awscdk.ArnComponents{
 				Service:      jsii.String("execute-api"),
-				Resource:     p.table.httpApi.ApiId(),
+				Resource:     jsii.String(p.table.apiID),
 				ResourceName: jsii.String(name),
 				ArnFormat:    awscdk.ArnFormat_SLASH_RESOURCE_NAME,
 			}),

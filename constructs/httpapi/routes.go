@@ -176,6 +176,7 @@ type routeTable struct {
 	doc         *documentInfo                   // nil: no OpenAPI document
 	domainURLs  []openapi.Server                // custom domains' stage URLs, for the document
 	apiID       string                          // httpApi's id: a token or a literal (see register)
+	root        constructs.IConstruct           // the app's root (see register)
 	importName  string                          // the export httpApi's id imports, if it is an Fn::ImportValue
 }
 

@@ -36,17 +36,17 @@ func (t *routeTable) register() {
 			t.importName, _ = m["Fn::ImportValue"].(string)
 		}
 	}
-	root := t.owner.Node().Root()
+	t.root = t.owner.Node().Root()
 	tablesMu.Lock()
 	defer tablesMu.Unlock()
-	tablesByApp[root] = append(tablesByApp[root], t)
+	tablesByApp[t.root] = append(tablesByApp[t.root], t)
 }
 
 // sharing returns the other route tables of the app that add routes to
 // the same HTTP API as t.
 func (t *routeTable) sharing() []*routeTable {
 	tablesMu.Lock()
-	all := tablesByApp[t.owner.Node().Root()]
+	all := tablesByApp[t.root]
 	tablesMu.Unlock()
 	var out []*routeTable
 	for _, o := range all {
