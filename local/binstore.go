@@ -13,8 +13,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-
-	"github.com/httpapi-cdk/httpapi/internal/gopkg"
 )
 
 // storeDir is the directory, in a server's build directory, of its binary
@@ -113,7 +111,7 @@ func openStoreEntry(ctx context.Context, store, dir, moduleDir, tags string, pkg
 	}
 	trim, _ := storeTrims.LoadOrStore(store, sync.OnceFunc(func() { trimStore(store, time.Now()) }))
 	trim.(func())()
-	key := sha256.Sum256([]byte(strings.Join(append([]string{moduleDir, tags, gopkg.LinkFlags}, pkgs...), "\x00")))
+	key := sha256.Sum256([]byte(strings.Join(append(buildArgs(tags, "", pkgs...), moduleDir), "\x00")))
 	entry := filepath.Join(store, fmt.Sprintf("%x", key[:12]))
 	sem, _ := storeLocks.LoadOrStore(entry, make(chan struct{}, 1))
 	select {

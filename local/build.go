@@ -22,6 +22,15 @@ import (
 	"github.com/httpapi-cdk/httpapi/internal/gopkg"
 )
 
+// buildArgs are the go command's arguments that build pkgs with tags into
+// out (a file, or a directory ending in a separator): every emulated
+// function is built with these, and gofunction's settings where a binary
+// depends on them (gopkg.LinkFlags, gopkg.VCSFlag); not -trimpath, so
+// that a panic's stack trace names the files on this machine.
+func buildArgs(tags, out string, pkgs ...string) []string {
+	return append([]string{"build", "-tags", tags, gopkg.VCSFlag, "-ldflags", gopkg.LinkFlags, "-o", out, "--"}, pkgs...)
+}
+
 // build compiles a function's Go package for this machine into dir. It
 // builds in the function's module (see [Function].ModuleDir), so the
 // emulator runs from any directory; without one, in the current directory,
@@ -43,7 +52,7 @@ func build(ctx context.Context, fn *Function, dir string, log io.Writer, launch 
 	if err != nil {
 		return "", fmt.Errorf("building %s: reading GOFLAGS: %v", fn.LogicalID, err)
 	}
-	if output, _, err := runGo(ctx, launch, moduleDir, true, "build", "-tags", tags, "-ldflags", gopkg.LinkFlags, "-o", out, "--", fn.GoPackage); err != nil {
+	if output, _, err := runGo(ctx, launch, moduleDir, true, buildArgs(tags, out, fn.GoPackage)...); err != nil {
 		if bytes.Contains(output, []byte("no required module provides package")) || bytes.Contains(output, []byte("go.mod file not found")) {
 			// The go command's hint, go get, would add the function's
 			// module to whatever module this is: never what is wanted.
@@ -175,8 +184,7 @@ func buildTogether(ctx context.Context, fns []*Function, store, dir string, log 
 			for _, pkg := range g.pkgs {
 				before[pkg], _ = os.Stat(target(pkg))
 			}
-			args := append([]string{"build", "-tags", tags, "-ldflags", gopkg.LinkFlags, "-o", entry.dir + string(filepath.Separator), "--"}, g.pkgs...)
-			_, _, err = runGoEnv(ctx, launch, g.moduleDir, entry.env, true, args...)
+			_, _, err = runGoEnv(ctx, launch, g.moduleDir, entry.env, true, buildArgs(tags, entry.dir+string(filepath.Separator), g.pkgs...)...)
 			var exit *exec.ExitError
 			if err == nil || errors.As(err, &exit) && exit.Exited() {
 				entry.built() // it ended by itself: what it wrote is whole

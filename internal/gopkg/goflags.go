@@ -14,6 +14,14 @@ import (
 // a debugger has less to show; linking takes about 40 % less time.
 const LinkFlags = "-s -w"
 
+// VCSFlag is the -buildvcs setting every Lambda function is built with,
+// deployed and emulated alike: off, so that a binary depends on its
+// sources alone. With the go command's default, a binary built in a Git
+// checkout records the commit and whether any file is modified: each
+// commit would change every function's binary (the emulator would link
+// them all again), and every build would run git.
+const VCSFlag = "-buildvcs=false"
+
 // LambdaTag is the build tag every Lambda function is built with: it
 // leaves aws-lambda-go's net/rpc support out of the binary.
 const LambdaTag = "lambda.norpc"
