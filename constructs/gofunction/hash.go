@@ -57,8 +57,9 @@ func sourceHash(src *gosource.Sources, tc *toolchain, goarch, tags string, gofla
 // fingerprint hashes what go list read that may change while a process
 // runs, to tell whether a go list result still holds: the entries of
 // src.Dirs that count (a new file of a package, or one an embed pattern
-// matches), the content of the Go files of package directories (imports,
-// build constraints, embed patterns), and the content, or absence, of the
+// matches), the content of the source files of package directories (see
+// gosource.IsSourceFile: build constraints, and a Go file's imports and
+// embed patterns), and the content, or absence, of the
 // module files (go.mod, go.sum, go.work, go.work.sum, vendor/modules.txt),
 // and the directory of the nearest go.mod above each package directory
 // (a go.mod created between a package and its module's root makes it a
@@ -79,7 +80,7 @@ func fingerprint(src *gosource.Sources) (string, error) {
 				continue
 			}
 			fmt.Fprintf(h, "%s %v\n", e.Name(), e.Type())
-			if d.Package && e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".go") {
+			if d.Package && e.Type().IsRegular() && gosource.IsSourceFile(e.Name()) {
 				if err := hashFile(h, gosource.File{Path: filepath.Join(d.Path, e.Name())}); err != nil {
 					return "", err
 				}

@@ -19,16 +19,17 @@ import (
 // one (this file's cache), only when the fingerprint of its sources is
 // the one it was stored with. The fingerprint covers everything go list's
 // answer depends on besides the go command's context: the content of the
-// Go files of every package directory that is not in the module cache
-// (imports, build constraints, embed patterns), the entries of those
-// directories and of the embedded ones (a new file), the content or
-// absence of go.mod, go.sum, go.work, go.work.sum and vendor/modules.txt
-// (versions, replacements, vendoring), and the absence of a go.mod
-// between each package directory and its module's root (a nested module
-// takes the package out of its module). The context is the cache key:
-// the go command's environment, the working directory, the go.mod and
-// go.work files from there up, the go env file (contextKey), the Go
-// version and the build tags. Module cache packages are pinned by go.sum and go.mod.
+// source files of every package directory that is not in the module
+// cache (build constraints, a Go file's imports and embed patterns), the
+// entries of those directories and of the embedded ones (a new file), the
+// content or absence of go.mod, go.sum, go.work, go.work.sum and
+// vendor/modules.txt (versions, replacements, vendoring), and the absence
+// of a go.mod between each package directory and its module's root (a
+// nested module takes the package out of its module). The context is the
+// cache key: the go command's environment, the working directory, the
+// go.mod and go.work files from there up, the go env file (contextKey),
+// the Go version and the build tags. Module cache packages are pinned by
+// go.sum and go.mod.
 //
 // A result is stored only when every file and directory the fingerprint
 // covers was last modified at least settleTime before go list started:

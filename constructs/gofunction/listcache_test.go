@@ -101,6 +101,20 @@ func TestListCache(t *testing.T) {
 	if lists != 1 {
 		t.Errorf("with another GOPROXY: %d go list runs, want 1", lists)
 	}
+
+	// An assembly file's build constraint decides whether the package
+	// has it: an edit of it is an edit of the sources.
+	writeFiles(t, dir, map[string]string{"other/x.s": "//go:build ignore\n"})
+	settle(t, dir)
+	newProcess()
+	without := resolveIn(t, "./cmd/fn", "arm64")
+	writeFiles(t, dir, map[string]string{"other/x.s": "//go:build arm64\n"})
+	settle(t, dir)
+	newProcess()
+	with := resolveIn(t, "./cmd/fn", "arm64")
+	if lists != 3 || with.hash == without.hash || !hasFile(with.src, "example.com/svc/other/x.s") {
+		t.Errorf("after an edit of a .s file's build constraint: %d go list runs, hash changed %v, files %v", lists, with.hash != without.hash, with.src.Files)
+	}
 }
 
 func hasFile(src *gosource.Sources, name string) bool {

@@ -115,8 +115,15 @@ func (d Dir) Counts(name string, isDir bool) bool {
 	case d.Embed:
 		return true
 	}
-	return d.Package && !isDir && !strings.HasSuffix(name, "_test.go") && sourceExts[filepath.Ext(name)]
+	return d.Package && !isDir && !strings.HasSuffix(name, "_test.go") && IsSourceFile(name)
 }
+
+// IsSourceFile reports whether go build takes a file of a package
+// directory named name as a source file (by its extension). Its content
+// can change what go list reports: the build constraints at the top of
+// any such file (a .s file's too), and a Go file's imports and embed
+// patterns.
+func IsSourceFile(name string) bool { return sourceExts[filepath.Ext(name)] }
 
 // List returns what a build of the main package of pkgs depends on. pkgs
 // is the output of go list -deps for one package (see [ListArgs]); env is
