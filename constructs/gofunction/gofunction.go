@@ -192,6 +192,7 @@ func New(scope constructs.Construct, id string, props *Props) Function {
 
 	f := &function{importPath: b.importPath}
 	constructs.NewConstruct_Override(f, scope, &id)
+	rememberFacts(scope, facts)
 
 	f.logGroup = awslogs.NewLogGroup(f, jsii.String("LogGroup"), &awslogs.LogGroupProps{
 		Retention: p.LogRetention,

@@ -27,16 +27,10 @@ var (
 	scopeFactsOf = map[constructs.Construct]scopeFacts{}
 )
 
-// factsOf returns scope's facts, read at its first function. Neither can
-// change afterwards: the outermost stage's output directory is fixed when
-// the App is made, and the context a scope sees (its own and its
-// parents') can no longer be set once it has a child, which constructs
-// refuses, and it has one from its first function on. A scope whose Go
-// value cannot be a map key (which jsii refuses anyway) is read each
-// time, so that jsii's error is the one reported.
+// factsOf returns scope's facts, as remembered by rememberFacts or read
+// now.
 func factsOf(scope constructs.Construct) scopeFacts {
-	memo := reflect.TypeOf(scope).Comparable()
-	if memo {
+	if rememberable(scope) {
 		scopeFactsMu.Lock()
 		f, ok := scopeFactsOf[scope]
 		scopeFactsMu.Unlock()
@@ -44,14 +38,29 @@ func factsOf(scope constructs.Construct) scopeFacts {
 			return f
 		}
 	}
-	f := scopeFacts{
+	return scopeFacts{
 		stagingDisabled: stagingDisabled(scope.Node().TryGetContext(jsii.String(stagingDisabledContext))),
 		rootOutdir:      rootOutdir(scope),
 	}
-	if memo {
+}
+
+// rememberFacts keeps f, scope's facts, for its later functions, once
+// scope has a child: then neither can change. The outermost stage's
+// output directory is fixed when the App is made, and the context a scope
+// sees (its own and its parents') can no longer be set once it has a
+// child, which constructs refuses.
+func rememberFacts(scope constructs.Construct, f scopeFacts) {
+	if rememberable(scope) {
 		scopeFactsMu.Lock()
 		scopeFactsOf[scope] = f
 		scopeFactsMu.Unlock()
 	}
-	return f
+}
+
+// rememberable reports whether scope's Go value can be a map key: a
+// pointer, as every construct jsii knows is. A value of another kind
+// (which jsii refuses anyway) is read each time, so that jsii's error is
+// the one reported.
+func rememberable(scope constructs.Construct) bool {
+	return reflect.TypeOf(scope).Kind() == reflect.Pointer
 }

@@ -9,26 +9,33 @@ import (
 	"github.com/aws/jsii-runtime-go"
 )
 
-// TestScopeFacts: each scope's own facts, the same when read again.
+// TestScopeFacts: each scope's own facts, two stacks of one app apart,
+// and what rememberFacts kept for a scope is what its later functions
+// get.
 func TestScopeFacts(t *testing.T) {
 	staged, unstaged := t.TempDir(), t.TempDir()
-	a := awscdk.NewStack(awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(staged)}), jsii.String("A"), nil)
+	app := awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(staged)})
+	a := awscdk.NewStack(app, jsii.String("A"), nil)
+	off := awscdk.NewStack(app, jsii.String("Off"), nil)
+	off.Node().SetContext(jsii.String(stagingDisabledContext), true)
 	b := awscdk.NewStack(awscdk.NewApp(&awscdk.AppProps{Outdir: jsii.String(unstaged), Context: &map[string]any{stagingDisabledContext: true}}), jsii.String("B"), nil)
 	nested := awscdk.NewStack(awscdk.NewStage(a, jsii.String("Nested"), nil), jsii.String("C"), nil)
-	for _, c := range []struct {
-		scope constructs.Construct
-		want  scopeFacts
-	}{
-		{a, scopeFacts{rootOutdir: staged}},
-		{b, scopeFacts{stagingDisabled: true, rootOutdir: unstaged}},
-		{nested, scopeFacts{rootOutdir: staged}},
-		{a, scopeFacts{rootOutdir: staged}},
-	} {
-		got := factsOf(c.scope)
+	check := func(scope constructs.Construct, want scopeFacts) {
+		t.Helper()
+		got := factsOf(scope)
 		got.rootOutdir, _ = filepath.EvalSymlinks(got.rootOutdir)
-		c.want.rootOutdir, _ = filepath.EvalSymlinks(c.want.rootOutdir)
-		if got != c.want {
-			t.Errorf("factsOf(%s) = %+v, want %+v", *c.scope.Node().Path(), got, c.want)
+		want.rootOutdir, _ = filepath.EvalSymlinks(want.rootOutdir)
+		if got != want {
+			t.Errorf("factsOf(%s) = %+v, want %+v", *scope.Node().Path(), got, want)
 		}
 	}
+	check(a, scopeFacts{rootOutdir: staged})
+	check(off, scopeFacts{stagingDisabled: true, rootOutdir: staged})
+	check(b, scopeFacts{stagingDisabled: true, rootOutdir: unstaged})
+	check(nested, scopeFacts{rootOutdir: staged})
+
+	kept := scopeFacts{stagingDisabled: true, rootOutdir: t.TempDir()}
+	rememberFacts(a, kept)
+	check(a, kept)
+	check(off, scopeFacts{stagingDisabled: true, rootOutdir: staged})
 }
