@@ -92,7 +92,7 @@ var EnvVars = []string{"GOFLAGS", "GOMODCACHE", "GOWORK"}
 
 // CommandEnv returns the entries of env, in order, that can change what
 // the go command answers: the variables go env reports (every GO and
-// CGO_ variable, and the C toolchain's), PATH (which go command, and
+// CGO_ variable, the C toolchain's, GCCGO), PATH (which go command, and
 // which toolchain GOTOOLCHAIN finds), the working directory's PWD (the
 // spelling of every directory go list reports), and the variables that
 // locate the user's directories (the go env file, and the default GOPATH
@@ -116,7 +116,7 @@ func CommandEnv(env []string) []string {
 // commandVars are the variables CommandEnv keeps besides GO* and CGO_*,
 // in upper case.
 var commandVars = map[string]bool{
-	"CC": true, "CXX": true, "FC": true, "AR": true, "PKG_CONFIG": true, // go env's C toolchain
+	"CC": true, "CXX": true, "FC": true, "AR": true, "PKG_CONFIG": true, "GCCGO": true, // go env's C toolchain, and gccgo
 	"PATH": true, "PWD": true,
 	"HOME": true, "XDG_CONFIG_HOME": true, "XDG_CACHE_HOME": true, // Unix; Plan 9's home too
 	"APPDATA": true, "LOCALAPPDATA": true, "USERPROFILE": true, // Windows

@@ -258,8 +258,8 @@ func TestFileRead(t *testing.T) {
 // whatever their case, and drops a shell's and the CDK CLI's.
 func TestCommandEnv(t *testing.T) {
 	env := []string{"OLDPWD=/a", "GOFLAGS=-tags=x", "_=/usr/bin/cdk", "PATH=/bin", "CDK_OUTDIR=cdk.out", "Path=C:\\Go\\bin",
-		"CGO_ENABLED=0", "TERM=xterm", "HOME=/home/u", "GOFLAGS=-mod=mod", "JSII_AGENT=go", "PWD=/app", "LocalAppData=C:\\x", "CC=clang"}
-	want := []string{"GOFLAGS=-tags=x", "PATH=/bin", "Path=C:\\Go\\bin", "CGO_ENABLED=0", "HOME=/home/u", "GOFLAGS=-mod=mod", "PWD=/app", "LocalAppData=C:\\x", "CC=clang"}
+		"CGO_ENABLED=0", "TERM=xterm", "HOME=/home/u", "GOFLAGS=-mod=mod", "JSII_AGENT=go", "PWD=/app", "LocalAppData=C:\\x", "CC=clang", "GCCGO=gccgo-14"}
+	want := []string{"GOFLAGS=-tags=x", "PATH=/bin", "Path=C:\\Go\\bin", "CGO_ENABLED=0", "HOME=/home/u", "GOFLAGS=-mod=mod", "PWD=/app", "LocalAppData=C:\\x", "CC=clang", "GCCGO=gccgo-14"}
 	if got := CommandEnv(env); !slices.Equal(got, want) {
 		t.Errorf("CommandEnv(%q)\n = %q\nwant %q", env, got, want)
 	}
