@@ -6,6 +6,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"testing"
 
@@ -30,7 +31,21 @@ func TestBuildWithoutVCS(t *testing.T) {
 	if _, err := build(context.Background(), fn, t.TempDir(), io.Discard, nil); err != nil {
 		t.Errorf("built alone: %v", err)
 	}
-	if b := buildTogether(context.Background(), []*Function{fn}, t.TempDir(), t.TempDir(), io.Discard, nil)[fn]; b.err != nil {
-		t.Errorf("built together: %v", b.err)
+	// Together: the binary is the store's, not that of the build alone
+	// buildTogether falls back to when the go build of the group fails.
+	store := t.TempDir()
+	b := buildTogether(context.Background(), []*Function{fn}, store, t.TempDir(), io.Discard, nil)[fn]
+	if b.err != nil {
+		t.Fatalf("built together: %v", b.err)
 	}
+	stored, _ := filepath.Glob(filepath.Join(store, "*", path.Base(localtest.VersionModule)))
+	if len(stored) != 1 || !sameFile(stored[0], b.binary) {
+		t.Errorf("built together: %s is not the store's binary (%q): the group's go build failed", b.binary, stored)
+	}
+}
+
+func sameFile(a, b string) bool {
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
 }
