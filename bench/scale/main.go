@@ -168,11 +168,11 @@ func (b *bench) print() {
 	}
 	if len(rows) > 1 {
 		first, last := rows[0], rows[len(rows)-1]
-		fmt.Printf("\nN=%d against N=%d: synth again %.2f× (goal ≤ 1.15); synth first %.2f× floor + N=%d's first (goal ≤ 1.5); emulator all routes %.2f× floor (goal ≤ 1.2), first route %s (goal ≤ 2 s), restarted all routes %s\n",
+		fmt.Printf("\nN=%d against N=%d: synth again %.2f× (goal ≤ 1.15; %s); synth first %.2f× floor + N=%d's first (goal ≤ 1.5); emulator all routes %.2f× floor (goal ≤ 1.2; %s), first route %s (goal ≤ 2 s), restarted all routes %s\n",
 			last.n, first.n,
-			ratio(last.again, first.again),
+			ratio(last.again, first.again), spread(last.again, first.again),
 			float64(mid(last.first))/float64(mid(last.floor)+mid(first.first)), first.n,
-			ratio(last.emulatorAll, last.floor), median(last.emulatorFirst), median(last.emulatorRestart))
+			ratio(last.emulatorAll, last.floor), spread(last.emulatorAll, last.floor), median(last.emulatorFirst), median(last.emulatorRestart))
 		fmt.Printf("In CPU time, N=%d against N=%d: synth again %.2f×; synth first %.2f× floor + N=%d's first\n",
 			last.n, first.n, ratio(last.cpu[2], first.cpu[2]), float64(mid(last.cpu[1]))/float64(mid(last.cpu[0])+mid(first.cpu[1])), first.n)
 	}
@@ -382,3 +382,14 @@ func median(ds []time.Duration) string { return fmt.Sprintf("%.1f s", mid(ds).Se
 
 // ratio is the ratio of the medians of a and b.
 func ratio(a, b []time.Duration) float64 { return float64(mid(a)) / float64(mid(b)) }
+
+// spread describes the ratios of a and b round by round (a[i] / b[i],
+// measured in the same round): their lowest and highest, which show how
+// far a median ratio can move between runs.
+func spread(a, b []time.Duration) string {
+	rs := make([]float64, min(len(a), len(b)))
+	for i := range rs {
+		rs[i] = float64(a[i]) / float64(b[i])
+	}
+	return fmt.Sprintf("rounds %.2f–%.2f×", slices.Min(rs), slices.Max(rs))
+}
