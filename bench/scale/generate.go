@@ -13,6 +13,12 @@ import (
 // appModule is the module path of the generated app.
 const appModule = "example.com/scaleapp"
 
+// cdkJSON is the cdk.json of every generated app, that of the checkout
+// -repo names (not of the one -compare names, so that both apps run the
+// CLI alike), as httpapi init copies it: the app command, the feature
+// flags, and the CLI's telemetry and notices turned off.
+var cdkJSON []byte
+
 // generate writes into dir a CDK app of n Go functions as a module of its
 // own, whose go.mod requires what the checkout repo requires and replaces
 // the library with repo: so it is never part of the library's
@@ -34,7 +40,7 @@ func generate(dir, repo string, n int) error {
 	files := map[string][]byte{
 		"go.mod":   gomod,
 		"go.sum":   gosum,
-		"cdk.json": []byte(`{"app": "go run ."}` + "\n"),
+		"cdk.json": cdkJSON,
 	}
 	var app strings.Builder
 	if err := appTemplate.Execute(&app, n); err != nil {

@@ -70,6 +70,10 @@ func run() error {
 		}
 		ns = append(ns, n)
 	}
+	var err error
+	if cdkJSON, err = os.ReadFile(filepath.Join(*repo, "cdk.json")); err != nil {
+		return err
+	}
 	if *only != "" {
 		root, err := filepath.Abs(*repo)
 		if err != nil {
