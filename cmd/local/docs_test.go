@@ -180,7 +180,12 @@ func TestDocsInBrowser(t *testing.T) {
 	docs := httptest.NewServer(mux)
 	defer docs.Close()
 
+	// Nothing but the page's own server: Chromium's background requests
+	// (component updates, Google's services) off, and every host name but
+	// 127.0.0.1 unresolvable, so that a page that needs the network fails.
 	flags := []string{"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-default-apps",
+		"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
 		"--user-data-dir=" + t.TempDir(), "--virtual-time-budget=20000", "--window-size=1280,1800"}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
