@@ -129,9 +129,8 @@ bench-local:
 # of N = 1, 10 and 30 generated Go functions (each a one-route router
 # behind one HTTP API, in a temporary module of their own), and for each
 # the floor (one go build of all N), `cdk synth` first, again (three times
-# a round, their median), and after
-# an edit of one function, and the emulator's start to its first and to
-# every route answering. SCALEFLAGS adds flags, e.g. SCALEFLAGS='-rounds 3',
+# a round, their median), and after an edit of one function, and the
+# emulator's start to its first and to every route answering. SCALEFLAGS adds flags, e.g. SCALEFLAGS='-rounds 3',
 # or SCALEFLAGS='-compare DIR' to measure another checkout (an older commit,
 # from git archive) in the same rounds, interleaved.
 SCALEFLAGS ?=
