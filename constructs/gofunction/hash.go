@@ -80,7 +80,7 @@ func fingerprint(src *gosource.Sources) (string, error) {
 				continue
 			}
 			fmt.Fprintf(h, "%s %v\n", e.Name(), e.Type())
-			if d.Package && e.Type().IsRegular() && gosource.IsSourceFile(e.Name()) {
+			if contentHashed(d, e) {
 				if err := hashFile(h, gosource.File{Path: filepath.Join(d.Path, e.Name())}); err != nil {
 					return "", err
 				}
@@ -95,6 +95,14 @@ func fingerprint(src *gosource.Sources) (string, error) {
 		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// contentHashed reports whether fingerprint hashes the content of d's
+// entry e, not only its name: a source file of a package directory
+// (gosource.IsSourceFile). settledBefore checks the times of the same
+// files.
+func contentHashed(d gosource.Dir, e os.DirEntry) bool {
+	return d.Package && e.Type().IsRegular() && d.Counts(e.Name(), false) && gosource.IsSourceFile(e.Name())
 }
 
 // nearestGoMod returns the directory of the go.mod file nearest above dir,

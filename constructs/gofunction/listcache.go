@@ -149,7 +149,7 @@ func settledBefore(src *gosource.Sources, t time.Time) bool {
 			return false
 		}
 		for _, e := range entries {
-			if strings.HasSuffix(e.Name(), ".go") && !old(filepath.Join(d.Path, e.Name())) {
+			if contentHashed(d, e) && !old(filepath.Join(d.Path, e.Name())) {
 				return false
 			}
 		}

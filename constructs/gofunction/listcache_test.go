@@ -115,6 +115,15 @@ func TestListCache(t *testing.T) {
 	if lists != 3 || with.hash == without.hash || !hasFile(with.src, "example.com/svc/other/x.s") {
 		t.Errorf("after an edit of a .s file's build constraint: %d go list runs, hash changed %v, files %v", lists, with.hash != without.hash, with.src.Files)
 	}
+	// Listed just after an edit of it: used, not stored.
+	writeFiles(t, dir, map[string]string{"other/x.s": "//go:build ignore\n"})
+	newProcess()
+	resolveIn(t, "./cmd/fn", "arm64")
+	newProcess()
+	resolveIn(t, "./cmd/fn", "arm64")
+	if lists != 5 {
+		t.Errorf("a .s file listed just after an edit: %d go list runs, want 5 (not stored)", lists)
+	}
 }
 
 func hasFile(src *gosource.Sources, name string) bool {
