@@ -24,11 +24,12 @@ import (
 
 // buildArgs are the go command's arguments that build pkgs with tags into
 // out (a file, or a directory ending in a separator): every emulated
-// function is built with these, and gofunction's settings where a binary
-// depends on them (gopkg.LinkFlags, gopkg.VCSFlag); not -trimpath, so
-// that a panic's stack trace names the files on this machine.
+// function is built with these, with gofunction's flags
+// (gopkg.BuildFlags) but not -trimpath, so that a panic's stack trace
+// names the files on this machine.
 func buildArgs(tags, out string, pkgs ...string) []string {
-	return append([]string{"build", "-tags", tags, gopkg.VCSFlag, "-ldflags", gopkg.LinkFlags, "-o", out, "--"}, pkgs...)
+	args := append([]string{"build", "-tags", tags}, gopkg.BuildFlags()...)
+	return append(append(args, "-o", out, "--"), pkgs...)
 }
 
 // build compiles a function's Go package for this machine into dir. It

@@ -18,7 +18,7 @@ import (
 // buildFlags are the go build flags every function is built with, besides
 // -tags (lambda.norpc and the tags GOFLAGS sets). They are part of the
 // asset hash: changing them changes the deployed code.
-var buildFlags = []string{"-trimpath", gopkg.VCSFlag, "-ldflags", gopkg.LinkFlags}
+var buildFlags = append([]string{"-trimpath"}, gopkg.BuildFlags()...)
 
 // built is a compiled bootstrap in a directory of its own, ready to be an asset.
 type built struct {

@@ -22,6 +22,11 @@ const LinkFlags = "-s -w"
 // them all again), and every build would run git.
 const VCSFlag = "-buildvcs=false"
 
+// BuildFlags returns the go build flags, besides -tags (BuildTags), that
+// every Lambda function is built with, deployed (gofunction, which adds
+// -trimpath) and emulated (local) alike: VCSFlag and LinkFlags.
+func BuildFlags() []string { return []string{VCSFlag, "-ldflags", LinkFlags} }
+
 // LambdaTag is the build tag every Lambda function is built with: it
 // leaves aws-lambda-go's net/rpc support out of the binary.
 const LambdaTag = "lambda.norpc"
